@@ -1,0 +1,5 @@
+import sys
+
+from mealplan.cli import main
+
+sys.exit(main())

@@ -1,0 +1,320 @@
+"""FoodCache: a read-through, on-disk cache of normalized foods and raw FDC responses.
+
+Two layers:
+- the **starter pack** that ships with mealplan (``data/usda_cache/``): read-only, one gzip'd
+  JSON-lines file of normalized foods plus a manifest naming the data release;
+- the **user cache** (``MEALPLAN_CACHE_DIR``, else the platform's user cache directory): one JSON
+  file per food, written atomically (temp file + ``os.replace``), so concurrent writers never
+  leave a half-written entry and a killed process leaves at worst a stray temp file.
+
+Every entry carries a schema version and a SHA-256 of its payload: an entry from another schema,
+or a truncated or corrupted one, is treated as a miss (and removed), never as data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import ValidationError
+
+from mealplan.models import FOOD_SCHEMA_VERSION, Food
+
+logger = logging.getLogger(__name__)
+
+PACK_FOODS_FILE = "foods.jsonl.gz"
+PACK_MANIFEST_FILE = "manifest.json"
+_TMP_PREFIX = ".tmp-"
+_TRUTHY = {"1", "true", "yes", "on"}
+
+
+def env_flag(name: str) -> bool:
+    """True when an environment variable is set to 1/true/yes/on."""
+    return os.environ.get(name, "").strip().lower() in _TRUTHY
+
+
+def default_cache_dir() -> Path:
+    """``MEALPLAN_CACHE_DIR``, else the platform's per-user cache directory for mealplan."""
+    configured = os.environ.get("MEALPLAN_CACHE_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    return Path(platformdirs.user_cache_dir("mealplan", appauthor=False))
+
+
+def default_starter_dir() -> Path | None:
+    """Where the shipped starter pack is: inside an installed wheel, or the repo's data folder."""
+    configured = os.environ.get("MEALPLAN_STARTER_CACHE")
+    candidates = [Path(configured)] if configured else []
+    here = Path(__file__).resolve().parent
+    candidates += [here / "_starter_cache", here.parents[1] / "data" / "usda_cache"]
+    for candidate in candidates:
+        if (candidate / PACK_MANIFEST_FILE).is_file():
+            return candidate
+    return None
+
+
+def _canonical(payload: Any) -> bytes:
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+
+
+def _envelope(kind: str, fdc_id: int, payload: Any) -> bytes:
+    body = {
+        "schema": FOOD_SCHEMA_VERSION,
+        "kind": kind,
+        "fdc_id": fdc_id,
+        "sha256": hashlib.sha256(_canonical(payload)).hexdigest(),
+        "payload": payload,
+    }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
+
+
+def _open_envelope(data: bytes, kind: str, fdc_id: int) -> Any:
+    """The payload of an entry, or raise ValueError saying why it cannot be trusted."""
+    body = json.loads(data)
+    if not isinstance(body, dict):
+        raise ValueError("not a cache entry")
+    if body.get("schema") != FOOD_SCHEMA_VERSION:
+        raise ValueError(f"schema {body.get('schema')!r}, expected {FOOD_SCHEMA_VERSION}")
+    if body.get("kind") != kind or body.get("fdc_id") != fdc_id:
+        raise ValueError("entry belongs to another food")
+    payload = body.get("payload")
+    if hashlib.sha256(_canonical(payload)).hexdigest() != body.get("sha256"):
+        raise ValueError("checksum mismatch")
+    return payload
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """What the cache holds, JSON-ready via ``dataclasses.asdict``."""
+
+    path: str
+    schema_version: int
+    offline: bool
+    foods: int
+    raw_responses: int
+    bytes: int
+    stray_temp_files: int
+    starter_path: str | None
+    starter_foods: int
+    starter_release: str | None
+
+
+@dataclass
+class _Starter:
+    """The read-only pack, loaded lazily on first use."""
+
+    path: Path | None
+    manifest: dict[str, Any] = field(default_factory=dict)
+    records: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+def read_pack(path: Path) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """Read a pack folder: its manifest and its food records keyed by FDC id."""
+    manifest = json.loads((path / PACK_MANIFEST_FILE).read_text(encoding="utf-8"))
+    records: dict[int, dict[str, Any]] = {}
+    with gzip.open(path / PACK_FOODS_FILE, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                record = json.loads(line)
+                records[int(record["fdc_id"])] = record
+    return manifest, records
+
+
+def write_pack(path: Path, foods: Iterable[Food], manifest: dict[str, Any]) -> dict[str, Any]:
+    """Write foods as a read-only pack, byte-identical for the same input (sorted, no mtime)."""
+    ordered = sorted(foods, key=lambda food: food.fdc_id)
+    lines = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=lines, mtime=0, compresslevel=9) as gz:
+        for food in ordered:
+            gz.write(_canonical(food.model_dump(mode="json", exclude_defaults=True)) + b"\n")
+    data = lines.getvalue()
+    full_manifest = {
+        **manifest,
+        "schema": FOOD_SCHEMA_VERSION,
+        "foods": len(ordered),
+        "foods_sha256": hashlib.sha256(data).hexdigest(),
+    }
+    atomic_write_bytes(path / PACK_FOODS_FILE, data)
+    manifest_text = json.dumps(full_manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    atomic_write_bytes(path / PACK_MANIFEST_FILE, manifest_text.encode())
+    return full_manifest
+
+
+class FoodCache:
+    """Normalized foods and raw FDC responses on disk, over the shipped starter pack.
+
+    ``FoodCache()`` uses ``MEALPLAN_CACHE_DIR`` (else the user cache directory) and the shipped
+    starter pack. ``offline=True`` (or ``MEALPLAN_OFFLINE=1``) tells the client never to call
+    the network: a miss is then an :class:`~mealplan.errors.OfflineCacheMissError`.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        starter: str | os.PathLike[str] | bool | None = True,
+        offline: bool | None = None,
+    ) -> None:
+        self.path = Path(path).expanduser() if path is not None else default_cache_dir()
+        if starter is True:
+            starter_path = default_starter_dir()
+        elif starter is False or starter is None:
+            starter_path = None
+        else:
+            starter_path = Path(starter)
+        self._starter_path = starter_path
+        self.offline = env_flag("MEALPLAN_OFFLINE") if offline is None else offline
+
+    def __repr__(self) -> str:
+        return f"FoodCache(path={str(self.path)!r}, offline={self.offline})"
+
+    # -- layout -----------------------------------------------------------------------------
+    @property
+    def _root(self) -> Path:
+        return self.path / f"v{FOOD_SCHEMA_VERSION}"
+
+    def _food_path(self, fdc_id: int) -> Path:
+        return self._root / "foods" / f"{int(fdc_id)}.json"
+
+    def _raw_path(self, fdc_id: int) -> Path:
+        return self._root / "raw" / f"{int(fdc_id)}.json"
+
+    @cached_property
+    def _starter(self) -> _Starter:
+        if self._starter_path is None:
+            return _Starter(path=None)
+        manifest, records = read_pack(self._starter_path)
+        if manifest.get("schema") != FOOD_SCHEMA_VERSION:
+            logger.warning(
+                "starter pack at %s has schema %s, expected %s: ignored",
+                self._starter_path,
+                manifest.get("schema"),
+                FOOD_SCHEMA_VERSION,
+            )
+            return _Starter(path=self._starter_path, manifest=manifest)
+        return _Starter(path=self._starter_path, manifest=manifest, records=records)
+
+    @property
+    def starter_manifest(self) -> dict[str, Any]:
+        """The starter pack's manifest (data release, counts), empty when there is none."""
+        return dict(self._starter.manifest)
+
+    # -- reading ----------------------------------------------------------------------------
+    def _read_entry(self, path: Path, kind: str, fdc_id: int) -> Any | None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            return _open_envelope(data, kind, fdc_id)
+        except (ValueError, UnicodeDecodeError) as exc:
+            logger.warning("cache entry %s is unreadable (%s): treated as a miss", path, exc)
+            if not self.offline:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            return None
+
+    def get(self, fdc_id: int) -> Food | None:
+        """The cached food, from the user cache first, then the starter pack; None on a miss."""
+        payload = self._read_entry(self._food_path(fdc_id), "food", fdc_id)
+        if payload is not None:
+            try:
+                return Food.model_validate(payload)
+            except ValidationError as exc:
+                logger.warning("cache entry for %s does not validate (%s): a miss", fdc_id, exc)
+        record = self._starter.records.get(int(fdc_id))
+        return Food.model_validate(record) if record is not None else None
+
+    def get_many(self, fdc_ids: Iterable[int]) -> dict[int, Food]:
+        """The cached foods among ``fdc_ids``, keyed by id (misses are left out)."""
+        found: dict[int, Food] = {}
+        for fdc_id in fdc_ids:
+            food = self.get(fdc_id)
+            if food is not None:
+                found[int(fdc_id)] = food
+        return found
+
+    def get_raw(self, fdc_id: int) -> Any | None:
+        """The raw FDC response stored with the food, if any."""
+        return self._read_entry(self._raw_path(fdc_id), "raw", fdc_id)
+
+    def __contains__(self, fdc_id: object) -> bool:
+        return isinstance(fdc_id, int) and self.get(fdc_id) is not None
+
+    def user_food_ids(self) -> list[int]:
+        """FDC ids stored in the user cache (not the starter pack), sorted."""
+        folder = self._root / "foods"
+        if not folder.is_dir():
+            return []
+        return sorted(int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit())
+
+    def starter_food_ids(self) -> list[int]:
+        return sorted(self._starter.records)
+
+    def iter_foods(self) -> Iterator[Food]:
+        """Every readable food, user cache over starter pack, in FDC id order."""
+        ids = sorted(set(self.user_food_ids()) | set(self._starter.records))
+        for fdc_id in ids:
+            food = self.get(fdc_id)
+            if food is not None:
+                yield food
+
+    # -- writing ----------------------------------------------------------------------------
+    def put(self, food: Food, raw: Any | None = None) -> None:
+        """Store a food (and the raw response it came from) atomically."""
+        payload = food.model_dump(mode="json", exclude_defaults=True)
+        atomic_write_bytes(self._food_path(food.fdc_id), _envelope("food", food.fdc_id, payload))
+        if raw is not None:
+            atomic_write_bytes(self._raw_path(food.fdc_id), _envelope("raw", food.fdc_id, raw))
+
+    def clear(self) -> int:
+        """Delete the user cache (never the starter pack); returns the number of foods removed."""
+        removed = len(self.user_food_ids())
+        if self._root.exists():
+            shutil.rmtree(self._root)
+        return removed
+
+    def stats(self) -> CacheStats:
+        files = [p for p in self._root.rglob("*") if p.is_file()] if self._root.exists() else []
+        raw_folder = self._root / "raw"
+        return CacheStats(
+            path=str(self.path),
+            schema_version=FOOD_SCHEMA_VERSION,
+            offline=self.offline,
+            foods=len(self.user_food_ids()),
+            raw_responses=len(list(raw_folder.glob("*.json"))) if raw_folder.is_dir() else 0,
+            bytes=sum(p.stat().st_size for p in files),
+            stray_temp_files=sum(1 for p in files if p.name.startswith(_TMP_PREFIX)),
+            starter_path=str(self._starter.path) if self._starter.path else None,
+            starter_foods=len(self._starter.records),
+            starter_release=self._starter.manifest.get("release"),
+        )

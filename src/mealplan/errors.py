@@ -1,0 +1,66 @@
+"""Typed errors. Every error mealplan raises on purpose is a :class:`MealplanError`.
+
+Messages never contain an API key: the client redacts it before an error is built.
+"""
+
+from __future__ import annotations
+
+
+class MealplanError(Exception):
+    """Base class of every error raised on purpose by mealplan."""
+
+
+class FdcError(MealplanError):
+    """A problem talking to FoodData Central or reading what it sent."""
+
+
+class FdcAuthError(FdcError):
+    """401/403: the API key is missing, invalid or blocked."""
+
+
+class FdcNotFoundError(FdcError):
+    """404: FDC has no such food (or the URL is wrong)."""
+
+    def __init__(self, message: str, fdc_id: int | None = None) -> None:
+        super().__init__(message)
+        self.fdc_id = fdc_id
+
+
+class FdcRateLimitError(FdcError):
+    """429 after the retries were spent, or the hourly budget is exhausted."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        #: Seconds to wait before trying again, when FDC said so.
+        self.retry_after = retry_after
+
+
+class FdcUnavailableError(FdcError):
+    """The network failed or FDC answered 5xx, and the retries were spent."""
+
+
+class FdcResponseError(FdcError):
+    """FDC answered with a body that is not JSON or not the expected shape."""
+
+    def __init__(self, message: str, fdc_id: int | None = None, excerpt: str = "") -> None:
+        super().__init__(message)
+        self.fdc_id = fdc_id
+        self.excerpt = excerpt
+
+
+class OfflineCacheMissError(FdcError):
+    """Offline mode: the cache lacks foods, and no network call was allowed to fetch them."""
+
+    def __init__(self, missing_ids: list[int]) -> None:
+        self.missing_ids = sorted(missing_ids)
+        shown = ", ".join(str(i) for i in self.missing_ids[:20])
+        more = f" and {len(self.missing_ids) - 20} more" if len(self.missing_ids) > 20 else ""
+        super().__init__(
+            f"offline mode: {len(self.missing_ids)} food(s) not in the cache: {shown}{more}. "
+            "Import FDC bulk files with `mealplan cache import PATH`, or go online "
+            "(unset MEALPLAN_OFFLINE)."
+        )
+
+
+class BulkImportError(MealplanError):
+    """A bulk file is not one of the FDC formats mealplan reads, or is damaged."""

@@ -1,0 +1,1 @@
+"""All that speaks FoodData Central: HTTP client, raw payloads, normalization, bulk files."""
