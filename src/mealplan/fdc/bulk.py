@@ -40,7 +40,7 @@ from mealplan.nutrients import WANTED_NUTRIENT_IDS, nutrient_id_for_number
 
 logger = logging.getLogger(__name__)
 
-_CHUNK_CHARS = 1 << 20
+_CHUNK_CHARS = 1 << 18
 _DATA_TYPE_TABLES = {
     "foundation_food": "Foundation",
     "sr_legacy_food": "SR Legacy",
@@ -104,39 +104,47 @@ _ARRAY_START = re.compile(r'\s*\{\s*"(?P<key>[A-Za-z]+)"\s*:\s*\[')
 
 
 def iter_json_array(stream: IO[str]) -> Iterator[Any]:
-    """Decode the items of ``{"Key": [item, item, ...]}`` one by one from a text stream."""
+    """Decode the items of ``{"Key": [item, item, ...]}`` one by one from a text stream.
+
+    Holds the read buffer (about ``_CHUNK_CHARS``) and one decoded item at a time.
+    """
     decoder = json.JSONDecoder()
-    buffer = stream.read(_CHUNK_CHARS)
-    match = _ARRAY_START.match(buffer)
+    buffer = ""
+    while (match := _ARRAY_START.match(buffer)) is None and len(buffer) < 4096:
+        more = stream.read(_CHUNK_CHARS)
+        if not more:
+            break
+        buffer += more
     if match is None:
         raise BulkImportError('expected a JSON object of the form {"FoundationFoods": [...]}')
     pos = match.end()
     eof = False
+
+    def refill() -> None:
+        nonlocal buffer, pos, eof
+        more = stream.read(_CHUNK_CHARS)
+        eof = not more
+        buffer, pos = buffer[pos:] + more, 0
+
     while True:
         while pos < len(buffer) and buffer[pos] in " \t\r\n,":
             pos += 1
         if pos >= len(buffer):
             if eof:
                 raise BulkImportError("the JSON array ends without its closing bracket")
-            more = stream.read(_CHUNK_CHARS)
-            eof = not more
-            buffer, pos = buffer[pos:] + more, 0
+            refill()
             continue
         if buffer[pos] == "]":
             return
         try:
-            item, end = decoder.raw_decode(buffer, pos)
+            item, pos = decoder.raw_decode(buffer, pos)
         except json.JSONDecodeError as exc:
             if eof:
-                raise BulkImportError(
-                    f"truncated or invalid JSON near: {buffer[pos : pos + 80]!r}"
-                ) from exc
-            more = stream.read(_CHUNK_CHARS)
-            eof = not more
-            buffer, pos = buffer[pos:] + more, 0
+                near = buffer[pos : pos + 80]
+                raise BulkImportError(f"truncated or invalid JSON near: {near!r}") from exc
+            refill()
             continue
         yield item
-        buffer, pos = buffer[end:], 0
 
 
 def _read_json(files: _Files, info: BulkInfo) -> Iterator[Food]:
