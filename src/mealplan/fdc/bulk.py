@@ -332,10 +332,10 @@ def _sr28_values(values: _Files, foods: dict[int, _CsvFood], info: BulkInfo) -> 
                 )
             )
     for fdc_id in sorted(set(foods) - in_sr28):
-        ndb = foods[fdc_id].ndb_number
+        food = foods[fdc_id]
         info.skipped[fdc_id] = (
-            f"NDB {ndb} is not in SR28: SR Legacy (2018) added it after release 28, and this "
-            "import takes its nutrient values from SR28"
+            f"{food.description!r} (NDB {food.ndb_number}) is not in SR28: SR Legacy (2018) "
+            "added it after release 28, and this import takes its nutrient values from SR28"
         )
 
 
