@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from fake_fdc import FakeFdc, FdcData
+from mealplan.cache import FoodCache
 
 #: ``../shared`` beside the project root: real FDC files for the tests (absent in a user's clone).
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -29,3 +33,25 @@ def require_shared() -> Path:
 def fdc_shared() -> Path:
     """The real FDC material (recorded API responses, bulk downloads, nutrient lists)."""
     return require_shared()
+
+
+@pytest.fixture(scope="session")
+def fake_fdc_data() -> FdcData:
+    """The recorded FDC responses the fake server answers with, read once per session."""
+    return FdcData.load(require_shared())
+
+
+@pytest.fixture
+def fake_fdc(fake_fdc_data: FdcData) -> Iterator[FakeFdc]:
+    """A running fake FDC server on 127.0.0.1, fresh (no requests, no faults) for each test."""
+    fake = FakeFdc(fake_fdc_data).start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+@pytest.fixture
+def tmp_cache(tmp_path: Path) -> FoodCache:
+    """An empty user cache without the starter pack, so every food is a miss at first."""
+    return FoodCache(tmp_path / "cache", starter=False)

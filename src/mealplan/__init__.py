@@ -11,19 +11,23 @@ from mealplan.errors import (
     MealplanError,
     OfflineCacheMissError,
 )
+from mealplan.fdc.client import FdcClient, FoodsResult, SearchHit
 from mealplan.models import Food, NutrientValue, Portion
 
 __all__ = [
     "BulkImportError",
     "FdcAuthError",
+    "FdcClient",
     "FdcError",
     "FdcNotFoundError",
     "FdcRateLimitError",
     "FdcResponseError",
     "FdcUnavailableError",
     "Food",
+    "FoodsResult",
     "MealplanError",
     "NutrientValue",
     "OfflineCacheMissError",
     "Portion",
+    "SearchHit",
 ]
