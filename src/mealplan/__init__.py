@@ -13,8 +13,10 @@ from mealplan.errors import (
 )
 from mealplan.fdc.client import FdcClient, FoodsResult, SearchHit
 from mealplan.models import Food, NutrientValue, Portion
+from mealplan.targets import Bound, Profile, Targets
 
 __all__ = [
+    "Bound",
     "BulkImportError",
     "FdcAuthError",
     "FdcClient",
@@ -29,5 +31,7 @@ __all__ = [
     "NutrientValue",
     "OfflineCacheMissError",
     "Portion",
+    "Profile",
     "SearchHit",
+    "Targets",
 ]
