@@ -1,0 +1,614 @@
+"""FoodCatalog: the foods the planner chooses from, as one table.
+
+One row per food: FDC id, display name, nutrients **per 100 g** (NaN = unknown), a default
+serving in grams with its household text, meal tags, diet patterns, allergens and, where known,
+a cost per serving. Constructors:
+
+- :meth:`FoodCatalog.default` — the curated everyday set (``data/food_tags.csv``);
+- :meth:`FoodCatalog.full` — every food in the shipped pack, tagged automatically where not curated;
+- :meth:`FoodCatalog.from_fdc` — foods fetched through an :class:`~mealplan.FdcClient`;
+- :meth:`FoodCatalog.from_frame` — an app's own foods or recipes, any nutrient columns.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from mealplan.autotag import auto_tags
+from mealplan.cache import FoodCache, default_starter_dir, read_pack
+from mealplan.catalog._tags import (
+    ALLERGENS,
+    DIET_FLAGS,
+    DIETS,
+    MEALS,
+    ROLES,
+    TagRow,
+    read_tag_table,
+)
+from mealplan.errors import MealplanError
+from mealplan.models import Food
+from mealplan.nutrients import NUTRIENT_KEYS, unit_of
+
+if TYPE_CHECKING:
+    from mealplan.fdc.client import FdcClient
+
+__all__ = ["ALLERGENS", "DIETS", "MEALS", "ROLES", "CatalogError", "CatalogFood", "FoodCatalog"]
+
+#: Nutrient ids for values that were not read from FDC: computed from other values, imputed
+#: as a known zero, or given by the user's own table.
+COMPUTED, IMPUTED, USER_SUPPLIED = 0, -1, -2
+_IMPUTED_KEYS = ("vitamin_b12", "vitamin_d")
+_TAG_COLUMNS = [
+    "name",
+    "description",
+    "fdc_id",
+    "data_type",
+    "category",
+    "serving_g",
+    "serving_text",
+    "serving_source",
+    "min_servings",
+    "max_servings",
+    "half_servings",
+    "meals",
+    "role",
+    "diets",
+    "allergens",
+    "fortified",
+    "menu_item",
+    "curated",
+    "cost",
+]
+
+
+class CatalogError(MealplanError):
+    """A catalogue cannot be built or queried as asked (names the argument and allowed values)."""
+
+
+@dataclass(frozen=True)
+class CatalogFood:
+    """One food of a catalogue, JSON-ready, with its per-100 g and per-serving nutrients."""
+
+    id: Any
+    name: str
+    fdc_id: int | None
+    description: str
+    category: str | None
+    serving_g: float | None
+    serving_text: str
+    meals: tuple[str, ...]
+    role: str
+    diets: tuple[str, ...]
+    allergens: tuple[str, ...]
+    fortified: bool
+    cost: float | None
+    per_100g: dict[str, float | None]
+    per_serving: dict[str, float | None]
+    units: dict[str, str]
+    #: FDC nutrient id behind each value (0 computed, -1 imputed zero, -2 user supplied).
+    nutrient_ids: dict[str, int]
+
+
+def _pack_records(cache: FoodCache | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    if cache is not None:
+        return cache.starter_manifest, [f.model_dump(mode="json") for f in cache.iter_foods()]
+    folder = default_starter_dir()
+    if folder is None:
+        raise CatalogError(
+            "the shipped food pack (data/usda_cache) is missing: reinstall mealplan or rebuild "
+            "it with `python -m mealplan.catalog build --from PATH`"
+        )
+    manifest, records = read_pack(folder)
+    return manifest, [records[key] for key in sorted(records)]
+
+
+def _serving_from_portions(portions: list[dict[str, Any]]) -> tuple[float, str, str]:
+    for portion in portions or []:
+        grams = float(portion.get("gram_weight") or 0)
+        if grams > 0:
+            return grams, str(portion.get("description") or f"{grams:g} g"), "fdc_portion"
+    return 100.0, "100 g", "standard"
+
+
+def _frames_from_records(
+    records: Sequence[Mapping[str, Any]], tags: Mapping[int, TagRow], curated_only: bool
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Rows of foods, nutrient amounts per 100 g and their FDC nutrient ids, from pack records."""
+    rows: list[dict[str, Any]] = []
+    amounts: list[list[float]] = []
+    sources: list[list[int]] = []
+    for record in records:
+        fdc_id = int(record["fdc_id"])
+        tag = tags.get(fdc_id)
+        if curated_only and tag is None:
+            continue
+        nutrients = record.get("nutrients") or {}
+        auto = auto_tags(record.get("category"), record.get("description", ""))
+        if tag is not None:
+            grams, text, source = tag.serving_g, tag.serving_text, tag.serving_source
+            row = {
+                "name": tag.name,
+                "meals": tag.meals,
+                "role": tag.role,
+                "diets": tag.diets,
+                "allergens": tag.allergens,
+                "fortified": tag.fortified,
+                "min_servings": tag.min_servings,
+                "max_servings": tag.max_servings,
+                "half_servings": tag.half_servings,
+                "menu_item": True,
+                "curated": True,
+            }
+        else:
+            grams, text, source = _serving_from_portions(record.get("portions") or [])
+            row = {
+                "name": record.get("description", ""),
+                "meals": auto.meals,
+                "role": auto.role,
+                "diets": auto.diets,
+                "allergens": auto.allergens,
+                "fortified": auto.fortified,
+                "min_servings": 0.5,
+                "max_servings": 2.0,
+                "half_servings": True,
+                "menu_item": auto.menu_item,
+                "curated": False,
+            }
+        impute = auto.zero_b12_and_vitamin_d_is_fact and not row["fortified"]
+        row.update(
+            fdc_id=fdc_id,
+            description=record.get("description", ""),
+            data_type=record.get("data_type"),
+            category=record.get("category"),
+            serving_g=float(grams),
+            serving_text=text,
+            serving_source=source,
+            cost=np.nan,
+        )
+        food_amounts, food_sources = [], []
+        for key in NUTRIENT_KEYS:
+            value = nutrients.get(key)
+            if value is not None:
+                food_amounts.append(float(value["amount"]))
+                food_sources.append(int(value["nutrient_id"]))
+            elif impute and key in _IMPUTED_KEYS:
+                food_amounts.append(0.0)
+                food_sources.append(IMPUTED)
+            else:
+                food_amounts.append(np.nan)
+                food_sources.append(COMPUTED)
+        rows.append(row)
+        amounts.append(food_amounts)
+        sources.append(food_sources)
+    index = pd.Index([row["fdc_id"] for row in rows], name="id")
+    foods = pd.DataFrame(rows, index=index)[_TAG_COLUMNS]
+    per_100g = pd.DataFrame(amounts, index=index, columns=list(NUTRIENT_KEYS), dtype=float)
+    nutrient_ids = pd.DataFrame(sources, index=index, columns=list(NUTRIENT_KEYS), dtype=int)
+    return foods, per_100g, nutrient_ids
+
+
+class FoodCatalog:
+    """The foods a planner may choose from, with nutrients per 100 g and serving data.
+
+    Immutable: :meth:`filter` and the constructors return new catalogues.
+    """
+
+    def __init__(
+        self,
+        foods: pd.DataFrame,
+        per_100g: pd.DataFrame,
+        *,
+        units: Mapping[str, str],
+        nutrient_ids: pd.DataFrame | None = None,
+        per_serving: pd.DataFrame | None = None,
+        release: str | None = None,
+    ) -> None:
+        self._foods = foods
+        self._per_100g = per_100g
+        self._units = dict(units)
+        self._nutrient_ids = (
+            nutrient_ids
+            if nutrient_ids is not None
+            else pd.DataFrame(USER_SUPPLIED, index=per_100g.index, columns=per_100g.columns)
+        )
+        if per_serving is None:
+            per_serving = per_100g.mul(foods["serving_g"] / 100.0, axis=0)
+        self._per_serving = per_serving
+        self.release = release
+
+    # -- constructors ---------------------------------------------------------------------------
+    @classmethod
+    def default(cls, cache: FoodCache | None = None) -> FoodCatalog:
+        """The curated everyday set: foods people eat, tagged for meals, diets and allergens."""
+        return cls._from_pack(cache, curated_only=True)
+
+    @classmethod
+    def full(cls, cache: FoodCache | None = None) -> FoodCatalog:
+        """Every shipped SR Legacy and Foundation food; curated tags win over automatic ones."""
+        return cls._from_pack(cache, curated_only=False)
+
+    @classmethod
+    def _from_pack(cls, cache: FoodCache | None, curated_only: bool) -> FoodCatalog:
+        manifest, records = _pack_records(cache)
+        tags = {row.fdc_id: row for row in read_tag_table()}
+        foods, per_100g, ids = _frames_from_records(records, tags, curated_only)
+        if curated_only:
+            missing = sorted(set(tags) - set(foods.index))
+            if missing:
+                raise CatalogError(f"curated foods missing from the food pack: {missing[:10]}")
+        units = {key: unit_of(key) for key in NUTRIENT_KEYS}
+        return cls(foods, per_100g, units=units, nutrient_ids=ids, release=manifest.get("release"))
+
+    @classmethod
+    def from_foods(cls, foods: Iterable[Food], release: str | None = None) -> FoodCatalog:
+        """A catalogue of normalized foods (automatic tags; curated tags where the id has them)."""
+        records = [food.model_dump(mode="json") for food in foods]
+        tags = {row.fdc_id: row for row in read_tag_table()}
+        frame, per_100g, ids = _frames_from_records(records, tags, curated_only=False)
+        units = {key: unit_of(key) for key in NUTRIENT_KEYS}
+        return cls(frame, per_100g, units=units, nutrient_ids=ids, release=release)
+
+    @classmethod
+    def from_fdc(cls, client: FdcClient, ids: Iterable[int]) -> FoodCatalog:
+        """Foods fetched through the client (and its cache), in the order of ``ids``."""
+        result = client.get_foods(list(ids))
+        return cls.from_foods(result.foods, release="FoodData Central API")
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        id_column: str = "id",
+        name_column: str | None = "name",
+        nutrient_columns: Sequence[str] | None = None,
+        units: Mapping[str, str] | None = None,
+        amounts: Literal["per_100g", "per_serving"] = "per_serving",
+        serving_g_column: str | None = None,
+        serving_text_column: str | None = None,
+        cost_column: str | None = None,
+        role_column: str | None = None,
+        meals_column: str | None = None,
+        max_servings_column: str | None = None,
+    ) -> FoodCatalog:
+        """An app's own foods or recipes: any nutrient columns, amounts per serving or 100 g.
+
+        ``amounts="per_serving"`` (the default) reads every nutrient column as the amount in one
+        serving (one unit) of the food; the planner's servings are then units of that row. With
+        ``amounts="per_100g"``, ``serving_g_column`` is required. Costs are per serving.
+        """
+        _require_columns(frame, [id_column], "id_column")
+        if name_column is not None:
+            _require_columns(frame, [name_column], "name_column")
+        reserved = {
+            id_column,
+            name_column,
+            serving_g_column,
+            serving_text_column,
+            cost_column,
+            role_column,
+            meals_column,
+            max_servings_column,
+        }
+        if nutrient_columns is None:
+            nutrient_columns = [
+                c
+                for c in frame.columns
+                if c not in reserved and pd.api.types.is_numeric_dtype(frame[c])
+            ]
+        _require_columns(frame, list(nutrient_columns), "nutrient_columns")
+        if not nutrient_columns:
+            raise CatalogError("nutrient_columns: no numeric nutrient columns found")
+        if amounts not in ("per_100g", "per_serving"):
+            raise CatalogError(f"amounts: must be 'per_100g' or 'per_serving' (got {amounts!r})")
+        if amounts == "per_100g" and serving_g_column is None:
+            raise CatalogError("serving_g_column: required when amounts='per_100g'")
+        for column in (
+            serving_g_column,
+            serving_text_column,
+            cost_column,
+            role_column,
+            meals_column,
+            max_servings_column,
+        ):
+            if column is not None:
+                _require_columns(frame, [column], "column")
+        if frame[id_column].duplicated().any():
+            dupes = frame.loc[frame[id_column].duplicated(), id_column].tolist()[:5]
+            raise CatalogError(f"id_column: ids must be unique (repeated: {dupes})")
+
+        index = pd.Index(frame[id_column].tolist(), name="id")
+        values = frame[list(nutrient_columns)].apply(pd.to_numeric, errors="coerce")
+        values.index = index
+        if (values < 0).any().any():
+            raise CatalogError("nutrient_columns: amounts must be ≥ 0 (NaN means unknown)")
+        grams = (
+            pd.to_numeric(frame[serving_g_column], errors="coerce").to_numpy()
+            if serving_g_column
+            else np.full(len(frame), np.nan)
+        )
+        if amounts == "per_100g":
+            per_100g = values
+            per_serving = values.mul(grams / 100.0, axis=0)
+        else:
+            per_serving = values
+            per_100g = values.mul(100.0 / grams, axis=0)
+        names = frame[name_column].astype(str).tolist() if name_column else [str(i) for i in index]
+        count = len(frame)
+        foods = pd.DataFrame(
+            {
+                "name": names,
+                "description": names,
+                "fdc_id": [
+                    int(i) if isinstance(i, (int, np.integer)) and id_column == "fdc_id" else None
+                    for i in index
+                ],
+                "data_type": "custom",
+                "category": None,
+                "serving_g": grams,
+                "serving_text": (
+                    frame[serving_text_column].astype(str).tolist()
+                    if serving_text_column
+                    else ["1 serving"] * count
+                ),
+                "serving_source": "user",
+                "min_servings": 0.0,
+                "max_servings": (
+                    pd.to_numeric(frame[max_servings_column]).to_numpy(dtype=float)
+                    if max_servings_column
+                    else np.inf
+                ),
+                "half_servings": True,
+                "meals": (
+                    [_as_tuple(m, MEALS, "meals_column") for m in frame[meals_column]]
+                    if meals_column
+                    else [MEALS] * count
+                ),
+                "role": (
+                    [_as_role(r) for r in frame[role_column]]
+                    if role_column
+                    else ["protein"] * count
+                ),
+                "diets": [DIETS + DIET_FLAGS] * count,
+                "allergens": [()] * count,
+                "fortified": False,
+                "menu_item": True,
+                "curated": False,
+                "cost": (
+                    pd.to_numeric(frame[cost_column], errors="coerce").to_numpy(dtype=float)
+                    if cost_column
+                    else np.nan
+                ),
+            },
+            index=index,
+        )[_TAG_COLUMNS]
+        unit_map = {
+            column: (units or {}).get(column, _default_unit(column)) for column in nutrient_columns
+        }
+        return cls(foods, per_100g, units=unit_map, per_serving=per_serving, release="user table")
+
+    # -- queries --------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._foods)
+
+    def __contains__(self, food_id: object) -> bool:
+        return food_id in self._foods.index
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._foods.index.tolist())
+
+    def __repr__(self) -> str:
+        return f"<FoodCatalog {len(self)} foods, {len(self.nutrient_keys)} nutrients>"
+
+    @property
+    def ids(self) -> list[Any]:
+        return self._foods.index.tolist()
+
+    @property
+    def nutrient_keys(self) -> list[str]:
+        return list(self._per_serving.columns)
+
+    @property
+    def units(self) -> dict[str, str]:
+        return dict(self._units)
+
+    @property
+    def foods(self) -> pd.DataFrame:
+        """Tags and serving data, one row per food (a copy)."""
+        return self._foods.copy()
+
+    def per_serving(self) -> pd.DataFrame:
+        """Nutrients in one default serving of each food (NaN = unknown), a copy."""
+        return self._per_serving.copy()
+
+    def per_100g(self) -> pd.DataFrame:
+        return self._per_100g.copy()
+
+    def imputed(self) -> pd.DataFrame:
+        """True where a value is an imputed zero rather than an FDC number."""
+        return self._nutrient_ids == IMPUTED
+
+    def __getitem__(self, food_id: Any) -> CatalogFood:
+        if food_id not in self._foods.index:
+            raise KeyError(f"no food with id {food_id!r} in this catalogue")
+        row = self._foods.loc[food_id]
+        per_100g = self._per_100g.loc[food_id]
+        per_serving = self._per_serving.loc[food_id]
+        ids = self._nutrient_ids.loc[food_id]
+
+        def clean(value: Any) -> float | None:
+            return None if pd.isna(value) else float(value)
+
+        return CatalogFood(
+            id=food_id,
+            name=str(row["name"]),
+            fdc_id=None if pd.isna(row["fdc_id"]) else int(row["fdc_id"]),
+            description=str(row["description"]),
+            category=row["category"] if isinstance(row["category"], str) else None,
+            serving_g=clean(row["serving_g"]),
+            serving_text=str(row["serving_text"]),
+            meals=tuple(row["meals"]),
+            role=str(row["role"]),
+            diets=tuple(row["diets"]),
+            allergens=tuple(row["allergens"]),
+            fortified=bool(row["fortified"]),
+            cost=clean(row["cost"]),
+            per_100g={k: clean(per_100g[k]) for k in self.nutrient_keys},
+            per_serving={k: clean(per_serving[k]) for k in self.nutrient_keys},
+            units=self.units,
+            nutrient_ids={k: int(ids[k]) for k in self.nutrient_keys},
+        )
+
+    def get(self, food_id: Any) -> CatalogFood | None:
+        return self[food_id] if food_id in self._foods.index else None
+
+    def find(self, name: str, limit: int = 5) -> list[CatalogFood]:
+        """Foods whose name best matches ``name``: substring matches first, then close spellings."""
+        query = name.strip().lower()
+        if not query:
+            return []
+        names = {food_id: str(n).lower() for food_id, n in self._foods["name"].items()}
+        words = query.split()
+        contains = [i for i, n in names.items() if all(w in n for w in words)]
+        contains.sort(key=lambda i: (len(names[i]), str(names[i])))
+        by_name: dict[str, list[Any]] = {}
+        for food_id, n in names.items():
+            by_name.setdefault(n, []).append(food_id)
+        close = difflib.get_close_matches(query, list(by_name), n=limit, cutoff=0.6)
+        ordered = list(dict.fromkeys([*contains, *(i for n in close for i in by_name[n])]))
+        return [self[i] for i in ordered[:limit]]
+
+    def filter(
+        self,
+        *,
+        diet: str | None = None,
+        dairy_free: bool = False,
+        gluten_free: bool = False,
+        exclude_allergens: Iterable[str] = (),
+        ids: Iterable[Any] | None = None,
+        exclude_ids: Iterable[Any] = (),
+        allow_fortified: bool = True,
+        meal: str | None = None,
+        role: str | None = None,
+        menu_items_only: bool = False,
+    ) -> FoodCatalog:
+        """A catalogue of the foods that fit; arguments are checked against allowed values."""
+        mask = pd.Series(True, index=self._foods.index)
+        if diet is not None:
+            _check_choice(diet, DIETS, "diet")
+            mask &= self._foods["diets"].map(lambda d: diet in d)
+        for flag, wanted in (("dairy_free", dairy_free), ("gluten_free", gluten_free)):
+            if wanted:
+                mask &= self._foods["diets"].map(lambda d, f=flag: f in d)
+        excluded = set(exclude_allergens)
+        for allergen in excluded:
+            _check_choice(allergen, ALLERGENS, "exclude_allergens")
+        if excluded:
+            mask &= self._foods["allergens"].map(lambda a: not excluded.intersection(a))
+        if ids is not None:
+            wanted_ids = set(ids)
+            mask &= self._foods.index.isin(wanted_ids)
+        exclude = set(exclude_ids)
+        if exclude:
+            mask &= ~self._foods.index.isin(exclude)
+        if not allow_fortified:
+            mask &= ~self._foods["fortified"].astype(bool)
+        if meal is not None:
+            _check_choice(meal, MEALS, "meal")
+            mask &= self._foods["meals"].map(lambda m: meal in m)
+        if role is not None:
+            _check_choice(role, ROLES, "role")
+            mask &= self._foods["role"] == role
+        if menu_items_only:
+            mask &= self._foods["menu_item"].astype(bool)
+        return self._subset(mask.to_numpy())
+
+    def _subset(self, mask: np.ndarray) -> FoodCatalog:
+        return FoodCatalog(
+            self._foods[mask],
+            self._per_100g[mask],
+            units=self._units,
+            nutrient_ids=self._nutrient_ids[mask],
+            per_serving=self._per_serving[mask],
+            release=self.release,
+        )
+
+    def with_costs(self, costs: Mapping[Any, float]) -> FoodCatalog:
+        """A copy with a cost per serving for the given foods (others keep theirs)."""
+        foods = self._foods.copy()
+        unknown = [food_id for food_id in costs if food_id not in foods.index]
+        if unknown:
+            raise CatalogError(f"costs: unknown food ids {unknown[:5]}")
+        for food_id, cost in costs.items():
+            if not cost >= 0:
+                raise CatalogError(f"costs: cost of {food_id!r} must be ≥ 0 (got {cost!r})")
+            foods.loc[food_id, "cost"] = float(cost)
+        return FoodCatalog(
+            foods,
+            self._per_100g,
+            units=self._units,
+            nutrient_ids=self._nutrient_ids,
+            per_serving=self._per_serving,
+            release=self.release,
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per food: ids, name, nutrients per 100 g, serving, tags, cost."""
+        tags = self._foods.copy()
+        for column in ("meals", "diets", "allergens"):
+            tags[column] = tags[column].map(";".join)
+        frame = pd.concat(
+            [tags[["fdc_id", "name"]], self._per_100g, tags.drop(columns=["fdc_id", "name"])],
+            axis=1,
+        )
+        return frame.reset_index()
+
+    def coverage(self) -> pd.DataFrame:
+        """Per nutrient: how many foods have a value from FDC, an imputed zero, or none."""
+        imputed = self.imputed().sum()
+        known = self._per_100g.notna().sum()
+        return pd.DataFrame(
+            {
+                "nutrient": self.nutrient_keys,
+                "unit": [self._units.get(k, "") for k in self.nutrient_keys],
+                "foods": len(self),
+                "from_fdc": (known - imputed).astype(int).to_numpy(),
+                "imputed_zero": imputed.astype(int).to_numpy(),
+                "unknown": (len(self) - known).astype(int).to_numpy(),
+            }
+        )
+
+
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str], argument: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise CatalogError(
+            f"{argument}: column(s) {missing} not in the frame; columns are {list(frame.columns)}"
+        )
+
+
+def _check_choice(value: str, allowed: Sequence[str], argument: str) -> None:
+    if value not in allowed:
+        raise CatalogError(f"{argument}: {value!r} is not one of {', '.join(allowed)}")
+
+
+def _as_tuple(value: Any, allowed: Sequence[str], argument: str) -> tuple[str, ...]:
+    items = value.split(";") if isinstance(value, str) else list(value)
+    for item in items:
+        _check_choice(item, allowed, argument)
+    return tuple(a for a in allowed if a in items)
+
+
+def _as_role(value: Any) -> str:
+    _check_choice(str(value), ROLES, "role_column")
+    return str(value)
+
+
+def _default_unit(column: str) -> str:
+    return unit_of(column) if column in NUTRIENT_KEYS else ""
