@@ -1,0 +1,783 @@
+"""An independent checker of plans: recompute everything from the catalogue, list what is wrong.
+
+:func:`verify` shares no code with the optimizer on purpose: it is the oracle that every plan
+the planner returns must pass, so a bug in the planner cannot hide behind the same bug here.
+It reads only the plan, the catalogue, the targets and the preferences (whose meal rules are
+data), recomputes every total and returns every violated bound, structure rule and preference.
+
+Tolerances are small and fixed: nutrient amounts, servings and costs compare with a relative
+1e-6 plus an absolute 1e-6; energy bands (the day's range and each meal's share) allow 0.5 kcal;
+grams allow 0.01 g.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from mealplan.catalog import FoodCatalog
+from mealplan.plan import DayPlan, PlanItem, WeekPlan
+from mealplan.preferences import MAIN_ROLES, Preferences
+from mealplan.targets import Targets
+
+__all__ = ["RULES", "Violation", "verify"]
+
+RuleCode = Literal[
+    "unknown_food",
+    "totals_mismatch",
+    "grams_mismatch",
+    "nutrient_min",
+    "nutrient_max",
+    "energy_range",
+    "meal_names",
+    "items_per_meal",
+    "required_role",
+    "meal_tag",
+    "servings_range",
+    "servings_step",
+    "meal_energy_band",
+    "diet",
+    "allergen",
+    "excluded_food",
+    "fortified",
+    "lock",
+    "weekly_repeats",
+    "consecutive_main_item",
+    "identical_days",
+    "budget",
+    "cost_mismatch",
+]
+
+#: The rule codes in the order violations of one day and meal are listed.
+RULES: tuple[str, ...] = get_args(RuleCode)
+
+REL_TOL = 1e-6
+ABS_TOL = 1e-6
+ENERGY_TOL_KCAL = 0.5
+GRAMS_TOL = 0.01
+#: Name of the single meal of a plan made without meal structure (``Preferences.meals=None``).
+FREE_MEAL = "foods"
+
+
+class Violation(BaseModel):
+    """One broken rule, located by day and meal, with a sentence a person can act on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: RuleCode
+    #: The plan's day number; None for rules about the whole week.
+    day: int | None = None
+    meal: str | None = None
+    #: A nutrient key or a food id (as text).
+    subject: str | None = None
+    message: str
+
+
+@dataclass(frozen=True)
+class _Food:
+    """The catalogue facts about one food that the checks need, read once per call."""
+
+    id: Any
+    name: str
+    role: str
+    meals: tuple[str, ...]
+    diets: tuple[str, ...]
+    allergens: tuple[str, ...]
+    fortified: bool
+    min_servings: float
+    max_servings: float
+    half_servings: bool
+    serving_g: float | None
+    cost: float | None
+    #: Per-serving amounts with unknown (NaN) already counted as 0.
+    nutrients: dict[str, float]
+
+
+class _Lookup:
+    """Catalogue rows by food id, built lazily for the foods a plan uses."""
+
+    def __init__(self, catalog: FoodCatalog, keys: Sequence[str]) -> None:
+        self._foods = catalog.foods
+        self._per_serving = catalog.per_serving()
+        self._keys = list(keys)
+        self._cache: dict[Any, _Food | None] = {}
+        costs = self._foods["cost"] if "cost" in self._foods.columns else pd.Series(dtype=float)
+        self.has_costs = bool(pd.to_numeric(costs, errors="coerce").notna().any())
+
+    def get(self, food_id: Any) -> _Food | None:
+        key = (type(food_id).__name__, food_id)
+        if key not in self._cache:
+            self._cache[key] = self._read(food_id)
+        return self._cache[key]
+
+    def _read(self, food_id: Any) -> _Food | None:
+        try:
+            if food_id not in self._foods.index:
+                return None
+        except TypeError:
+            return None
+        row = self._foods.loc[food_id]
+        amounts = self._per_serving.loc[food_id]
+        nutrients = {
+            key: _known(amounts[key]) if key in amounts.index else 0.0 for key in self._keys
+        }
+        serving_g = _optional(row["serving_g"])
+        return _Food(
+            id=food_id,
+            name=str(row["name"]),
+            role=str(row["role"]),
+            meals=tuple(row["meals"]),
+            diets=tuple(row["diets"]),
+            allergens=tuple(row["allergens"]),
+            fortified=bool(row["fortified"]),
+            min_servings=float(row["min_servings"]),
+            max_servings=float(row["max_servings"]),
+            half_servings=bool(row["half_servings"]),
+            serving_g=serving_g,
+            cost=_optional(row["cost"]),
+            nutrients=nutrients,
+        )
+
+
+def _optional(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _known(value: Any) -> float:
+    """An amount with unknown counted as 0: unknown never helps meet a minimum."""
+    number = _optional(value)
+    return 0.0 if number is None else number
+
+
+def _tol(*values: float) -> float:
+    return ABS_TOL + REL_TOL * max((abs(v) for v in values), default=0.0)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= _tol(a, b)
+
+
+def _num(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def _with_unit(value: float, unit: str) -> str:
+    return f"{_num(value)} {unit}".rstrip()
+
+
+class _Collector:
+    """Accumulates violations; one place builds their location prefix."""
+
+    def __init__(self) -> None:
+        self.items: list[Violation] = []
+
+    def add(
+        self,
+        rule: RuleCode,
+        text: str,
+        *,
+        day: int | None = None,
+        meal: str | None = None,
+        subject: Any = None,
+    ) -> None:
+        where = "week" if day is None else f"day {day}"
+        if meal is not None:
+            where += f", {meal}"
+        self.items.append(
+            Violation(
+                rule=rule,
+                day=day,
+                meal=meal,
+                subject=None if subject is None else str(subject),
+                message=f"{where}: {text}",
+            )
+        )
+
+
+def verify(
+    plan: DayPlan | WeekPlan,
+    catalog: FoodCatalog,
+    targets: Targets,
+    preferences: Preferences | None = None,
+) -> list[Violation]:
+    """Every rule the plan breaks, recomputed from the catalogue; an empty list if none.
+
+    Deterministic: violations are ordered by day (week-wide ones last), then meal, then rule.
+    """
+    prefs = preferences if preferences is not None else Preferences()
+    if isinstance(plan, WeekPlan):
+        days = list(plan.days)
+        weekly_keys = set(plan.weekly_nutrients)
+    else:
+        days = [plan]
+        weekly_keys = set()
+    keys = list(
+        dict.fromkeys(
+            [
+                "energy",
+                *targets.keys(),
+                *catalog.nutrient_keys,
+                *(key for day in days for key in day.totals),
+            ]
+        )
+    )
+    catalog_units = catalog.units
+    units = {key: catalog_units.get(key, "") for key in keys}
+    for key in targets:
+        units[key] = targets[key].unit or units.get(key, "")
+    units["energy"] = units.get("energy") or "kcal"
+    lookup = _Lookup(catalog, keys)
+    out = _Collector()
+
+    day_totals: list[dict[str, float]] = []
+    day_costs: list[float | None] = []
+    for day in days:
+        totals = _check_items(day, lookup, keys, prefs, out)
+        day_totals.append(totals)
+        _check_totals(day, totals, units, out)
+        _check_energy(day, totals, targets, prefs, out)
+        _check_daily_bounds(day, totals, targets, units, weekly_keys, out)
+        _check_structure(day, lookup, totals, prefs, out)
+        _check_locks(day, prefs, out)
+        day_costs.append(_check_cost(day, lookup, prefs, out))
+
+    if isinstance(plan, WeekPlan):
+        _check_weekly_bounds(day_totals, targets, units, weekly_keys, out)
+        _check_weekly_average(plan, day_totals, units, out)
+        _check_week_rules(plan, lookup, prefs, out)
+        _check_week_cost(plan, day_costs, out)
+
+    return _ordered(out.items, prefs)
+
+
+# -- per item ----------------------------------------------------------------------------------
+
+
+def _check_items(
+    day: DayPlan, lookup: _Lookup, keys: Sequence[str], prefs: Preferences, out: _Collector
+) -> dict[str, float]:
+    """Item-level rules, and the day's nutrient totals summed from the catalogue."""
+    totals = dict.fromkeys(keys, 0.0)
+    continuous = day.solver is not None and day.solver.formulation == "continuous"
+    excluded = set(prefs.exclude_foods)
+    for meal in day.meals:
+        for item in meal.items:
+            food = lookup.get(item.food_id)
+            where = {"day": day.day, "meal": meal.name, "subject": item.food_id}
+            if food is None:
+                out.add(
+                    "unknown_food",
+                    f"food {item.food_id!r} ({item.name}) is not in the catalogue",
+                    **where,
+                )
+                continue
+            label = f"{food.name} ({food.id})"
+            for key in keys:
+                totals[key] += item.servings * food.nutrients[key]
+            _check_item_amounts(item, food, label, where, out)
+            _check_servings(item, food, label, continuous, where, out)
+            _check_item_preferences(food, label, prefs, excluded, where, out)
+    return totals
+
+
+def _check_item_amounts(
+    item: PlanItem, food: _Food, label: str, where: dict[str, Any], out: _Collector
+) -> None:
+    if food.serving_g is None:
+        if item.grams is not None:
+            out.add(
+                "grams_mismatch",
+                f"{label} has {_num(item.grams)} g but its serving has no known gram weight",
+                **where,
+            )
+    else:
+        expected = item.servings * food.serving_g
+        if item.grams is None or abs(item.grams - expected) > GRAMS_TOL:
+            shown = "no weight" if item.grams is None else f"{_num(item.grams)} g"
+            out.add(
+                "grams_mismatch",
+                f"{label} has {shown}; {_num(item.servings)} × {_num(food.serving_g)} g "
+                f"= {_num(expected)} g",
+                **where,
+            )
+    energy = item.servings * food.nutrients["energy"]
+    if not _close(item.energy_kcal, energy):
+        out.add(
+            "totals_mismatch",
+            f"{label} is listed at {_num(item.energy_kcal)} kcal but the catalogue gives "
+            f"{_num(energy)} kcal",
+            **where,
+        )
+
+
+def _check_servings(
+    item: PlanItem,
+    food: _Food,
+    label: str,
+    continuous: bool,
+    where: dict[str, Any],
+    out: _Collector,
+) -> None:
+    servings = item.servings
+    low, high = food.min_servings, food.max_servings
+    if not servings > 0:
+        out.add(
+            "servings_range",
+            f"{label} has {_num(servings)} servings; servings must be positive",
+            **where,
+        )
+    elif servings < low - _tol(low) or servings > high + _tol(high):
+        out.add(
+            "servings_range",
+            f"{label} has {_num(servings)} servings, outside its allowed {_num(low)}–{_num(high)}",
+            **where,
+        )
+    if continuous or not math.isfinite(servings):
+        return
+    step = 0.5 if food.half_servings else 1.0
+    units = servings / step
+    if abs(units - round(units)) > _tol(units):
+        out.add(
+            "servings_step",
+            f"{label} has {_num(servings)} servings, not a multiple of {_num(step)}",
+            **where,
+        )
+
+
+def _check_item_preferences(
+    food: _Food,
+    label: str,
+    prefs: Preferences,
+    excluded: set[Any],
+    where: dict[str, Any],
+    out: _Collector,
+) -> None:
+    if prefs.diet not in food.diets:
+        out.add("diet", f"{label} is not {prefs.diet}", **where)
+    for flag, wanted in (("dairy_free", prefs.dairy_free), ("gluten_free", prefs.gluten_free)):
+        if wanted and flag not in food.diets:
+            out.add("diet", f"{label} is not tagged {flag.replace('_', '-')}", **where)
+    hits = [a for a in prefs.exclude_allergens if a in food.allergens]
+    if hits:
+        out.add("allergen", f"{label} contains excluded allergen(s) {', '.join(hits)}", **where)
+    if food.id in excluded:
+        out.add("excluded_food", f"{label} is an excluded food", **where)
+    if food.fortified and not prefs.allow_fortified:
+        out.add("fortified", f"{label} is fortified and fortified foods are not allowed", **where)
+
+
+# -- per day -----------------------------------------------------------------------------------
+
+
+def _check_totals(
+    day: DayPlan, totals: dict[str, float], units: dict[str, str], out: _Collector
+) -> None:
+    for key, given in day.totals.items():
+        expected = totals.get(key, 0.0)
+        if not _close(given.amount, expected):
+            out.add(
+                "totals_mismatch",
+                f"{key} is reported as {_with_unit(given.amount, units.get(key, ''))} but the "
+                f"items add up to {_with_unit(expected, units.get(key, ''))}",
+                day=day.day,
+                subject=key,
+            )
+
+
+def _energy_range(targets: Targets, prefs: Preferences) -> tuple[float | None, float | None]:
+    if prefs.calories is not None:
+        return prefs.calories
+    bound = targets.get("energy")
+    return (None, None) if bound is None else (bound.min, bound.max)
+
+
+def _check_energy(
+    day: DayPlan,
+    totals: dict[str, float],
+    targets: Targets,
+    prefs: Preferences,
+    out: _Collector,
+) -> None:
+    low, high = _energy_range(targets, prefs)
+    energy = totals["energy"]
+    source = "the calories preference" if prefs.calories is not None else "the energy target"
+    if low is not None and energy < low - ENERGY_TOL_KCAL:
+        out.add(
+            "energy_range",
+            f"energy {_num(energy)} kcal is below the minimum {_num(low)} kcal of {source}",
+            day=day.day,
+            subject="energy",
+        )
+    if high is not None and energy > high + ENERGY_TOL_KCAL:
+        out.add(
+            "energy_range",
+            f"energy {_num(energy)} kcal is above the maximum {_num(high)} kcal of {source}",
+            day=day.day,
+            subject="energy",
+        )
+
+
+def _check_daily_bounds(
+    day: DayPlan,
+    totals: dict[str, float],
+    targets: Targets,
+    units: dict[str, str],
+    weekly_keys: set[str],
+    out: _Collector,
+) -> None:
+    for key, bound in targets.items():
+        if key == "energy":
+            continue
+        amount = totals.get(key, 0.0)
+        unit = units.get(key, "")
+        if (
+            bound.min is not None
+            and key not in weekly_keys
+            and amount < bound.min - _tol(bound.min)
+        ):
+            out.add(
+                "nutrient_min",
+                f"{key} {_with_unit(amount, unit)} is below the daily minimum "
+                f"{_with_unit(bound.min, unit)}",
+                day=day.day,
+                subject=key,
+            )
+        if bound.max is not None and amount > bound.max + _tol(bound.max):
+            out.add(
+                "nutrient_max",
+                f"{key} {_with_unit(amount, unit)} is above the daily maximum "
+                f"{_with_unit(bound.max, unit)}",
+                day=day.day,
+                subject=key,
+            )
+
+
+def _check_structure(
+    day: DayPlan,
+    lookup: _Lookup,
+    totals: dict[str, float],
+    prefs: Preferences,
+    out: _Collector,
+) -> None:
+    names = [meal.name for meal in day.meals]
+    meal_energy: dict[int, float] = {}
+    for index, meal in enumerate(day.meals):
+        _check_duplicates(day.day, meal.name, meal.items, out)
+        energy = 0.0
+        for item in meal.items:
+            food = lookup.get(item.food_id)
+            if food is not None:
+                energy += item.servings * food.nutrients["energy"]
+        meal_energy[index] = energy
+        if not _close(meal.energy_kcal, energy):
+            out.add(
+                "totals_mismatch",
+                f"the meal is listed at {_num(meal.energy_kcal)} kcal but its items add up to "
+                f"{_num(energy)} kcal",
+                day=day.day,
+                meal=meal.name,
+                subject="energy",
+            )
+    if prefs.meals is None:
+        if names != [FREE_MEAL]:
+            out.add(
+                "meal_names",
+                f"a plan without meal structure has one meal named {FREE_MEAL!r}, not {names}",
+                day=day.day,
+            )
+        return
+    wanted = list(prefs.meals)
+    if names != wanted:
+        out.add("meal_names", f"meals are {names}, expected {wanted} in order", day=day.day)
+    bands = prefs.energy_bands()
+    day_energy = totals["energy"]
+    for index, meal in enumerate(day.meals):
+        if meal.name not in wanted:
+            continue
+        rule = prefs.rule(meal.name)
+        count = len(meal.items)
+        if not rule.min_items <= count <= rule.max_items:
+            out.add(
+                "items_per_meal",
+                f"{count} items; a {meal.name} has {rule.min_items}–{rule.max_items}",
+                day=day.day,
+                meal=meal.name,
+            )
+        known = [f for f in (lookup.get(item.food_id) for item in meal.items) if f is not None]
+        roles = {food.role for food in known}
+        for role in rule.required_roles:
+            if role not in roles:
+                out.add(
+                    "required_role",
+                    f"no {role} item; a {meal.name} needs {', '.join(rule.required_roles)}",
+                    day=day.day,
+                    meal=meal.name,
+                    subject=role,
+                )
+        for food in known:
+            if meal.name not in food.meals:
+                out.add(
+                    "meal_tag",
+                    f"{food.name} ({food.id}) is tagged for {', '.join(food.meals)}, "
+                    f"not {meal.name}",
+                    day=day.day,
+                    meal=meal.name,
+                    subject=food.id,
+                )
+        energy = meal_energy[index]
+        low, high = bands[meal.name]
+        if not low * day_energy - ENERGY_TOL_KCAL <= energy <= high * day_energy + ENERGY_TOL_KCAL:
+            out.add(
+                "meal_energy_band",
+                f"{_num(energy)} kcal is outside {_num(low * 100)}–{_num(high * 100)} % of the "
+                f"day's {_num(day_energy)} kcal ({_num(low * day_energy)}–"
+                f"{_num(high * day_energy)} kcal)",
+                day=day.day,
+                meal=meal.name,
+                subject="energy",
+            )
+
+
+def _check_duplicates(day: int, meal: str, items: Iterable[PlanItem], out: _Collector) -> None:
+    counts = Counter(_id_key(item.food_id) for item in items)
+    seen: set[tuple[str, str]] = set()
+    for item in items:
+        key = _id_key(item.food_id)
+        if counts[key] > 1 and key not in seen:
+            seen.add(key)
+            out.add(
+                "items_per_meal",
+                f"{item.name} ({item.food_id}) appears {counts[key]} times in one meal",
+                day=day,
+                meal=meal,
+                subject=item.food_id,
+            )
+
+
+def _id_key(food_id: Any) -> tuple[str, str]:
+    """A hashable, type-aware key so that 123 and "123" stay different foods."""
+    return (type(food_id).__name__, str(food_id))
+
+
+def _check_locks(day: DayPlan, prefs: Preferences, out: _Collector) -> None:
+    for lock in prefs.locks:
+        if lock.day is not None and lock.day != day.day:
+            continue
+        # Without meal structure there is one meal, so a lock's meal cannot be kept literally.
+        meal_name = lock.meal if prefs.meals is not None else None
+        matches = [
+            item
+            for meal in day.meals
+            if meal_name is None or meal.name == meal_name
+            for item in meal.items
+            if _id_key(item.food_id) == _id_key(lock.food)
+        ]
+        place = "the plan" if meal_name is None else meal_name
+        if not matches:
+            out.add(
+                "lock",
+                f"locked food {lock.food!r} is missing from {place}",
+                day=day.day,
+                meal=meal_name,
+                subject=lock.food,
+            )
+        elif lock.servings is not None and not any(
+            _close(item.servings, lock.servings) for item in matches
+        ):
+            found = ", ".join(_num(item.servings) for item in matches)
+            out.add(
+                "lock",
+                f"locked food {lock.food!r} has {found} servings in {place}, "
+                f"locked at {_num(lock.servings)}",
+                day=day.day,
+                meal=meal_name,
+                subject=lock.food,
+            )
+
+
+def _check_cost(day: DayPlan, lookup: _Lookup, prefs: Preferences, out: _Collector) -> float | None:
+    """The day's recomputed cost (None when any item's cost is unknown)."""
+    total = 0.0
+    unknown: list[str] = []
+    for item in day.items:
+        food = lookup.get(item.food_id)
+        if food is None:
+            continue
+        if food.cost is None:
+            unknown.append(f"{food.name} ({food.id})")
+        else:
+            total += item.servings * food.cost
+    cost = None if unknown else total
+    budget = prefs.budget_per_day
+    if budget is not None and lookup.has_costs:
+        if unknown:
+            out.add(
+                "budget",
+                f"the cost of {', '.join(unknown)} is unknown, so the budget "
+                f"{_num(budget)} per day cannot be shown to hold",
+                day=day.day,
+            )
+        elif total > budget + _tol(budget):
+            out.add(
+                "budget",
+                f"cost {_num(total)} is above the budget {_num(budget)} per day",
+                day=day.day,
+            )
+    if day.cost is not None:
+        if cost is None:
+            out.add(
+                "cost_mismatch",
+                f"cost is reported as {_num(day.cost)} but the cost of "
+                f"{', '.join(unknown)} is unknown",
+                day=day.day,
+            )
+        elif not _close(day.cost, cost):
+            out.add(
+                "cost_mismatch",
+                f"cost is reported as {_num(day.cost)} but the items add up to {_num(cost)}",
+                day=day.day,
+            )
+    return cost
+
+
+# -- per week ----------------------------------------------------------------------------------
+
+
+def _check_weekly_bounds(
+    day_totals: list[dict[str, float]],
+    targets: Targets,
+    units: dict[str, str],
+    weekly_keys: set[str],
+    out: _Collector,
+) -> None:
+    if not day_totals:
+        return
+    for key, bound in targets.items():
+        if key == "energy" or key not in weekly_keys or bound.min is None:
+            continue
+        mean = sum(t.get(key, 0.0) for t in day_totals) / len(day_totals)
+        if mean < bound.min - _tol(bound.min):
+            unit = units.get(key, "")
+            out.add(
+                "nutrient_min",
+                f"{key} {_with_unit(mean, unit)} per day on average is below the "
+                f"weekly-average minimum {_with_unit(bound.min, unit)}",
+                subject=key,
+            )
+
+
+def _check_weekly_average(
+    plan: WeekPlan, day_totals: list[dict[str, float]], units: dict[str, str], out: _Collector
+) -> None:
+    if not day_totals:
+        return
+    for key, given in plan.weekly_average.items():
+        mean = sum(t.get(key, 0.0) for t in day_totals) / len(day_totals)
+        if not _close(given.amount, mean):
+            unit = units.get(key, "")
+            out.add(
+                "totals_mismatch",
+                f"the weekly average of {key} is reported as {_with_unit(given.amount, unit)} "
+                f"but the days average {_with_unit(mean, unit)}",
+                subject=key,
+            )
+
+
+def _check_week_rules(plan: WeekPlan, lookup: _Lookup, prefs: Preferences, out: _Collector) -> None:
+    locked = {_id_key(lock.food) for lock in prefs.locks}
+    uses: Counter[tuple[str, str]] = Counter()
+    names: dict[tuple[str, str], str] = {}
+    mains_by_day: list[set[tuple[str, str]]] = []
+    for day in plan.days:
+        mains: set[tuple[str, str]] = set()
+        for item in day.items:
+            food = lookup.get(item.food_id)
+            key = _id_key(item.food_id)
+            if food is None or food.role not in MAIN_ROLES or key in locked:
+                continue
+            uses[key] += 1
+            names[key] = f"{food.name} ({food.id})"
+            mains.add(key)
+        mains_by_day.append(mains)
+    for key in sorted(uses):
+        if uses[key] > prefs.max_repeats_per_week:
+            out.add(
+                "weekly_repeats",
+                f"main item {names[key]} appears {uses[key]} times; at most "
+                f"{prefs.max_repeats_per_week} per week",
+                subject=key[1],
+            )
+    for index in range(1, len(plan.days)):
+        for key in sorted(mains_by_day[index - 1] & mains_by_day[index]):
+            out.add(
+                "consecutive_main_item",
+                f"main item {names[key]} is also on day {plan.days[index - 1].day}, the day before",
+                day=plan.days[index].day,
+                subject=key[1],
+            )
+    signatures = [
+        Counter(
+            (meal.name, _id_key(item.food_id), round(item.servings, 6))
+            for meal in day.meals
+            for item in meal.items
+        )
+        for day in plan.days
+    ]
+    for j, day in enumerate(plan.days):
+        for i in range(j):
+            if signatures[i] == signatures[j]:
+                out.add(
+                    "identical_days",
+                    f"the menu is identical to day {plan.days[i].day}",
+                    day=day.day,
+                )
+                break
+
+
+def _check_week_cost(plan: WeekPlan, day_costs: list[float | None], out: _Collector) -> None:
+    if plan.cost is None:
+        return
+    if any(cost is None for cost in day_costs):
+        out.add(
+            "cost_mismatch",
+            f"the week's cost is reported as {_num(plan.cost)} but some foods' costs are unknown",
+        )
+        return
+    total = sum(cost for cost in day_costs if cost is not None)
+    if not _close(plan.cost, total):
+        out.add(
+            "cost_mismatch",
+            f"the week's cost is reported as {_num(plan.cost)} but the days add up to "
+            f"{_num(total)}",
+        )
+
+
+# -- ordering ----------------------------------------------------------------------------------
+
+
+def _ordered(violations: list[Violation], prefs: Preferences) -> list[Violation]:
+    """By day (week-wide last), then meal (day-wide first, then in meal order), then rule."""
+    meal_order = [*(prefs.meals or ()), FREE_MEAL, "breakfast", "lunch", "dinner", "snack"]
+    rank = {rule: i for i, rule in enumerate(RULES)}
+
+    def key(v: Violation) -> tuple[Any, ...]:
+        day = (1, 0) if v.day is None else (0, v.day)
+        if v.meal is None:
+            meal: tuple[int, int, str] = (0, 0, "")
+        elif v.meal in meal_order:
+            meal = (1, meal_order.index(v.meal), "")
+        else:
+            meal = (2, 0, v.meal)
+        return (day, meal, rank[v.rule], v.subject or "", v.message)
+
+    return sorted(violations, key=key)
