@@ -14,6 +14,7 @@ from mealplan.errors import (
 from mealplan.fdc.client import FdcClient, FoodsResult, SearchHit
 from mealplan.models import Food, NutrientValue, Portion
 from mealplan.targets import Bound, Profile, Targets
+from mealplan.verify import Violation, verify
 
 __all__ = [
     "Bound",
@@ -34,4 +35,6 @@ __all__ = [
     "Profile",
     "SearchHit",
     "Targets",
+    "Violation",
+    "verify",
 ]

@@ -64,3 +64,15 @@ class OfflineCacheMissError(FdcError):
 
 class BulkImportError(MealplanError):
     """A bulk file is not one of the FDC formats mealplan reads, or is damaged."""
+
+
+class InfeasiblePlanError(MealplanError):
+    """No plan meets the targets with these foods and preferences; ``diagnosis`` says why.
+
+    ``diagnosis`` is a :class:`mealplan.planner.Diagnosis` (JSON-ready); ``str(error)`` is its
+    plain-language summary.
+    """
+
+    def __init__(self, diagnosis: object) -> None:
+        self.diagnosis = diagnosis
+        super().__init__(str(getattr(diagnosis, "message", diagnosis)))

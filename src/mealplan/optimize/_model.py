@@ -1,0 +1,293 @@
+"""PuLP models built from arrays: the candidate-selection model and the direct model.
+
+Selection model (the default): binary ``x[d, c]`` picks candidate meal ``c`` for its slot on day
+``d``. Rows: one candidate per slot and day; nutrient minimums per day (or per week for the
+nutrients met as a weekly average) and maximums per day; the energy range; each meal's share of
+the day's energy; a main food at most once a day, never on consecutive days and at most N times
+a week; each candidate at most once a week (so no two days are the same); the daily budget;
+locks. Objective (points, lower is better), linear in the candidates so that the LP relaxation
+bounds it tightly: each meal's distance from its share of the day's calorie target (which bounds
+the day's distance from the target), preference and serving-size points, cost.
+
+Direct model (free-form lists and continuous amounts): servings ``n[f]`` per food, integer in
+steps of a half or a whole serving, or continuous.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pulp
+
+from mealplan.optimize._candidates import Candidates
+from mealplan.optimize._problem import Bounds, FoodArrays
+
+
+def _expr(variables: list[pulp.LpVariable], coefficients: np.ndarray) -> pulp.LpAffineExpression:
+    pairs = [(v, float(c)) for v, c in zip(variables, coefficients, strict=True) if c != 0.0]
+    return pulp.LpAffineExpression(pairs)
+
+
+def _add(
+    problem: pulp.LpProblem, expr: pulp.LpAffineExpression, sense: int, rhs: float, name: str
+) -> None:
+    problem.addConstraint(pulp.LpConstraint(expr, sense=sense, rhs=float(rhs), name=name))
+
+
+@dataclass(frozen=True)
+class WeekRules:
+    """The variety rules of the selection model."""
+
+    main_foods: np.ndarray  # bool per food
+    max_repeats: int
+    exempt: frozenset[int] = frozenset()
+
+
+@dataclass
+class SelectionModel:
+    problem: pulp.LpProblem
+    #: x[day][slot] → variables aligned with that slot's candidates.
+    x: list[list[list[pulp.LpVariable]]]
+    slack: dict[str, pulp.LpVariable] = field(default_factory=dict)
+
+
+def build_selection(
+    slots: list[Candidates],
+    bands: list[tuple[float, float]],
+    bounds: Bounds,
+    foods: FoodArrays,
+    *,
+    days: int,
+    rules: WeekRules,
+    slot_targets: list[float],
+    calorie_weight: float,
+    cost_weight: float,
+    budget: float | None,
+    required: dict[tuple[int, int], tuple[int, ...]] | None = None,
+    fixed: dict[tuple[int, int], int] | None = None,
+) -> SelectionModel:
+    """The selection MILP. ``required[(day, slot)] = food`` forces a food into that meal;
+    ``fixed[(day, slot)] = candidate`` keeps a meal as it was."""
+    problem = pulp.LpProblem("mealplan_selection", pulp.LpMinimize)
+    x = [
+        [
+            [pulp.LpVariable(f"x_{d}_{s}_{c}", cat=pulp.LpBinary) for c in range(len(slot))]
+            for s, slot in enumerate(slots)
+        ]
+        for d in range(days)
+    ]
+    objective: list[tuple[pulp.LpVariable, float]] = []
+    has_cost = cost_weight > 0 and all(np.all(np.isfinite(slot.cost)) for slot in slots)
+    for d in range(days):
+        for s, slot in enumerate(slots):
+            distance = np.abs(slot.energy - slot_targets[s]) / 100.0
+            weights = slot.score + calorie_weight * distance
+            if has_cost:
+                weights = weights + cost_weight * slot.cost
+            objective += [(v, float(w)) for v, w in zip(x[d][s], weights, strict=True) if w]
+            _add(
+                problem,
+                pulp.LpAffineExpression([(v, 1.0) for v in x[d][s]]),
+                pulp.LpConstraintEQ,
+                1,
+                f"one_{d}_{s}",
+            )
+    day_vars = [[v for s in range(len(slots)) for v in x[d][s]] for d in range(days)]
+    energy = np.concatenate([slot.energy for slot in slots])
+    nutrients = np.vstack([slot.nutrients for slot in slots])
+    cost = np.concatenate([slot.cost for slot in slots])
+
+    for d in range(days):
+        day_energy = _expr(day_vars[d], energy)
+        _add(problem, day_energy, pulp.LpConstraintGE, bounds.energy_low, f"energy_lo_{d}")
+        _add(problem, day_energy, pulp.LpConstraintLE, bounds.energy_high, f"energy_hi_{d}")
+        for k, key in enumerate(bounds.keys):
+            column = nutrients[:, k]
+            if not np.isnan(bounds.low[k]) and not (bounds.weekly[k] and days > 1):
+                _add(
+                    problem,
+                    _expr(day_vars[d], column),
+                    pulp.LpConstraintGE,
+                    bounds.low[k],
+                    f"min_{key}_{d}",
+                )
+            if not np.isnan(bounds.high[k]):
+                _add(
+                    problem,
+                    _expr(day_vars[d], column),
+                    pulp.LpConstraintLE,
+                    bounds.high[k],
+                    f"max_{key}_{d}",
+                )
+        if len(slots) > 1:
+            offset = 0
+            for s, slot in enumerate(slots):
+                low, high = bands[s]
+                share = np.zeros(len(energy))
+                share[offset : offset + len(slot)] = slot.energy
+                _add(
+                    problem,
+                    _expr(day_vars[d], share - low * energy),
+                    pulp.LpConstraintGE,
+                    0,
+                    f"band_lo_{d}_{s}",
+                )
+                _add(
+                    problem,
+                    _expr(day_vars[d], share - high * energy),
+                    pulp.LpConstraintLE,
+                    0,
+                    f"band_hi_{d}_{s}",
+                )
+                offset += len(slot)
+        if budget is not None and np.all(np.isfinite(cost)):
+            _add(problem, _expr(day_vars[d], cost), pulp.LpConstraintLE, budget, f"budget_{d}")
+
+    if days > 1:
+        all_vars = [v for d in range(days) for v in day_vars[d]]
+        for k, key in enumerate(bounds.keys):
+            if bounds.weekly[k] and not np.isnan(bounds.low[k]):
+                _add(
+                    problem,
+                    _expr(all_vars, np.tile(nutrients[:, k], days)),
+                    pulp.LpConstraintGE,
+                    bounds.low[k] * days,
+                    f"week_min_{key}",
+                )
+        for s, slot in enumerate(slots):
+            for c in range(len(slot)):
+                _add(
+                    problem,
+                    pulp.LpAffineExpression([(x[d][s][c], 1.0) for d in range(days)]),
+                    pulp.LpConstraintLE,
+                    1,
+                    f"once_{s}_{c}",
+                )
+
+    # Main foods: which candidates carry each one.
+    carriers: dict[int, list[tuple[int, int]]] = {}
+    for s, slot in enumerate(slots):
+        for c, items in enumerate(slot.foods):
+            for food in items:
+                if rules.main_foods[food] and food not in rules.exempt:
+                    carriers.setdefault(food, []).append((s, c))
+    for food, places in sorted(carriers.items()):
+        per_day = [
+            pulp.LpAffineExpression([(x[d][s][c], 1.0) for s, c in places]) for d in range(days)
+        ]
+        if len(places) > 1:
+            for d in range(days):
+                _add(problem, per_day[d], pulp.LpConstraintLE, 1, f"daily_{food}_{d}")
+        for d in range(days - 1):
+            _add(
+                problem,
+                per_day[d] + per_day[d + 1],
+                pulp.LpConstraintLE,
+                1,
+                f"consecutive_{food}_{d}",
+            )
+        if days > rules.max_repeats:
+            _add(
+                problem,
+                pulp.lpSum(per_day),
+                pulp.LpConstraintLE,
+                rules.max_repeats,
+                f"repeats_{food}",
+            )
+
+    for (d, s), food in sorted((required or {}).items()):
+        carriers_here = [x[d][s][c] for c, items in enumerate(slots[s].foods) if food in items]
+        _add(
+            problem,
+            pulp.LpAffineExpression([(v, 1.0) for v in carriers_here]),
+            pulp.LpConstraintEQ,
+            1,
+            f"lock_{d}_{s}_{food}",
+        )
+    for (d, s), c in sorted((fixed or {}).items()):
+        _add(
+            problem,
+            pulp.LpAffineExpression([(x[d][s][c], 1.0)]),
+            pulp.LpConstraintEQ,
+            1,
+            f"keep_{d}_{s}",
+        )
+    problem.setObjective(pulp.LpAffineExpression(objective))
+    return SelectionModel(problem, x)
+
+
+def chosen(model: SelectionModel) -> list[list[int]]:
+    """The candidate picked for each day and slot."""
+    return [
+        [int(np.argmax([v.varValue or 0.0 for v in slot_vars])) for slot_vars in day]
+        for day in model.x
+    ]
+
+
+@dataclass
+class DirectModel:
+    problem: pulp.LpProblem
+    amounts: list[pulp.LpVariable]  # servings (or half-servings) per food
+    unit: np.ndarray  # servings per unit of the variable (0.5 for half steps)
+
+
+def build_direct(
+    foods: FoodArrays,
+    bounds: Bounds,
+    *,
+    integer: bool,
+    objective: str,
+    energy_target: float,
+    calorie_weight: float,
+    cost_weight: float,
+    budget: float | None,
+    max_per_food: np.ndarray,
+) -> DirectModel:
+    """The direct diet model over one free-form list of foods (the classic diet problem)."""
+    problem = pulp.LpProblem("mealplan_direct", pulp.LpMinimize)
+    unit = foods.step if integer else np.ones(len(foods))
+    upper = np.floor(max_per_food / unit + 1e-9)
+    category = pulp.LpInteger if integer else pulp.LpContinuous
+    amounts = [
+        pulp.LpVariable(f"n_{i}", lowBound=0, upBound=float(upper[i]), cat=category)
+        for i in range(len(foods))
+    ]
+    energy = foods.energy * unit
+    day_energy = _expr(amounts, energy)
+    if not np.isnan(bounds.energy_low):
+        _add(problem, day_energy, pulp.LpConstraintGE, bounds.energy_low, "energy_lo")
+    if not np.isnan(bounds.energy_high):
+        _add(problem, day_energy, pulp.LpConstraintLE, bounds.energy_high, "energy_hi")
+    for k, key in enumerate(bounds.keys):
+        column = foods.nutrients[:, k] * unit
+        if not np.isnan(bounds.low[k]):
+            _add(problem, _expr(amounts, column), pulp.LpConstraintGE, bounds.low[k], f"min_{key}")
+        if not np.isnan(bounds.high[k]):
+            _add(problem, _expr(amounts, column), pulp.LpConstraintLE, bounds.high[k], f"max_{key}")
+    cost = foods.cost * unit
+    if budget is not None and np.all(np.isfinite(cost)):
+        _add(problem, _expr(amounts, cost), pulp.LpConstraintLE, budget, "budget")
+    if objective == "cost":
+        problem.setObjective(_expr(amounts, np.nan_to_num(cost, nan=0.0)))
+    else:
+        terms = foods.score * unit
+        if cost_weight > 0 and np.all(np.isfinite(cost)):
+            terms = terms + cost_weight * cost
+        deviation = pulp.LpVariable("dev", lowBound=0)
+        _add(
+            problem,
+            pulp.LpAffineExpression([(deviation, 1.0)]) - day_energy,
+            pulp.LpConstraintGE,
+            -energy_target,
+            "dev_hi",
+        )
+        _add(
+            problem,
+            pulp.LpAffineExpression([(deviation, 1.0)]) + day_energy,
+            pulp.LpConstraintGE,
+            energy_target,
+            "dev_lo",
+        )
+        problem.setObjective(_expr(amounts, terms) + (calorie_weight / 100.0) * deviation)
+    return DirectModel(problem, amounts, unit)

@@ -1,0 +1,98 @@
+"""Plain arrays for the optimizer: the allowed foods, nutrients per serving, bounds.
+
+Unknown nutrient values become 0 here: an unknown value never counts towards a minimum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+ENERGY = "energy"
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Per-day bounds as aligned arrays over ``keys`` (NaN = no bound)."""
+
+    keys: tuple[str, ...]
+    low: np.ndarray
+    high: np.ndarray
+    units: tuple[str, ...]
+    #: True where the minimum is met as a weekly average instead of every day.
+    weekly: np.ndarray
+    energy_low: float
+    energy_high: float
+
+
+@dataclass(frozen=True)
+class FoodArrays:
+    """The allowed foods as arrays, index-aligned with ``ids``."""
+
+    ids: list[object]
+    names: list[str]
+    roles: np.ndarray  # str
+    meals: list[tuple[str, ...]]
+    energy: np.ndarray  # kcal per serving
+    nutrients: np.ndarray  # foods × bound keys, per serving, unknown = 0
+    min_servings: np.ndarray
+    max_servings: np.ndarray
+    step: np.ndarray  # 0.5 or 1.0
+    cost: np.ndarray  # per serving, NaN unknown
+    score: np.ndarray  # preference points per serving (disliked > 0, liked < 0)
+    position: dict[object, int] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def food_arrays(
+    foods: pd.DataFrame,
+    per_serving: pd.DataFrame,
+    keys: tuple[str, ...],
+    *,
+    dislikes: set[object],
+    likes: set[object],
+    disliked_points: float,
+    liked_points: float,
+) -> FoodArrays:
+    """Arrays over the foods of a (filtered) catalogue; foods without energy are left out."""
+    energy = per_serving[ENERGY].to_numpy(dtype=float) if ENERGY in per_serving else None
+    if energy is None:
+        energy = np.zeros(len(foods))
+        keep = np.ones(len(foods), dtype=bool)
+    else:
+        keep = ~np.isnan(energy)
+    foods = foods[keep]
+    per_serving = per_serving[keep]
+    columns = [
+        per_serving[k] if k in per_serving else pd.Series(0.0, index=per_serving.index)
+        for k in keys
+    ]
+    matrix = (
+        np.nan_to_num(np.column_stack([c.to_numpy(dtype=float) for c in columns]), nan=0.0)
+        if keys
+        else np.zeros((len(foods), 0))
+    )
+    ids = foods.index.tolist()
+    score = np.array(
+        [disliked_points if i in dislikes else (-liked_points if i in likes else 0.0) for i in ids]
+    )
+    return FoodArrays(
+        ids=ids,
+        names=foods["name"].astype(str).tolist(),
+        roles=foods["role"].to_numpy(dtype=str),
+        meals=[tuple(m) for m in foods["meals"]],
+        energy=np.nan_to_num(per_serving[ENERGY].to_numpy(dtype=float), nan=0.0)
+        if ENERGY in per_serving
+        else np.zeros(len(foods)),
+        nutrients=matrix,
+        min_servings=foods["min_servings"].to_numpy(dtype=float),
+        max_servings=foods["max_servings"].to_numpy(dtype=float),
+        step=np.where(foods["half_servings"].to_numpy(dtype=bool), 0.5, 1.0),
+        cost=foods["cost"].to_numpy(dtype=float),
+        score=score,
+        position={food_id: i for i, food_id in enumerate(ids)},
+    )

@@ -1,0 +1,202 @@
+"""DayPlan and WeekPlan: what a planner returns. JSON-ready pydantic models with exports.
+
+Every number carries its unit; every item names its food's FDC id (or the custom food's id).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+FoodId = int | str
+
+
+class PlanItem(BaseModel):
+    """One food on the plate: how many servings, and what that weighs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    food_id: FoodId
+    fdc_id: int | None
+    name: str
+    role: str
+    servings: float
+    #: Weight of the servings; None for custom foods without a gram weight.
+    grams: float | None
+    #: The household measure of one serving, e.g. "1 cup".
+    serving_text: str
+    #: The amount in words, e.g. "1½ × 1 cup (366 g)".
+    household: str
+    energy_kcal: float
+
+
+class Meal(BaseModel):
+    """A named meal (``breakfast``…, or ``foods`` when planned without meal structure)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    items: list[PlanItem]
+    energy_kcal: float
+
+
+class NutrientTotal(BaseModel):
+    """A nutrient's total against its bounds."""
+
+    model_config = ConfigDict(frozen=True)
+
+    nutrient: str
+    amount: float
+    unit: str
+    min: float | None = None
+    max: float | None = None
+    #: amount / min × 100, when there is a minimum.
+    percent_of_target: float | None = None
+    #: Foods in the plan whose value for this nutrient is unknown (counted as 0).
+    unknown_in: list[str] = Field(default_factory=list)
+    #: Foods whose value is an imputed zero (plant foods for B12 and vitamin D).
+    imputed_in: list[str] = Field(default_factory=list)
+    #: "daily" or "weekly": how the planner had to meet this minimum.
+    basis: str = "daily"
+
+
+class SolverInfo(BaseModel):
+    """How the plan was found."""
+
+    model_config = ConfigDict(frozen=True)
+
+    solver: str
+    status: str
+    objective: float | None
+    mip_gap: float | None
+    build_seconds: float
+    solve_seconds: float
+    formulation: str = "candidate-meals"
+
+
+class DayPlan(BaseModel):
+    """One day's meals and their nutrient totals."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day: int = 1
+    meals: list[Meal]
+    totals: dict[str, NutrientTotal]
+    cost: float | None = None
+    solver: SolverInfo | None = None
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def items(self) -> list[PlanItem]:
+        return [item for meal in self.meals for item in meal.items]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per item: day, meal, food, servings, grams, household measure, kcal."""
+        return pd.DataFrame(_item_rows([self]))
+
+    def shopping_list(self) -> pd.DataFrame:
+        return _shopping_list([self])
+
+    def __str__(self) -> str:
+        return _day_text(self)
+
+
+class WeekPlan(BaseModel):
+    """Several days; ``weekly_average`` shows each nutrient's mean per day against its target."""
+
+    model_config = ConfigDict(frozen=True)
+
+    days: list[DayPlan]
+    weekly_average: dict[str, NutrientTotal]
+    weekly_nutrients: list[str] = Field(default_factory=list)
+    cost: float | None = None
+    solver: SolverInfo | None = None
+    notes: list[str] = Field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(_item_rows(self.days))
+
+    def shopping_list(self) -> pd.DataFrame:
+        """Grams per food for the whole period, with the count of household servings."""
+        return _shopping_list(self.days)
+
+    def __str__(self) -> str:
+        parts = [_day_text(day) for day in self.days]
+        parts.append(_totals_text("Weekly average per day", self.weekly_average))
+        return "\n\n".join(parts)
+
+
+def _item_rows(days: list[DayPlan]) -> list[dict[str, Any]]:
+    return [
+        {
+            "day": day.day,
+            "meal": meal.name,
+            "food_id": item.food_id,
+            "fdc_id": item.fdc_id,
+            "name": item.name,
+            "role": item.role,
+            "servings": item.servings,
+            "grams": item.grams,
+            "household": item.household,
+            "energy_kcal": item.energy_kcal,
+        }
+        for day in days
+        for meal in day.meals
+        for item in meal.items
+    ]
+
+
+def _shopping_list(days: list[DayPlan]) -> pd.DataFrame:
+    columns = ["food_id", "fdc_id", "name", "servings", "serving_text", "grams"]
+    rows: dict[Any, dict[str, Any]] = {}
+    for day in days:
+        for item in day.items:
+            row = rows.setdefault(
+                item.food_id,
+                {
+                    "food_id": item.food_id,
+                    "fdc_id": item.fdc_id,
+                    "name": item.name,
+                    "servings": 0.0,
+                    "serving_text": item.serving_text,
+                    "grams": 0.0,
+                },
+            )
+            row["servings"] += item.servings
+            row["grams"] = (
+                None if item.grams is None or row["grams"] is None else (row["grams"] + item.grams)
+            )
+    frame = pd.DataFrame(list(rows.values()), columns=columns)
+    return frame.sort_values("name", kind="stable").reset_index(drop=True)
+
+
+def _fmt(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def _day_text(day: DayPlan) -> str:
+    lines = [f"Day {day.day}"]
+    for meal in day.meals:
+        lines.append(f"  {meal.name.capitalize()} ({_fmt(meal.energy_kcal)} kcal)")
+        for item in meal.items:
+            lines.append(f"    - {item.name}: {item.household}")
+    lines.append(_totals_text("  Totals", day.totals))
+    return "\n".join(lines)
+
+
+def _totals_text(title: str, totals: dict[str, NutrientTotal]) -> str:
+    lines = [f"{title}:"]
+    for total in totals.values():
+        target = ""
+        if total.min is not None:
+            target = f" of ≥ {_fmt(total.min, 1)} {total.unit}"
+            if total.percent_of_target is not None:
+                target += f" ({_fmt(total.percent_of_target)} %)"
+        if total.max is not None:
+            target += f", ≤ {_fmt(total.max, 1)} {total.unit}"
+        lines.append(f"    {total.nutrient:<12} {_fmt(total.amount, 1):>9} {total.unit}{target}")
+    return "\n".join(lines)

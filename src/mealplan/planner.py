@@ -1,0 +1,806 @@
+"""Planner: daily and weekly menus as a mixed-integer program over candidate meals.
+
+``Planner(catalog).plan_day(targets, preferences)`` and ``.plan_week(...)``. The same inputs give
+the same plan: candidate meals are drawn from a random generator seeded by a digest of the
+inputs, and HiGHS runs single-threaded with a fixed seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from mealplan.catalog import FoodCatalog
+from mealplan.errors import InfeasiblePlanError, MealplanError
+from mealplan.optimize._candidates import Candidates, SlotSpec, generate, nutrient_weights
+from mealplan.optimize._diagnose import Shortfall, shortfalls
+from mealplan.optimize._model import WeekRules, build_direct, build_selection, chosen
+from mealplan.optimize._problem import ENERGY, Bounds, FoodArrays, food_arrays
+from mealplan.optimize._solve import check_solver, solve
+from mealplan.plan import DayPlan, Meal, NutrientTotal, PlanItem, SolverInfo, WeekPlan
+from mealplan.preferences import MAIN_ROLES, Preferences
+from mealplan.targets import Targets
+
+logger = logging.getLogger(__name__)
+
+FREE_FORM_MEAL = "foods"
+#: Candidate meals per slot: measured on the default catalogue (benchmarks/), 50 a slot solve
+#: a day in ~0.07 s with no infeasible day over 42 varied profiles; 64 keep a week under 3 s.
+_DAY_CANDIDATES = 50
+_WEEK_CANDIDATES = 64
+_LOCK_CANDIDATES = 40
+_FREE_FORM_MAX_SERVINGS = 3.0
+
+
+class Shortage(BaseModel):
+    """One target that the allowed foods cannot reach."""
+
+    model_config = ConfigDict(frozen=True)
+
+    nutrient: str
+    required: float
+    achievable: float
+    unit: str
+    basis: str
+    message: str
+    helpful_foods: list[str] = Field(default_factory=list)
+
+
+class Diagnosis(BaseModel):
+    """Why no plan exists, in numbers and in words. Never recommends supplements."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shortfalls: list[Shortage] = Field(default_factory=list)
+    conflicts: list[str] = Field(default_factory=list)
+    #: The smallest relaxation that works: the minimum each short nutrient can reach.
+    relaxation: dict[str, float] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+    message: str
+
+
+class PlannerError(MealplanError):
+    """A planner argument is invalid (names the argument and the allowed values)."""
+
+
+@dataclass
+class _Setup:
+    """Everything a solve needs, derived once from the inputs."""
+
+    catalog: FoodCatalog
+    foods: FoodArrays
+    bounds: Bounds
+    preferences: Preferences
+    targets: Targets
+    energy_target: float
+    seed: int
+
+
+def _describe_diet(preferences: Preferences) -> str:
+    words = [f"a {preferences.diet} diet"]
+    if not preferences.allow_fortified:
+        words.append("no fortified foods")
+    if preferences.exclude_allergens:
+        words.append("no " + ", ".join(preferences.exclude_allergens))
+    if preferences.dairy_free:
+        words.append("dairy-free")
+    if preferences.gluten_free:
+        words.append("gluten-free")
+    return " and ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+class Planner:
+    """Builds menus from a catalogue. Holds no state between calls; safe to reuse.
+
+    ``time_limit`` (seconds) bounds each solve; ``gap`` is the relative MIP gap at which HiGHS
+    may stop (0.01 = within 1 % of the best possible objective).
+    """
+
+    def __init__(
+        self,
+        catalog: FoodCatalog,
+        solver: str = "highs",
+        time_limit: float = 10.0,
+        gap: float = 0.01,
+        *,
+        verbose: bool = False,
+    ) -> None:
+        check_solver(solver)
+        if not 0 <= gap < 1:
+            raise PlannerError(f"gap: must be in [0, 1) (got {gap})")
+        if time_limit <= 0:
+            raise PlannerError(f"time_limit: must be positive seconds (got {time_limit})")
+        self.catalog = catalog
+        self.solver = solver
+        self.time_limit = time_limit
+        self.gap = gap
+        self.verbose = verbose
+
+    # -- public -----------------------------------------------------------------------------
+    def plan_day(
+        self,
+        targets: Targets,
+        preferences: Preferences | None = None,
+        *,
+        integer_servings: bool = True,
+        objective: Literal["balanced", "cost"] = "balanced",
+    ) -> DayPlan:
+        """One day's menu meeting every target that day."""
+        preferences = preferences or Preferences()
+        if objective not in ("balanced", "cost"):
+            raise PlannerError(f"objective: must be 'balanced' or 'cost' (got {objective!r})")
+        setup = self._setup(targets, preferences, days=1, weekly=False)
+        if preferences.meals is None or not integer_servings or objective == "cost":
+            return self._plan_direct(setup, integer_servings, objective)
+        week = self._plan_selection(setup, days=1, keep=None, replan=())
+        return week.days[0]
+
+    def plan_week(
+        self,
+        targets: Targets,
+        preferences: Preferences | None = None,
+        days: int = 7,
+        *,
+        keep: WeekPlan | None = None,
+        replan: Iterable[int] = (),
+    ) -> WeekPlan:
+        """A menu for ``days`` days. Nutrients in ``preferences.weekly_nutrients`` (vitamin D and
+        B12 by default: the body stores them) are met as a weekly average, the rest every day.
+
+        ``keep`` with ``replan=[3]`` re-plans day 3 only and keeps the other days as they were.
+        """
+        preferences = preferences or Preferences()
+        if not 1 <= days <= 14:
+            raise PlannerError(f"days: must be between 1 and 14 (got {days})")
+        if preferences.meals is None:
+            raise PlannerError("preferences.meals: plan_week needs meals; use plan_day for a list")
+        replan_days = sorted(set(replan))
+        if keep is not None:
+            if len(keep.days) != days:
+                raise PlannerError(f"keep: has {len(keep.days)} days, expected {days}")
+            bad = [d for d in replan_days if not 1 <= d <= days]
+            if bad:
+                raise PlannerError(f"replan: days must be between 1 and {days} (got {bad})")
+        setup = self._setup(targets, preferences, days=days, weekly=True)
+        return self._plan_selection(setup, days=days, keep=keep, replan=replan_days)
+
+    # -- set-up -----------------------------------------------------------------------------
+    def _setup(self, targets: Targets, preferences: Preferences, days: int, weekly: bool) -> _Setup:
+        allowed = self.catalog.filter(
+            diet=preferences.diet,
+            dairy_free=preferences.dairy_free,
+            gluten_free=preferences.gluten_free,
+            exclude_allergens=preferences.exclude_allergens,
+            exclude_ids=preferences.exclude_foods,
+            allow_fortified=preferences.allow_fortified,
+            menu_items_only=True,
+        )
+        self._check_locks(allowed, preferences)
+        bounds = self._bounds(targets, preferences, weekly and days > 1)
+        foods = food_arrays(
+            allowed.foods,
+            allowed.per_serving(),
+            bounds.keys,
+            dislikes=set(preferences.dislikes),
+            likes=set(preferences.likes),
+            disliked_points=preferences.weights.disliked,
+            liked_points=preferences.weights.liked,
+        )
+        seed_text = json.dumps(
+            [
+                [str(i) for i in self.catalog.ids],
+                targets.model_dump(mode="json"),
+                preferences.model_dump(mode="json"),
+                days,
+            ],
+            sort_keys=True,
+            default=str,
+        )
+        seed = int.from_bytes(hashlib.sha256(seed_text.encode()).digest()[:8], "little")
+        return _Setup(
+            allowed,
+            foods,
+            bounds,
+            preferences,
+            targets,
+            (bounds.energy_low + bounds.energy_high) / 2,
+            seed,
+        )
+
+    def _check_locks(self, allowed: FoodCatalog, preferences: Preferences) -> None:
+        conflicts = []
+        for lock in preferences.locks:
+            if lock.food not in self.catalog:
+                conflicts.append(f"locked food {lock.food!r} is not in the catalogue")
+            elif lock.food not in allowed:
+                name = self.catalog[lock.food].name
+                conflicts.append(
+                    f"locked food {name!r} is excluded by the preferences "
+                    f"({_describe_diet(preferences)} or an excluded food/allergen)"
+                )
+            elif lock.meal is not None and lock.meal not in self.catalog[lock.food].meals:
+                name = self.catalog[lock.food].name
+                conflicts.append(f"locked food {name!r} is not tagged for {lock.meal}")
+        if conflicts:
+            raise InfeasiblePlanError(
+                Diagnosis(conflicts=conflicts, message="; ".join(conflicts) + ".")
+            )
+
+    def _bounds(self, targets: Targets, preferences: Preferences, weekly: bool) -> Bounds:
+        keys = tuple(k for k in targets if k != ENERGY)
+        low = np.array([np.nan if targets[k].min is None else targets[k].min for k in keys])
+        high = np.array([np.nan if targets[k].max is None else targets[k].max for k in keys])
+        units = tuple(targets[k].unit or self.catalog.units.get(k, "") for k in keys)
+        weekly_mask = np.array([weekly and k in preferences.weekly_nutrients for k in keys])
+        if preferences.calories is not None:
+            energy_low, energy_high = preferences.calories
+        elif ENERGY in targets and targets[ENERGY].min is not None:
+            energy_low = targets[ENERGY].min
+            energy_high = targets[ENERGY].max if targets[ENERGY].max is not None else np.nan
+        else:
+            energy_low = energy_high = np.nan
+        return Bounds(
+            keys,
+            low.astype(float),
+            high.astype(float),
+            units,
+            weekly_mask,
+            float(energy_low),
+            float(energy_high),
+        )
+
+    # -- the structured plan: candidate meals + selection model ------------------------------
+    def _slot_specs(self, setup: _Setup) -> list[SlotSpec]:
+        preferences = setup.preferences
+        bands = preferences.energy_bands()
+        bounds = setup.bounds
+        if np.isnan(bounds.energy_low) or np.isnan(bounds.energy_high):
+            raise PlannerError(
+                "targets: meal plans need an energy range; give Targets an 'energy' bound or "
+                "Preferences(calories=(low, high))"
+            )
+        specs = []
+        for meal in preferences.meals or ():
+            rule = preferences.rule(meal)
+            low, high = bands[meal]
+            specs.append(
+                SlotSpec(
+                    meal=meal,
+                    required_roles=rule.required_roles,
+                    min_items=rule.min_items,
+                    max_items=rule.max_items,
+                    kcal_low=low * bounds.energy_low,
+                    kcal_high=high * bounds.energy_high,
+                    share=(low + high) / 2,
+                    share_low=low,
+                    share_high=high,
+                )
+            )
+        return specs
+
+    def _lock_map(
+        self, setup: _Setup, specs: list[SlotSpec], days: int
+    ) -> dict[tuple[int, int], list[tuple[int, float]]]:
+        """(day, slot) → the locked foods (positions) and servings for that meal."""
+        foods = setup.foods
+        required: dict[tuple[int, int], list[tuple[int, float]]] = {}
+        names = [spec.meal for spec in specs]
+        for lock in setup.preferences.locks:
+            position = foods.position.get(lock.food)
+            if position is None:
+                raise InfeasiblePlanError(
+                    Diagnosis(
+                        conflicts=[f"locked food {lock.food!r} has no energy value"],
+                        message=f"locked food {lock.food!r} has no energy value in the catalogue.",
+                    )
+                )
+            meal = lock.meal or next((m for m in names if m in foods.meals[position]), None)
+            if meal is None:
+                message = (
+                    f"locked food {foods.names[position]!r} fits none of the planned meals {names}"
+                )
+                raise InfeasiblePlanError(Diagnosis(conflicts=[message], message=message + "."))
+            slot = names.index(meal)
+            lock_days = [lock.day - 1] if lock.day is not None else list(range(days))
+            for d in lock_days:
+                if d < days:
+                    servings = float(lock.servings) if lock.servings else float("nan")
+                    required.setdefault((d, slot), []).append((position, servings))
+        return required
+
+    def _plan_selection(
+        self, setup: _Setup, days: int, keep: WeekPlan | None, replan: list[int]
+    ) -> WeekPlan:
+        started = time.perf_counter()
+        specs = self._slot_specs(setup)
+        foods = setup.foods
+        rng = np.random.default_rng(setup.seed)
+        daily_low = setup.bounds.low
+        weights = nutrient_weights(foods, daily_low, setup.energy_target)
+        serving_weight = setup.preferences.weights.serving_size
+        locks = self._lock_map(setup, specs, days)
+        count = _DAY_CANDIDATES if days == 1 else _WEEK_CANDIDATES
+        pools: list[Candidates] = []
+        for s, spec in enumerate(specs):
+            pool = generate(
+                foods, spec, weights, daily_low, count, rng, serving_weight=serving_weight
+            )
+            forced_sets = sorted({tuple(sorted(v)) for (d, slot), v in locks.items() if slot == s})
+            for forced in forced_sets:
+                locked_spec = SlotSpec(**{**spec.__dict__, "forced": forced})
+                extra = generate(
+                    foods,
+                    locked_spec,
+                    weights,
+                    daily_low,
+                    max(_LOCK_CANDIDATES, 3 * days),
+                    rng,
+                    serving_weight=serving_weight,
+                )
+                pool = _merge(pool, extra, foods)
+            pools.append(pool)
+        fixed: dict[tuple[int, int], int] = {}
+        if keep is not None:
+            for d, day in enumerate(keep.days):
+                if d + 1 in replan:
+                    continue
+                for s, meal in enumerate(day.meals):
+                    pools[s], index = _with_meal(pools[s], meal, foods)
+                    fixed[(d, s)] = index
+        empty = [spec.meal for spec, pool in zip(specs, pools, strict=True) if len(pool) == 0]
+        if empty:
+            raise InfeasiblePlanError(self._diagnose(setup, days, specs, empty_slots=empty))
+        exempt = frozenset(position for v in locks.values() for position, _ in v)
+        rules = WeekRules(
+            main_foods=np.isin(foods.roles, MAIN_ROLES),
+            max_repeats=setup.preferences.max_repeats_per_week,
+            exempt=exempt,
+        )
+        model = build_selection(
+            pools,
+            [setup.preferences.energy_bands()[spec.meal] for spec in specs],
+            setup.bounds,
+            foods,
+            days=days,
+            rules=rules,
+            slot_targets=[spec.share * setup.energy_target for spec in specs],
+            calorie_weight=setup.preferences.weights.calorie_deviation,
+            cost_weight=setup.preferences.weights.cost,
+            budget=setup.preferences.budget_per_day,
+            required={key: tuple(p for p, _ in v) for key, v in locks.items()},
+            fixed=fixed,
+        )
+        build_seconds = time.perf_counter() - started
+        result = solve(
+            model.problem,
+            solver=self.solver,
+            time_limit=self.time_limit,
+            gap=self.gap,
+            abs_gap=0.05,
+            verbose=self.verbose,
+        )
+        if not result.has_solution:
+            if result.status == "no_solution":
+                logger.warning("no solution within the time limit of %.1f s", self.time_limit)
+            raise InfeasiblePlanError(
+                self._diagnose(setup, days, specs, timed_out=(result.status == "no_solution"))
+            )
+        info = SolverInfo(
+            solver=result.solver,
+            status=result.status,
+            objective=result.objective,
+            mip_gap=result.mip_gap,
+            build_seconds=round(build_seconds, 4),
+            solve_seconds=round(result.seconds, 4),
+            formulation="candidate-meals",
+        )
+        picks = chosen(model)
+        day_plans = []
+        for d in range(days):
+            meals = []
+            for s, spec in enumerate(specs):
+                pool = pools[s]
+                c = picks[d][s]
+                meals.append(self._meal(setup, spec.meal, pool.foods[c], pool.servings[c]))
+            day_plans.append(self._day(setup, d + 1, meals, info if days == 1 else None))
+        return self._week(setup, day_plans, info)
+
+    # -- free-form and continuous plans: the direct model -------------------------------------
+    def _plan_direct(self, setup: _Setup, integer: bool, objective: str) -> DayPlan:
+        started = time.perf_counter()
+        foods = setup.foods
+        if setup.preferences.meals is None:
+            meal_count = 1.0
+            maximum = foods.max_servings * _FREE_FORM_MAX_SERVINGS
+        else:
+            meal_count = float(len(setup.preferences.meals))
+            maximum = foods.max_servings * meal_count
+        maximum = np.where(np.isfinite(maximum), maximum, 1e4)
+        bounds = setup.bounds
+        target = setup.energy_target if not np.isnan(setup.energy_target) else 0.0
+        model = build_direct(
+            foods,
+            bounds,
+            integer=integer,
+            objective=objective,
+            energy_target=target,
+            calorie_weight=setup.preferences.weights.calorie_deviation,
+            cost_weight=setup.preferences.weights.cost,
+            budget=setup.preferences.budget_per_day,
+            max_per_food=maximum,
+        )
+        build_seconds = time.perf_counter() - started
+        result = solve(
+            model.problem,
+            solver=self.solver,
+            time_limit=self.time_limit,
+            gap=self.gap,
+            verbose=self.verbose,
+            mip=integer,
+        )
+        if not result.has_solution:
+            raise InfeasiblePlanError(self._diagnose(setup, 1, []))
+        amounts = np.array([v.varValue or 0.0 for v in model.amounts]) * model.unit
+        used = [i for i in np.flatnonzero(amounts > 1e-9)]
+        info = SolverInfo(
+            solver=result.solver,
+            status=result.status,
+            objective=result.objective,
+            mip_gap=result.mip_gap if integer else 0.0,
+            build_seconds=round(build_seconds, 4),
+            solve_seconds=round(result.seconds, 4),
+            formulation="direct" if integer else "continuous",
+        )
+        servings = tuple(float(round(a, 6)) if not integer else float(a) for a in amounts[used])
+        meal = self._meal(setup, FREE_FORM_MEAL, tuple(int(i) for i in used), servings)
+        return self._day(setup, 1, [meal], info)
+
+    # -- plan objects -------------------------------------------------------------------------
+    def _meal(
+        self, setup: _Setup, name: str, positions: tuple[int, ...], servings: tuple[float, ...]
+    ) -> Meal:
+        catalog = setup.catalog
+        items = []
+        for position, amount in sorted(
+            zip(positions, servings, strict=True),
+            key=lambda p: (_ROLE_ORDER.get(setup.foods.roles[p[0]], 9), setup.foods.names[p[0]]),
+        ):
+            food_id = setup.foods.ids[position]
+            food = catalog[food_id]
+            grams = None if food.serving_g is None else amount * food.serving_g
+            items.append(
+                PlanItem(
+                    food_id=food_id,
+                    fdc_id=food.fdc_id,
+                    name=food.name,
+                    role=food.role,
+                    servings=amount,
+                    grams=grams,
+                    serving_text=food.serving_text,
+                    household=_household(amount, food.serving_text, grams),
+                    energy_kcal=amount * float(setup.foods.energy[position]),
+                )
+            )
+        return Meal(name=name, items=items, energy_kcal=sum(i.energy_kcal for i in items))
+
+    def _totals(
+        self, setup: _Setup, servings: pd.Series, basis_weekly: bool
+    ) -> dict[str, NutrientTotal]:
+        catalog = setup.catalog
+        per_serving = catalog.per_serving()
+        imputed = catalog.imputed()
+        keys = [ENERGY, *[k for k in setup.bounds.keys]]
+        totals = {}
+        for key in keys:
+            if key in per_serving:
+                column = per_serving.loc[servings.index, key]
+                amount = float((column.fillna(0.0) * servings).sum())
+                unknown = sorted(catalog[i].name for i in column.index[column.isna()])
+                imputed_in = sorted(
+                    catalog[i].name for i in column.index[imputed.loc[servings.index, key]]
+                )
+            else:
+                amount, unknown, imputed_in = (
+                    0.0,
+                    sorted(catalog[i].name for i in servings.index),
+                    [],
+                )
+            bound = setup.targets.get(key)
+            low = bound.min if bound else None
+            high = bound.max if bound else None
+            if key == ENERGY and setup.preferences.calories is not None:
+                low, high = setup.preferences.calories
+            unit = bound.unit if bound and bound.unit else catalog.units.get(key, "")
+            totals[key] = NutrientTotal(
+                nutrient=key,
+                amount=amount,
+                unit=unit,
+                min=low,
+                max=high,
+                percent_of_target=round(100 * amount / low, 1) if low else None,
+                unknown_in=unknown,
+                imputed_in=imputed_in,
+                basis="weekly"
+                if basis_weekly and key in setup.preferences.weekly_nutrients
+                else "daily",
+            )
+        return totals
+
+    def _day(
+        self, setup: _Setup, number: int, meals: list[Meal], info: SolverInfo | None
+    ) -> DayPlan:
+        servings = _servings_by_food(meals)
+        cost = _cost(setup.catalog, servings)
+        return DayPlan(
+            day=number,
+            meals=meals,
+            totals=self._totals(setup, servings, False),
+            cost=cost,
+            solver=info,
+        )
+
+    def _week(self, setup: _Setup, days: list[DayPlan], info: SolverInfo) -> WeekPlan:
+        weekly_keys = [k for k in setup.preferences.weekly_nutrients if k in setup.bounds.keys]
+        average: dict[str, NutrientTotal] = {}
+        for key, first in days[0].totals.items():
+            mean = sum(day.totals[key].amount for day in days) / len(days)
+            unknown = sorted({n for day in days for n in day.totals[key].unknown_in})
+            imputed = sorted({n for day in days for n in day.totals[key].imputed_in})
+            average[key] = first.model_copy(
+                update={
+                    "amount": mean,
+                    "percent_of_target": round(100 * mean / first.min, 1) if first.min else None,
+                    "unknown_in": unknown,
+                    "imputed_in": imputed,
+                    "basis": "weekly" if key in weekly_keys and len(days) > 1 else "daily",
+                }
+            )
+        if len(days) > 1:
+            days = [
+                day.model_copy(
+                    update={
+                        "totals": {
+                            k: (t.model_copy(update={"basis": "weekly"}) if k in weekly_keys else t)
+                            for k, t in day.totals.items()
+                        }
+                    }
+                )
+                for day in days
+            ]
+        costs = [day.cost for day in days]
+        cost = None if any(c is None for c in costs) else round(sum(costs), 2)  # type: ignore[arg-type]
+        return WeekPlan(
+            days=days,
+            weekly_average=average,
+            weekly_nutrients=weekly_keys if len(days) > 1 else [],
+            cost=cost,
+            solver=info,
+            notes=_notes(setup),
+        )
+
+    # -- diagnosis ----------------------------------------------------------------------------
+    def _diagnose(
+        self,
+        setup: _Setup,
+        days: int,
+        specs: list[SlotSpec],
+        *,
+        empty_slots: list[str] | None = None,
+        timed_out: bool = False,
+    ) -> Diagnosis:
+        foods, bounds, preferences = setup.foods, setup.bounds, setup.preferences
+        meal_count = max(1, len(preferences.meals or ()))
+        maximum = np.where(np.isfinite(foods.max_servings), foods.max_servings * meal_count, 1e4)
+        found = shortfalls(foods, bounds, maximum)
+        shortages = [self._shortage(setup, short, days) for short in found]
+        conflicts = [
+            f"no food fits {meal} with {_describe_diet(preferences)}"
+            for meal in (empty_slots or [])
+        ]
+        conflicts += self._structural_conflicts(setup, specs)
+        if not shortages and not conflicts:
+            if timed_out:
+                conflicts.append(
+                    f"no plan was found within the time limit of {self.time_limit:g} s; "
+                    "a longer time_limit, fewer locks or a wider calorie range may help"
+                )
+            else:
+                conflicts.append(
+                    "every target can be met by these foods in free amounts, but not in whole or "
+                    "half servings within the meal structure and variety rules; widen the "
+                    "calorie range, allow more items per meal or more repeats per week "
+                    f"(now {preferences.max_repeats_per_week})"
+                )
+        notes = []
+        if any(s.nutrient == "vitamin_d" for s in shortages):
+            notes.append(
+                "Vitamin D: sunlight on the skin makes vitamin D, and few foods carry much of it "
+                "(fatty fish, fortified milks and cereals, UV-exposed mushrooms). If intake stays "
+                "low, ask a doctor, who can check your level with a blood test."
+            )
+        notes.append(
+            "This is food-first guidance, not medical advice. Persistent muscle cramps or "
+            "spasms call for a doctor and blood tests."
+        )
+        sentences = [s.message for s in shortages] + conflicts
+        return Diagnosis(
+            shortfalls=shortages,
+            conflicts=conflicts,
+            relaxation={s.nutrient: s.achievable for s in shortages},
+            notes=notes,
+            message="; ".join(sentences) + ".",
+        )
+
+    def _shortage(self, setup: _Setup, short: Shortfall, days: int) -> Shortage:
+        k = setup.bounds.keys.index(short.nutrient)
+        weekly = bool(setup.bounds.weekly[k])
+        helpful = self._helpful_foods(setup, short.nutrient)
+        label = (
+            short.nutrient.replace("_", " ")
+            .replace("vitamin b", "vitamin B")
+            .replace("vitamin d", "vitamin D")
+        )
+        per = "a day on weekly average" if weekly else "a day"
+        advice = (
+            "allow fortified foods or add a source"
+            if not setup.preferences.allow_fortified
+            else "add a source"
+        )
+        suggestion = f"; {advice}" + (f" such as {', '.join(helpful[:4])}" if helpful else "")
+        message = (
+            f"{label}: at most {_fmt(short.achievable)} {short.unit} of {_fmt(short.required)} "
+            f"{short.unit} {per} with {_describe_diet(setup.preferences)}{suggestion}"
+        )
+        return Shortage(
+            nutrient=short.nutrient,
+            required=short.required,
+            achievable=short.achievable,
+            unit=short.unit,
+            basis="weekly" if weekly else "daily",
+            message=message,
+            helpful_foods=helpful,
+        )
+
+    def _helpful_foods(self, setup: _Setup, key: str) -> list[str]:
+        """Catalogue foods richest in ``key`` per serving that the preferences left out."""
+        if key not in self.catalog.nutrient_keys:
+            return []
+        per_serving = self.catalog.per_serving()[key].dropna()
+        menu = self.catalog.foods["menu_item"].astype(bool)
+        per_serving = per_serving[menu.loc[per_serving.index]]
+        best = per_serving.sort_values(ascending=False, kind="stable").head(40)
+        allowed = set(setup.catalog.ids)
+        names = [self.catalog[i].name for i in best.index if i not in allowed and best[i] > 0]
+        if len(names) < 3:
+            names += [self.catalog[i].name for i in best.index if i in allowed and best[i] > 0]
+        return list(dict.fromkeys(names))[:6]
+
+    def _structural_conflicts(self, setup: _Setup, specs: list[SlotSpec]) -> list[str]:
+        foods = setup.foods
+        conflicts = []
+        minimum_kcal = 0.0
+        for spec in specs:
+            eligible = np.array([spec.meal in m for m in foods.meals], dtype=bool)
+            cheapest = 0.0
+            for role in spec.required_roles:
+                mask = eligible & (foods.roles == role)
+                if not mask.any():
+                    conflicts.append(
+                        f"{spec.meal} needs a {role} item but no {role} food fits "
+                        f"{spec.meal} with {_describe_diet(setup.preferences)}"
+                    )
+                    continue
+                cheapest += float(np.min(foods.energy[mask] * foods.min_servings[mask]))
+            minimum_kcal += cheapest
+        if not np.isnan(setup.bounds.energy_high) and minimum_kcal > setup.bounds.energy_high:
+            conflicts.append(
+                f"the calorie range (at most {setup.bounds.energy_high:.0f} kcal) is below what "
+                f"the meal structure needs (at least {minimum_kcal:.0f} kcal)"
+            )
+        return conflicts
+
+
+_ROLE_ORDER = {
+    role: i
+    for i, role in enumerate(("protein", "grain", "vegetable", "dairy", "fruit", "fat", "drink"))
+}
+
+
+def _merge(pool: Candidates, extra: Candidates, foods: FoodArrays) -> Candidates:
+    seen = {tuple(zip(f, s, strict=True)) for f, s in zip(pool.foods, pool.servings, strict=True)}
+    keep = [
+        i
+        for i, (f, s) in enumerate(zip(extra.foods, extra.servings, strict=True))
+        if tuple(zip(f, s, strict=True)) not in seen
+    ]
+    return Candidates(
+        pool.slot,
+        pool.foods + [extra.foods[i] for i in keep],
+        pool.servings + [extra.servings[i] for i in keep],
+        np.concatenate([pool.energy, extra.energy[keep]]),
+        np.vstack([pool.nutrients, extra.nutrients[keep]]) if keep else pool.nutrients,
+        np.concatenate([pool.cost, extra.cost[keep]]),
+        np.concatenate([pool.score, extra.score[keep]]),
+    )
+
+
+def _with_meal(pool: Candidates, meal: Meal, foods: FoodArrays) -> tuple[Candidates, int]:
+    """The pool with a kept meal as a candidate, and that candidate's index."""
+    positions = []
+    for item in meal.items:
+        if item.food_id not in foods.position:
+            raise PlannerError(f"keep: food {item.food_id!r} is not allowed by the preferences")
+        positions.append(foods.position[item.food_id])
+    pairs = sorted(zip(positions, [i.servings for i in meal.items], strict=True))
+    key_foods = tuple(p for p, _ in pairs)
+    key_servings = tuple(s for _, s in pairs)
+    for index, (f, s) in enumerate(zip(pool.foods, pool.servings, strict=True)):
+        if f == key_foods and s == key_servings:
+            return pool, index
+    index_array = np.array(key_foods)
+    amounts = np.array(key_servings)
+    extra = Candidates(
+        pool.slot,
+        [key_foods],
+        [key_servings],
+        np.array([amounts @ foods.energy[index_array]]),
+        (amounts @ foods.nutrients[index_array]).reshape(1, -1),
+        np.array([amounts @ foods.cost[index_array]]),
+        np.array([amounts @ foods.score[index_array]]),
+    )
+    merged = _merge(pool, extra, foods)
+    return merged, len(merged) - 1
+
+
+def _servings_by_food(meals: list[Meal]) -> pd.Series:
+    amounts: dict[Any, float] = {}
+    for meal in meals:
+        for item in meal.items:
+            amounts[item.food_id] = amounts.get(item.food_id, 0.0) + item.servings
+    return pd.Series(amounts, dtype=float)
+
+
+def _cost(catalog: FoodCatalog, servings: pd.Series) -> float | None:
+    if servings.empty:
+        return 0.0
+    costs = catalog.foods.loc[servings.index, "cost"].astype(float)
+    if costs.isna().any():
+        return None
+    return round(float((costs * servings).sum()), 2)
+
+
+def _fraction(amount: float) -> str:
+    whole = int(amount)
+    half = abs(amount - whole - 0.5) < 1e-9
+    if abs(amount - whole) < 1e-9:
+        return str(whole)
+    if half:
+        return f"{whole}½" if whole else "½"
+    return f"{amount:.2f}".rstrip("0").rstrip(".")
+
+
+def _household(amount: float, serving_text: str, grams: float | None) -> str:
+    weight = f" ({grams:.0f} g)" if grams is not None else ""
+    if abs(amount - 1) < 1e-9:
+        return f"{serving_text}{weight}"
+    return f"{_fraction(amount)} × {serving_text}{weight}"
+
+
+def _notes(setup: _Setup) -> list[str]:
+    return [
+        "Food-first guidance from USDA FoodData Central values, not medical advice. "
+        "Persistent muscle cramps or spasms call for a doctor and blood tests."
+    ]

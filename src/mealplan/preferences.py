@@ -1,0 +1,216 @@
+"""Preferences: what a person will eat, how meals are built, and what the planner optimizes.
+
+The meal-structure rules live here as data (``meal_rules``) so that the planner and the
+independent checker (:func:`mealplan.verify`) read the same rules without sharing code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from mealplan.catalog._tags import ALLERGENS, MEALS, ROLES
+
+Diet = Literal["omnivore", "pescatarian", "vegetarian", "vegan"]
+MealName = Literal["breakfast", "lunch", "dinner", "snack"]
+Allergen = Literal[
+    "milk", "egg", "fish", "crustacean_shellfish", "tree_nuts", "peanuts", "wheat", "soy", "sesame"
+]
+FoodId = int | str
+
+#: Roles whose foods count as a meal's "main item" for the weekly variety rules.
+MAIN_ROLES: tuple[str, ...] = ("protein", "grain", "vegetable")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class MealRule(BaseModel):
+    """How one meal is built: required roles, item count and its share of the day's energy."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    required_roles: tuple[str, ...] = ()
+    min_items: int = Field(default=2, ge=1, le=8)
+    max_items: int = Field(default=5, ge=1, le=8)
+    #: (low, high) fraction of the day's energy this meal may carry.
+    energy_share: tuple[float, float] = (0.0, 1.0)
+
+    @field_validator("required_roles")
+    @classmethod
+    def _roles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [r for r in value if r not in ROLES]
+        if unknown:
+            raise ValueError(f"unknown role(s) {unknown}; allowed: {', '.join(ROLES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _ranges(self) -> MealRule:
+        if self.min_items > self.max_items:
+            raise ValueError("min_items must not exceed max_items")
+        low, high = self.energy_share
+        if not 0 <= low <= high <= 1:
+            raise ValueError("energy_share must be (low, high) with 0 ≤ low ≤ high ≤ 1")
+        if len(self.required_roles) > self.max_items:
+            raise ValueError("more required roles than max_items")
+        return self
+
+
+DEFAULT_MEAL_RULES: dict[str, MealRule] = {
+    "breakfast": MealRule(min_items=2, max_items=4, energy_share=(0.20, 0.30)),
+    "lunch": MealRule(
+        required_roles=("protein", "vegetable", "grain"),
+        min_items=3,
+        max_items=5,
+        energy_share=(0.25, 0.40),
+    ),
+    "dinner": MealRule(
+        required_roles=("protein", "vegetable", "grain"),
+        min_items=3,
+        max_items=5,
+        energy_share=(0.25, 0.40),
+    ),
+    "snack": MealRule(min_items=2, max_items=2, energy_share=(0.05, 0.15)),
+}
+
+
+class Lock(BaseModel):
+    """A food that must appear: ``Lock(food=173904, meal="breakfast")`` (every day), or on one
+    day: ``Lock(food=175168, meal="dinner", day="tuesday")`` (or ``day=2``, counting from 1)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    food: FoodId
+    meal: MealName | None = None
+    day: int | None = Field(default=None, ge=1, le=14)
+    servings: float | None = Field(default=None, gt=0)
+
+    @field_validator("day", mode="before")
+    @classmethod
+    def _weekday(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.isdigit():
+            name = value.strip().lower()
+            if name not in WEEKDAYS:
+                raise ValueError(f"day must be 1–14 or a weekday name ({', '.join(WEEKDAYS)})")
+            return WEEKDAYS.index(name) + 1
+        return value
+
+
+class ObjectiveWeights(BaseModel):
+    """What the planner trades off; each term is in points, lower is better.
+
+    - ``calorie_deviation``: points per 100 kcal between the day's energy and the middle of
+      its range;
+    - ``disliked``: points per serving of a disliked food (kept possible, never forced);
+    - ``liked``: points *removed* per serving of a liked food;
+    - ``cost``: points per unit of currency (only when the catalogue has prices);
+    - ``serving_size``: points per serving away from a food's default serving (2 servings of
+      a food cost 1 × this), which keeps portions close to what people eat.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    calorie_deviation: float = Field(default=1.0, ge=0)
+    disliked: float = Field(default=3.0, ge=0)
+    liked: float = Field(default=1.0, ge=0)
+    cost: float = Field(default=1.0, ge=0)
+    serving_size: float = Field(default=0.5, ge=0)
+
+
+class Preferences(BaseModel):
+    """A person's preferences and the rules a plan must keep. Validated with clear messages."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    diet: Diet = "omnivore"
+    dairy_free: bool = False
+    gluten_free: bool = False
+    allow_fortified: bool = True
+    exclude_allergens: tuple[Allergen, ...] = ()
+    exclude_foods: tuple[FoodId, ...] = ()
+    dislikes: tuple[FoodId, ...] = ()
+    likes: tuple[FoodId, ...] = ()
+    #: Meals to plan, in order; ``None`` plans one free-form list of foods with no structure.
+    meals: tuple[MealName, ...] | None = ("breakfast", "lunch", "dinner", "snack")
+    #: Overrides the energy range of the targets, in kcal per day.
+    calories: tuple[float, float] | None = None
+    max_repeats_per_week: int = Field(default=3, ge=1, le=14)
+    max_items_per_meal: int = Field(default=5, ge=2, le=8)
+    budget_per_day: float | None = Field(default=None, gt=0)
+    locks: tuple[Lock, ...] = ()
+    #: Nutrients met as a weekly average by plan_week (the body stores them); others daily.
+    weekly_nutrients: tuple[str, ...] = ("vitamin_d", "vitamin_b12")
+    meal_rules: dict[str, MealRule] = Field(default_factory=lambda: dict(DEFAULT_MEAL_RULES))
+    weights: ObjectiveWeights = ObjectiveWeights()
+
+    @field_validator("meals")
+    @classmethod
+    def _meals(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError(f"give at least one meal of {', '.join(MEALS)}, or None")
+        if len(set(value)) != len(value):
+            raise ValueError("each meal may appear once")
+        return tuple(m for m in MEALS if m in value)
+
+    @field_validator("calories")
+    @classmethod
+    def _calories(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
+        if value is not None:
+            low, high = value
+            if not 500 <= low <= high <= 6000:
+                raise ValueError(
+                    f"must be (low, high) kcal with 500 ≤ low ≤ high ≤ 6000 (got {value})"
+                )
+        return value
+
+    @field_validator("exclude_allergens")
+    @classmethod
+    def _allergens(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(a for a in ALLERGENS if a in value)
+
+    @field_validator("meal_rules")
+    @classmethod
+    def _rule_keys(cls, value: dict[str, MealRule]) -> dict[str, MealRule]:
+        unknown = [m for m in value if m not in MEALS]
+        if unknown:
+            raise ValueError(f"unknown meal(s) {unknown}; allowed: {', '.join(MEALS)}")
+        return {**DEFAULT_MEAL_RULES, **value}
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Preferences:
+        both = set(self.likes) & set(self.dislikes)
+        if both:
+            raise ValueError(f"likes and dislikes share {sorted(map(str, both))}")
+        if self.meals is not None:
+            for lock in self.locks:
+                if lock.meal is not None and lock.meal not in self.meals:
+                    raise ValueError(
+                        f"locks: meal {lock.meal!r} is not among the planned meals {self.meals}"
+                    )
+        return self
+
+    def rule(self, meal: str) -> MealRule:
+        """The structure rule of a meal, with ``max_items_per_meal`` applied."""
+        base = self.meal_rules[meal]
+        max_items = min(base.max_items, self.max_items_per_meal)
+        min_items = min(base.min_items, max_items)
+        return base.model_copy(update={"max_items": max_items, "min_items": min_items})
+
+    def energy_bands(self) -> dict[str, tuple[float, float]]:
+        """Each planned meal's (low, high) share of the day's energy, made to add up.
+
+        When the planned meals' shares cannot sum to 100 % (say lunch and dinner only, at
+        most 40 % each), the highs are scaled up and the lows down in proportion until they can.
+        """
+        if self.meals is None:
+            return {}
+        bands = {meal: self.meal_rules[meal].energy_share for meal in self.meals}
+        low_sum = sum(low for low, _ in bands.values())
+        high_sum = sum(high for _, high in bands.values())
+        low_scale = min(1.0, 1.0 / low_sum) if low_sum > 0 else 1.0
+        high_scale = max(1.0, 1.0 / high_sum) if high_sum > 0 else 1.0
+        return {
+            meal: (round(low * low_scale, 4), round(min(1.0, high * high_scale), 4))
+            for meal, (low, high) in bands.items()
+        }
