@@ -6,12 +6,16 @@ read instead.
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+import highspy
 import pulp
 
 from mealplan.errors import MealplanError
@@ -43,6 +47,21 @@ class SolveResult:
         return self.status in ("optimal", "feasible")
 
 
+@functools.cache
+def _absorb_highs_banner() -> None:
+    """HiGHS prints a banner to the C-level stdout when the first solver object of a process is
+    made, before any option can silence it; make that first object with stdout pointed away."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def check_solver(name: str) -> None:
     if name not in SOLVERS:
         raise SolverError(f"solver: {name!r} is not one of {', '.join(SOLVERS)}")
@@ -64,6 +83,8 @@ def solve(
     check_solver(solver)
     started = time.perf_counter()
     if solver == "highs":
+        if not verbose:
+            _absorb_highs_banner()
         engine = pulp.HiGHS(
             mip=mip,
             msg=verbose,
