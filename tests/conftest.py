@@ -10,6 +10,7 @@ import pytest
 
 from fake_fdc import FakeFdc, FdcData
 from mealplan.cache import FoodCache
+from mealplan.catalog import FoodCatalog
 
 #: ``../shared`` beside the project root: real FDC files for the tests (absent in a user's clone).
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -55,3 +56,19 @@ def fake_fdc(fake_fdc_data: FdcData) -> Iterator[FakeFdc]:
 def tmp_cache(tmp_path: Path) -> FoodCache:
     """An empty user cache without the starter pack, so every food is a miss at first."""
     return FoodCache(tmp_path / "cache", starter=False)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test reads or writes the real user cache, nor depends on the caller's offline flag."""
+    monkeypatch.setenv("MEALPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("user_cache")))
+    monkeypatch.delenv("MEALPLAN_OFFLINE", raising=False)
+    monkeypatch.delenv("FDC_API_KEY", raising=False)
+
+
+@pytest.fixture(scope="session")
+def default_catalog() -> FoodCatalog:
+    """The curated everyday catalogue (loaded once: it is immutable)."""
+    return FoodCatalog.default()

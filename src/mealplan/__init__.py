@@ -1,5 +1,11 @@
-"""mealplan: food-first menus from USDA FoodData Central."""
+"""mealplan: food-first menus from USDA FoodData Central.
 
+Plans daily and weekly menus that meet magnesium, potassium, calcium, vitamin D and vitamin B12
+needs from food, within a calorie range and a person's preferences. Not medical advice.
+"""
+
+from mealplan.cache import FoodCache
+from mealplan.catalog import FoodCatalog
 from mealplan.errors import (
     BulkImportError,
     FdcAuthError,
@@ -8,17 +14,23 @@ from mealplan.errors import (
     FdcRateLimitError,
     FdcResponseError,
     FdcUnavailableError,
+    InfeasiblePlanError,
     MealplanError,
     OfflineCacheMissError,
 )
 from mealplan.fdc.client import FdcClient, FoodsResult, SearchHit
 from mealplan.models import Food, NutrientValue, Portion
+from mealplan.plan import DayPlan, Meal, NutrientTotal, PlanItem, WeekPlan
+from mealplan.planner import Diagnosis, Planner
+from mealplan.preferences import Lock, Preferences
 from mealplan.targets import Bound, Profile, Targets
 from mealplan.verify import Violation, verify
 
 __all__ = [
     "Bound",
     "BulkImportError",
+    "DayPlan",
+    "Diagnosis",
     "FdcAuthError",
     "FdcClient",
     "FdcError",
@@ -27,14 +39,24 @@ __all__ = [
     "FdcResponseError",
     "FdcUnavailableError",
     "Food",
+    "FoodCache",
+    "FoodCatalog",
     "FoodsResult",
+    "InfeasiblePlanError",
+    "Lock",
+    "Meal",
     "MealplanError",
+    "NutrientTotal",
     "NutrientValue",
     "OfflineCacheMissError",
+    "PlanItem",
+    "Planner",
     "Portion",
+    "Preferences",
     "Profile",
     "SearchHit",
     "Targets",
     "Violation",
+    "WeekPlan",
     "verify",
 ]

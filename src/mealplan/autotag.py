@@ -127,7 +127,7 @@ _CATEGORIES = MappingProxyType(
         "Dairy and Egg Products": _Category("dairy"),
         "Spices and Herbs": _Category("vegetable", role_fixed=True, menu_item=False),
         "Baby Foods": _Category("grain", mixed=True, menu_item=False),
-        "Fats and Oils": _Category("fat"),
+        "Fats and Oils": _Category("fat", role_fixed=True),
         "Poultry Products": _MEAT_CATEGORY,
         "Soups, Sauces, and Gravies": _Category("vegetable", mixed=True),
         "Sausages and Luncheon Meats": _MEAT_CATEGORY,
@@ -245,7 +245,7 @@ _KEYWORDS: tuple[_Keyword, ...] = (
         "milk",
         _rx(
             r"\b(?:milks?|milkfat|buttermilk|milkshakes?|chees\w*|butter|butterfat|cream|creams"
-            r"|creamy|creamed|creamer|yogurts?|yoghurt|kefir|whey|casein\w*|lactose|ghee"
+            r"|creamed|creamer|yogurts?|yoghurt|kefir|whey|casein\w*|lactose|ghee"
             r"|custards?|puddings?|eggnog|fudge|caramels?|toffee|butterscotch|alfredo|au gratin"
             r"|quesadillas?|pizzas?|lasagnas?|lasagne|naan|waffles?|pancakes?|french toast"
             r"|croissants?"
@@ -307,7 +307,7 @@ _KEYWORDS: tuple[_Keyword, ...] = (
             r"|octopus|abalone|conch|whelks?|cuttlefish|snails?|escargots?)\b"
         ),
         unless=_rx(
-            r"\boysters?,? (?:soda|crackers?)|mushrooms?, oyster|\boyster mushrooms?"
+            r"\boysters?,? (?:soda|crackers?)|\bmushrooms?\b.*|\boyster mushrooms?|vegetable oyster"
             r"|\bscalloped\b"
         ),
     ),
@@ -377,6 +377,8 @@ _KEYWORDS: tuple[_Keyword, ...] = (
             r"|\b(?:fruit|cabbage|spring|sushi) rolls?\b|\brolls?,? (?:fruit|cabbage)\b"
             rf"|{_SAVOURY_CAKES}|\bpie fillings?\b|\bpumpkin pie spice\b"
             r"|\bsquash\b[^()]*\bspaghetti\b|\bspaghetti squash\b|\bfruit leather, rolls?\b"
+            r"|\b(?:pasta|spaghetti)(?:/\w+)? sauce\b|\bsauce, (?:pasta|spaghetti)\b"
+            r"|\bspaghetti/marinara\b"
         ),
         veto=_GLUTEN_FREE,
     ),
@@ -612,7 +614,7 @@ _ROLE_RULES: tuple[_RoleRule, ...] = (
         only=frozenset({"Vegetables and Vegetable Products"}),
     ),
     _RoleRule(_rx(r"\bcoconut (?:milk|cream)\b"), "fat", only=frozenset({"Nut and Seed Products"})),
-    _RoleRule(_rx(r"\bwater ?chestnuts?\b"), "vegetable"),
+    _RoleRule(_rx(r"\bwater ?chestnuts?\b|^(?:sauces?|salsa|ketchup|catsup)\b"), "vegetable"),
     _RoleRule(
         _rx(
             r"\b(?:juices?|coffee|tea|teas|water|nectars?|drinks?|lemonade|limeade|sodas?|cola"
@@ -768,7 +770,7 @@ _NOT_A_MENU_SUBJECT = _rx(
 )
 #: Sold in a form that still needs preparing: powders, mixes, concentrates.
 _UNPREPARED_FORM = _rx(
-    r"\b(?:dry mix|powder|powdered|concentrate|concentrated|undiluted|not reconstituted"
+    r"\b(?:dry mix|powder|powdered|(?<!from )concentrate|concentrated|undiluted|not reconstituted"
     r"|unprepared)\b"
 )
 #: Stated to be uncooked (dried fruit sold "uncooked" is eaten as it is, so fruit is exempt).

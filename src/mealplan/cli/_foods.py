@@ -1,0 +1,112 @@
+"""``mealplan foods``: search the catalogue, show a food's nutrients, report coverage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any
+
+from mealplan.catalog import FoodCatalog
+
+EXAMPLES = """examples:
+  mealplan foods search salmon
+  mealplan foods search "soy milk" --all
+  mealplan foods show 171265
+  mealplan foods coverage --all
+"""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "foods",
+        help="search foods, show one food's nutrients, report nutrient coverage",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(dest="foods_command", metavar="ACTION", required=True)
+    search = actions.add_parser("search", help="foods whose name matches WORD")
+    search.add_argument("word")
+    search.add_argument("--limit", type=int, default=15)
+    search.add_argument(
+        "--all",
+        action="store_true",
+        help="search all 8,070 shipped foods, not only the everyday set",
+    )
+    search.set_defaults(handler=_search)
+
+    show = actions.add_parser("show", help="a food's nutrients per 100 g and per serving")
+    show.add_argument("fdc_id", type=int)
+    show.add_argument("--format", choices=("table", "json"), default="table")
+    show.set_defaults(handler=_show)
+
+    coverage = actions.add_parser("coverage", help="how many foods have a value per nutrient")
+    coverage.add_argument("--all", action="store_true", help="all shipped foods")
+    coverage.add_argument("--format", choices=("table", "json"), default="table")
+    coverage.set_defaults(handler=_coverage)
+
+
+def _catalog(everything: bool) -> FoodCatalog:
+    return FoodCatalog.full() if everything else FoodCatalog.default()
+
+
+def _search(args: argparse.Namespace) -> int:
+    catalog = _catalog(args.all)
+    found = catalog.find(args.word, limit=args.limit)
+    if not found:
+        print(f"no food matches {args.word!r}")
+        return 0
+    for food in found:
+        print(f"{food.fdc_id!s:>8}  {food.name}  [{food.role}; {food.serving_text}]")
+    return 0
+
+
+def _amount(value: float | None, unit: str) -> str:
+    return "unknown" if value is None or math.isnan(value) else f"{value:,.2f} {unit}"
+
+
+def _show(args: argparse.Namespace) -> int:
+    catalog = FoodCatalog.full()
+    food = catalog.get(args.fdc_id)
+    if food is None:
+        print(
+            f"mealplan: fdc_id: {args.fdc_id} is not among the shipped foods; "
+            "fetch it with FdcClient().get_food(...)"
+        )
+        return 2
+    if args.format == "json":
+        print(json.dumps(food.__dict__, indent=2, default=str))
+        return 0
+    print(f"{food.name}  (FDC {food.fdc_id}; {food.description}; {food.category})")
+    print(f"serving: {food.serving_text} = {food.serving_g:g} g   source: {catalog.release}")
+    print(f"{'nutrient':<13}{'per 100 g':>16}{'per serving':>16}  FDC nutrient id")
+    for key in catalog.nutrient_keys:
+        unit = food.units.get(key, "")
+        source = food.nutrient_ids[key]
+        where = {0: "computed", -1: "imputed zero"}.get(source, str(source))
+        if food.per_100g[key] is None:
+            where = "—"
+        print(
+            f"{key:<13}{_amount(food.per_100g[key], unit):>16}"
+            f"{_amount(food.per_serving[key], unit):>16}  {where}"
+        )
+    return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    catalog = _catalog(args.all)
+    frame = catalog.coverage()
+    if args.format == "json":
+        print(frame.to_json(orient="records", indent=2))
+        return 0
+    print(
+        f"{len(catalog)} foods ({'all shipped' if args.all else 'everyday set'}); "
+        "imputed zeros only where the category makes zero a fact"
+    )
+    print(f"{'nutrient':<13}{'unit':<6}{'from FDC':>10}{'imputed 0':>11}{'unknown':>9}")
+    for row in frame.itertuples():
+        print(
+            f"{row.nutrient:<13}{row.unit:<6}{row.from_fdc:>10}{row.imputed_zero:>11}"
+            f"{row.unknown:>9}"
+        )
+    return 0
