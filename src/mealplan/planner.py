@@ -27,7 +27,7 @@ from mealplan.optimize._model import WeekRules, build_direct, build_selection, c
 from mealplan.optimize._problem import ENERGY, Bounds, FoodArrays, food_arrays
 from mealplan.optimize._solve import check_solver, solve
 from mealplan.plan import DayPlan, Meal, NutrientTotal, PlanItem, SolverInfo, WeekPlan
-from mealplan.preferences import MAIN_ROLES, Preferences
+from mealplan.preferences import MAIN_ROLES, ObjectiveWeights, Preferences
 from mealplan.targets import Targets
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,8 @@ FREE_FORM_MEAL = "foods"
 _DAY_CANDIDATES = 50
 _WEEK_CANDIDATES = 64
 _LOCK_CANDIDATES = 40
-_FREE_FORM_MAX_SERVINGS = 3.0
+#: "Servings not fixed" for a locked food (one object, so equal lock sets compare equal).
+_FREE = float("nan")
 
 
 class Shortage(BaseModel):
@@ -86,7 +87,8 @@ class _Setup:
 
 
 def _describe_diet(preferences: Preferences) -> str:
-    words = [f"a {preferences.diet} diet"]
+    article = "an" if preferences.diet[0] in "aeiou" else "a"
+    words = [f"{article} {preferences.diet} diet"]
     if not preferences.allow_fortified:
         words.append("no fortified foods")
     if preferences.exclude_allergens:
@@ -142,9 +144,21 @@ class Planner:
         preferences = preferences or Preferences()
         if objective not in ("balanced", "cost"):
             raise PlannerError(f"objective: must be 'balanced' or 'cost' (got {objective!r})")
+        if not integer_servings and preferences.meals is not None:
+            raise PlannerError(
+                "integer_servings: continuous amounts plan one free-form list of foods; "
+                "pass Preferences(meals=None) with integer_servings=False"
+            )
+        if objective == "cost" and self.catalog.foods["cost"].isna().all():
+            raise PlannerError("objective: 'cost' needs a catalogue with prices (cost_column)")
         setup = self._setup(targets, preferences, days=1, weekly=False)
-        if preferences.meals is None or not integer_servings or objective == "cost":
+        if preferences.meals is None:
             return self._plan_direct(setup, integer_servings, objective)
+        if objective == "cost":
+            cost_only = ObjectiveWeights(
+                calorie_deviation=0, disliked=0, liked=0, cost=1, serving_size=0
+            )
+            setup.preferences = preferences.model_copy(update={"weights": cost_only})
         week = self._plan_selection(setup, days=1, keep=None, replan=())
         return week.days[0]
 
@@ -317,7 +331,7 @@ class Planner:
             lock_days = [lock.day - 1] if lock.day is not None else list(range(days))
             for d in lock_days:
                 if d < days:
-                    servings = float(lock.servings) if lock.servings else float("nan")
+                    servings = float(lock.servings) if lock.servings else _FREE
                     required.setdefault((d, slot), []).append((position, servings))
         return required
 
@@ -338,7 +352,9 @@ class Planner:
             pool = generate(
                 foods, spec, weights, daily_low, count, rng, serving_weight=serving_weight
             )
-            forced_sets = sorted({tuple(sorted(v)) for (d, slot), v in locks.items() if slot == s})
+            forced_sets = sorted(
+                {tuple(sorted(v)) for (_, slot), v in locks.items() if slot == s}, key=str
+            )
             for forced in forced_sets:
                 locked_spec = SlotSpec(**{**spec.__dict__, "forced": forced})
                 extra = generate(
@@ -360,6 +376,14 @@ class Planner:
                 for s, meal in enumerate(day.meals):
                     pools[s], index = _with_meal(pools[s], meal, foods)
                     fixed[(d, s)] = index
+        for (d, s), locked in sorted(locks.items()):
+            for position, _ in locked:
+                if not any(position in items for items in pools[s].foods):
+                    message = (
+                        f"no {specs[s].meal} within its energy band and structure can hold the "
+                        f"locked food {foods.names[position]!r} on day {d + 1}"
+                    )
+                    raise InfeasiblePlanError(Diagnosis(conflicts=[message], message=message + "."))
         empty = [spec.meal for spec, pool in zip(specs, pools, strict=True) if len(pool) == 0]
         if empty:
             raise InfeasiblePlanError(self._diagnose(setup, days, specs, empty_slots=empty))
@@ -422,13 +446,8 @@ class Planner:
     def _plan_direct(self, setup: _Setup, integer: bool, objective: str) -> DayPlan:
         started = time.perf_counter()
         foods = setup.foods
-        if setup.preferences.meals is None:
-            meal_count = 1.0
-            maximum = foods.max_servings * _FREE_FORM_MAX_SERVINGS
-        else:
-            meal_count = float(len(setup.preferences.meals))
-            maximum = foods.max_servings * meal_count
-        maximum = np.where(np.isfinite(maximum), maximum, 1e4)
+        # One list of foods: each food within its own serving range, as in one meal.
+        maximum = np.where(np.isfinite(foods.max_servings), foods.max_servings, 1e4)
         bounds = setup.bounds
         target = setup.energy_target if not np.isnan(setup.energy_target) else 0.0
         model = build_direct(
@@ -581,7 +600,7 @@ class Planner:
                 for day in days
             ]
         costs = [day.cost for day in days]
-        cost = None if any(c is None for c in costs) else round(sum(costs), 2)  # type: ignore[arg-type]
+        cost = None if any(c is None for c in costs) else sum(costs)  # type: ignore[arg-type]
         return WeekPlan(
             days=days,
             weekly_average=average,
@@ -662,7 +681,9 @@ class Planner:
         suggestion = f"; {advice}" + (f" such as {', '.join(helpful[:4])}" if helpful else "")
         message = (
             f"{label}: at most {_fmt(short.achievable)} {short.unit} of {_fmt(short.required)} "
-            f"{short.unit} {per} with {_describe_diet(setup.preferences)}{suggestion}"
+            f"{short.unit} {per} within {setup.bounds.energy_low:,.0f}–"
+            f"{setup.bounds.energy_high:,.0f} kcal with {_describe_diet(setup.preferences)}"
+            f"{suggestion}"
         )
         return Shortage(
             nutrient=short.nutrient,
@@ -675,18 +696,24 @@ class Planner:
         )
 
     def _helpful_foods(self, setup: _Setup, key: str) -> list[str]:
-        """Catalogue foods richest in ``key`` per serving that the preferences left out."""
+        """Foods richest in ``key`` per serving that fit the diet pattern but were left out by
+        the other preferences (fortified foods, excluded foods); else the richest allowed ones."""
         if key not in self.catalog.nutrient_keys:
             return []
-        per_serving = self.catalog.per_serving()[key].dropna()
-        menu = self.catalog.foods["menu_item"].astype(bool)
-        per_serving = per_serving[menu.loc[per_serving.index]]
-        best = per_serving.sort_values(ascending=False, kind="stable").head(40)
+        preferences = setup.preferences
+        same_diet = self.catalog.filter(
+            diet=preferences.diet,
+            dairy_free=preferences.dairy_free,
+            gluten_free=preferences.gluten_free,
+            exclude_allergens=preferences.exclude_allergens,
+            menu_items_only=True,
+        )
+        per_serving = same_diet.per_serving()[key].dropna()
+        best = per_serving[per_serving > 0].sort_values(ascending=False, kind="stable")
         allowed = set(setup.catalog.ids)
-        names = [self.catalog[i].name for i in best.index if i not in allowed and best[i] > 0]
-        if len(names) < 3:
-            names += [self.catalog[i].name for i in best.index if i in allowed and best[i] > 0]
-        return list(dict.fromkeys(names))[:6]
+        left_out = [i for i in best.index if i not in allowed]
+        chosen_ids = left_out[:5] if left_out else list(best.index[:5])
+        return [self.catalog[i].name for i in chosen_ids]
 
     def _structural_conflicts(self, setup: _Setup, specs: list[SlotSpec]) -> list[str]:
         foods = setup.foods
@@ -779,7 +806,7 @@ def _cost(catalog: FoodCatalog, servings: pd.Series) -> float | None:
     costs = catalog.foods.loc[servings.index, "cost"].astype(float)
     if costs.isna().any():
         return None
-    return round(float((costs * servings).sum()), 2)
+    return float((costs * servings).sum())
 
 
 def _fraction(amount: float) -> str:

@@ -13,6 +13,8 @@ a cost per serving. Constructors:
 from __future__ import annotations
 
 import difflib
+import functools
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -95,6 +97,11 @@ class CatalogFood:
     nutrient_ids: dict[str, int]
 
 
+#: ``auto_tags`` is pure and regex-heavy (most of ``full()``'s time): tag each food once.
+_auto_tags = functools.lru_cache(maxsize=16_384)(auto_tags)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def _pack_records(cache: FoodCache | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if cache is not None:
         return cache.starter_manifest, [f.model_dump(mode="json") for f in cache.iter_foods()]
@@ -129,7 +136,7 @@ def _frames_from_records(
         if curated_only and tag is None:
             continue
         nutrients = record.get("nutrients") or {}
-        auto = auto_tags(record.get("category"), record.get("description", ""))
+        auto = _auto_tags(record.get("category"), record.get("description", ""))
         if tag is not None:
             grams, text, source = tag.serving_g, tag.serving_text, tag.serving_source
             row = {
@@ -309,16 +316,16 @@ class FoodCatalog:
             raise CatalogError(f"amounts: must be 'per_100g' or 'per_serving' (got {amounts!r})")
         if amounts == "per_100g" and serving_g_column is None:
             raise CatalogError("serving_g_column: required when amounts='per_100g'")
-        for column in (
-            serving_g_column,
-            serving_text_column,
-            cost_column,
-            role_column,
-            meals_column,
-            max_servings_column,
+        for argument, column in (
+            ("serving_g_column", serving_g_column),
+            ("serving_text_column", serving_text_column),
+            ("cost_column", cost_column),
+            ("role_column", role_column),
+            ("meals_column", meals_column),
+            ("max_servings_column", max_servings_column),
         ):
             if column is not None:
-                _require_columns(frame, [column], "column")
+                _require_columns(frame, [column], argument)
         if frame[id_column].duplicated().any():
             dupes = frame.loc[frame[id_column].duplicated(), id_column].tolist()[:5]
             raise CatalogError(f"id_column: ids must be unique (repeated: {dupes})")
@@ -469,7 +476,11 @@ class FoodCatalog:
         return self[food_id] if food_id in self._foods.index else None
 
     def find(self, name: str, limit: int = 5) -> list[CatalogFood]:
-        """Foods whose name best matches ``name``: substring matches first, then close spellings."""
+        """Foods whose name best matches ``name``: substring matches first, then close spellings.
+
+        A close spelling is a name whose words include a close spelling of every query word
+        ("salmn" finds "Salmon, pink, baked"), or a whole name close to the query.
+        """
         query = name.strip().lower()
         if not query:
             return []
@@ -477,11 +488,18 @@ class FoodCatalog:
         words = query.split()
         contains = [i for i, n in names.items() if all(w in n for w in words)]
         contains.sort(key=lambda i: (len(names[i]), str(names[i])))
+        name_words = {i: set(_WORD.findall(n)) for i, n in names.items()}
+        vocabulary = sorted(set().union(*name_words.values()))
+        near = [set(difflib.get_close_matches(w, vocabulary, n=5, cutoff=0.75)) for w in words]
+        spelled = [i for i, ws in name_words.items() if all(ws & n for n in near)]
+        spelled.sort(key=lambda i: (len(names[i]), str(names[i])))
         by_name: dict[str, list[Any]] = {}
         for food_id, n in names.items():
             by_name.setdefault(n, []).append(food_id)
         close = difflib.get_close_matches(query, list(by_name), n=limit, cutoff=0.6)
-        ordered = list(dict.fromkeys([*contains, *(i for n in close for i in by_name[n])]))
+        ordered = list(
+            dict.fromkeys([*contains, *spelled, *(i for n in close for i in by_name[n])])
+        )
         return [self[i] for i in ordered[:limit]]
 
     def filter(

@@ -34,7 +34,7 @@ def _free_amount_model(
 ) -> tuple[pulp.LpProblem, list[pulp.LpVariable], pulp.LpAffineExpression]:
     problem = pulp.LpProblem("mealplan_elastic", pulp.LpMinimize)
     amounts = [
-        pulp.LpVariable(f"n_{i}", lowBound=0, upBound=float(max_servings[i]))
+        problem.add_variable(f"n_{i}", lowBound=0, upBound=float(max_servings[i]))
         for i in range(len(foods))
     ]
     energy = pulp.LpAffineExpression(list(zip(amounts, foods.energy.tolist(), strict=True)))
@@ -63,7 +63,7 @@ def shortfalls(foods: FoodArrays, bounds: Bounds, max_servings: np.ndarray) -> l
         low = bounds.low[k]
         if np.isnan(low) or low <= 0:
             continue
-        slack = pulp.LpVariable(f"slack_{key}", lowBound=0)
+        slack = problem.add_variable(f"slack_{key}", lowBound=0)
         slacks[k] = slack
         column = foods.nutrients[:, k].tolist()
         expr = pulp.LpAffineExpression(list(zip(amounts, column, strict=True)))

@@ -67,12 +67,12 @@ def build_selection(
     required: dict[tuple[int, int], tuple[int, ...]] | None = None,
     fixed: dict[tuple[int, int], int] | None = None,
 ) -> SelectionModel:
-    """The selection MILP. ``required[(day, slot)] = food`` forces a food into that meal;
+    """The selection MILP. ``required[(day, slot)] = foods`` forces foods into that meal;
     ``fixed[(day, slot)] = candidate`` keeps a meal as it was."""
     problem = pulp.LpProblem("mealplan_selection", pulp.LpMinimize)
     x = [
         [
-            [pulp.LpVariable(f"x_{d}_{s}_{c}", cat=pulp.LpBinary) for c in range(len(slot))]
+            [problem.add_variable(f"x_{d}_{s}_{c}", cat=pulp.LpBinary) for c in range(len(slot))]
             for s, slot in enumerate(slots)
         ]
         for d in range(days)
@@ -196,15 +196,16 @@ def build_selection(
                 f"repeats_{food}",
             )
 
-    for (d, s), food in sorted((required or {}).items()):
-        carriers_here = [x[d][s][c] for c, items in enumerate(slots[s].foods) if food in items]
-        _add(
-            problem,
-            pulp.LpAffineExpression([(v, 1.0) for v in carriers_here]),
-            pulp.LpConstraintEQ,
-            1,
-            f"lock_{d}_{s}_{food}",
-        )
+    for (d, s), locked in sorted((required or {}).items()):
+        for food in locked:
+            carriers_here = [x[d][s][c] for c, items in enumerate(slots[s].foods) if food in items]
+            _add(
+                problem,
+                pulp.LpAffineExpression([(v, 1.0) for v in carriers_here]),
+                pulp.LpConstraintEQ,
+                1,
+                f"lock_{d}_{s}_{food}",
+            )
     for (d, s), c in sorted((fixed or {}).items()):
         _add(
             problem,
@@ -250,7 +251,7 @@ def build_direct(
     upper = np.floor(max_per_food / unit + 1e-9)
     category = pulp.LpInteger if integer else pulp.LpContinuous
     amounts = [
-        pulp.LpVariable(f"n_{i}", lowBound=0, upBound=float(upper[i]), cat=category)
+        problem.add_variable(f"n_{i}", lowBound=0, upBound=float(upper[i]), cat=category)
         for i in range(len(foods))
     ]
     energy = foods.energy * unit
@@ -265,6 +266,24 @@ def build_direct(
             _add(problem, _expr(amounts, column), pulp.LpConstraintGE, bounds.low[k], f"min_{key}")
         if not np.isnan(bounds.high[k]):
             _add(problem, _expr(amounts, column), pulp.LpConstraintLE, bounds.high[k], f"max_{key}")
+    # A food's minimum serving, when above what one step gives, needs an on/off switch.
+    minimum = np.ceil(foods.min_servings / unit - 1e-9) if integer else foods.min_servings
+    for i in np.flatnonzero(minimum > (1 if integer else 0)):
+        on = problem.add_variable(f"y_{i}", cat=pulp.LpBinary)
+        _add(
+            problem,
+            pulp.LpAffineExpression([(amounts[i], 1.0), (on, -float(minimum[i]))]),
+            pulp.LpConstraintGE,
+            0,
+            f"min_serving_{i}",
+        )
+        _add(
+            problem,
+            pulp.LpAffineExpression([(amounts[i], 1.0), (on, -float(upper[i]))]),
+            pulp.LpConstraintLE,
+            0,
+            f"max_serving_{i}",
+        )
     cost = foods.cost * unit
     if budget is not None and np.all(np.isfinite(cost)):
         _add(problem, _expr(amounts, cost), pulp.LpConstraintLE, budget, "budget")
@@ -274,7 +293,7 @@ def build_direct(
         terms = foods.score * unit
         if cost_weight > 0 and np.all(np.isfinite(cost)):
             terms = terms + cost_weight * cost
-        deviation = pulp.LpVariable("dev", lowBound=0)
+        deviation = problem.add_variable("dev", lowBound=0)
         _add(
             problem,
             pulp.LpAffineExpression([(deviation, 1.0)]) - day_energy,

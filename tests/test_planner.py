@@ -1,0 +1,383 @@
+"""The planner: verified plans for any valid profile, clear diagnoses, the week's rules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mealplan import (
+    DayPlan,
+    FoodCatalog,
+    InfeasiblePlanError,
+    Lock,
+    Planner,
+    Preferences,
+    Profile,
+    Targets,
+    WeekPlan,
+    verify,
+)
+from mealplan.catalog import ALLERGENS
+from mealplan.preferences import MAIN_ROLES, MealRule
+
+WOMAN_34 = Profile(age=34, sex="female")
+
+
+@pytest.fixture(scope="module")
+def planner(default_catalog: FoodCatalog) -> Planner:
+    return Planner(default_catalog)
+
+
+def _find(catalog: FoodCatalog, name: str) -> object:
+    (food,) = catalog.find(name, limit=1)
+    return food.id
+
+
+# -- property test: any valid profile and preferences ------------------------------------------
+@st.composite
+def profiles(draw: st.DrawFn) -> Profile:
+    sex = draw(st.sampled_from(["female", "male"]))
+    age = draw(st.floats(min_value=1, max_value=100, allow_nan=False))
+    state = "none"
+    if sex == "female" and 14 <= age < 51:
+        state = draw(st.sampled_from(["none", "none", "pregnant", "lactating"]))
+    weight = draw(st.none() | st.floats(min_value=12, max_value=140))
+    return Profile(
+        age=age,
+        sex=sex,
+        pregnant=state == "pregnant",
+        lactating=state == "lactating",
+        weight_kg=weight if age >= 4 or weight is None else min(weight, 20),
+        activity=draw(st.sampled_from(["inactive", "low_active", "active", "very_active"])),
+    )
+
+
+@st.composite
+def preferences(draw: st.DrawFn) -> Preferences:
+    return Preferences(
+        diet=draw(st.sampled_from(["omnivore", "pescatarian", "vegetarian", "vegan"])),
+        allow_fortified=draw(st.booleans()),
+        exclude_allergens=tuple(draw(st.lists(st.sampled_from(ALLERGENS), max_size=2))),
+        meals=draw(
+            st.sampled_from(
+                [
+                    ("breakfast", "lunch", "dinner", "snack"),
+                    ("breakfast", "lunch", "dinner"),
+                    ("lunch", "dinner"),
+                ]
+            )
+        ),
+        max_items_per_meal=draw(st.integers(min_value=3, max_value=5)),
+    )
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(profile=profiles(), prefs=preferences())
+def test_any_valid_profile_gives_a_verified_day_or_a_diagnosis(
+    planner: Planner, default_catalog: FoodCatalog, profile: Profile, prefs: Preferences
+) -> None:
+    targets = Targets.for_profile(profile)
+    try:
+        plan = planner.plan_day(targets, prefs)
+    except InfeasiblePlanError as error:
+        assert str(error).strip()
+        assert error.diagnosis.shortfalls or error.diagnosis.conflicts
+        assert "supplement" not in str(error).lower()
+        return
+    assert verify(plan, default_catalog, targets, prefs) == []
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(profile=profiles(), prefs=preferences())
+def test_any_valid_profile_gives_a_verified_week_or_a_diagnosis(
+    planner: Planner, default_catalog: FoodCatalog, profile: Profile, prefs: Preferences
+) -> None:
+    targets = Targets.for_profile(profile)
+    try:
+        week = planner.plan_week(targets, prefs, days=3)
+    except InfeasiblePlanError as error:
+        assert error.diagnosis.shortfalls or error.diagnosis.conflicts
+        return
+    assert verify(week, default_catalog, targets, prefs) == []
+
+
+# -- vegan and vitamin B12 ----------------------------------------------------------------------
+def test_vegan_without_fortified_foods_names_vitamin_b12(planner: Planner) -> None:
+    targets = Targets.for_profile(WOMAN_34)
+    prefs = Preferences(diet="vegan", allow_fortified=False)
+    with pytest.raises(InfeasiblePlanError) as caught:
+        planner.plan_day(targets, prefs)
+    diagnosis = caught.value.diagnosis
+    short = {s.nutrient: s for s in diagnosis.shortfalls}
+    assert "vitamin_b12" in short
+    assert short["vitamin_b12"].achievable < 2.4
+    assert short["vitamin_b12"].required == pytest.approx(2.4)
+    assert "vitamin B12" in str(caught.value)
+    assert "allow fortified foods" in str(caught.value)
+    assert diagnosis.relaxation["vitamin_b12"] == pytest.approx(short["vitamin_b12"].achievable)
+    helpful = short["vitamin_b12"].helpful_foods
+    assert helpful and all("fortified" in name.lower() for name in helpful)
+    assert "supplement" not in caught.value.diagnosis.model_dump_json().lower()
+    assert any("doctor" in note for note in diagnosis.notes)
+
+
+def test_vegan_with_fortified_foods_gives_verified_plans(
+    planner: Planner, default_catalog: FoodCatalog
+) -> None:
+    targets = Targets.for_profile(WOMAN_34)
+    prefs = Preferences(diet="vegan")
+    day = planner.plan_day(targets, prefs)
+    assert verify(day, default_catalog, targets, prefs) == []
+    assert all("vegan" in default_catalog[i.food_id].diets for i in day.items)
+
+
+def test_vitamin_d_shortfall_mentions_sunlight_and_a_doctor(
+    planner: Planner, default_catalog: FoodCatalog
+) -> None:
+    targets = Targets.for_profile(Profile(age=75, sex="female"))
+    mushrooms = tuple(f.id for f in default_catalog.find("mushrooms", limit=20))
+    assert mushrooms, "UV-exposed mushrooms are the vegan vitamin D source to take away"
+    prefs = Preferences(diet="vegan", allow_fortified=False, exclude_foods=mushrooms)
+    with pytest.raises(InfeasiblePlanError) as caught:
+        planner.plan_day(targets, prefs)
+    names = {s.nutrient for s in caught.value.diagnosis.shortfalls}
+    assert "vitamin_d" in names
+    notes = " ".join(caught.value.diagnosis.notes)
+    assert "sunlight" in notes and "doctor" in notes
+    assert "supplement" not in notes.lower()
+
+
+# -- the week -----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def woman_week(planner: Planner) -> tuple[WeekPlan, Targets, Preferences]:
+    targets = Targets.for_profile(WOMAN_34)
+    prefs = Preferences()
+    return planner.plan_week(targets, prefs), targets, prefs
+
+
+def test_week_for_a_34_year_old_woman(
+    woman_week: tuple[WeekPlan, Targets, Preferences], default_catalog: FoodCatalog
+) -> None:
+    week, targets, prefs = woman_week
+    assert len(week.days) == 7
+    assert verify(week, default_catalog, targets, prefs) == []
+    for day in week.days:
+        assert [m.name for m in day.meals] == ["breakfast", "lunch", "dinner", "snack"]
+        for meal in day.meals:
+            assert 2 <= len(meal.items) <= 5
+            for item in meal.items:
+                assert (item.servings * 2) == int(item.servings * 2)
+                if not default_catalog[item.food_id].__dict__["serving_g"]:
+                    continue
+                assert item.grams == pytest.approx(
+                    item.servings * default_catalog[item.food_id].serving_g
+                )
+    counts: Counter[object] = Counter(
+        item.food_id
+        for day in week.days
+        for item in day.items
+        if default_catalog[item.food_id].role in MAIN_ROLES
+    )
+    assert max(counts.values()) <= prefs.max_repeats_per_week
+    signatures = {
+        tuple(sorted((m.name, str(i.food_id), i.servings) for m in d.meals for i in m.items))
+        for d in week.days
+    }
+    assert len(signatures) == 7, "no two days are identical"
+    for first, second in zip(week.days, week.days[1:], strict=False):
+        main_first = {i.food_id for i in first.items if i.role in MAIN_ROLES}
+        main_second = {i.food_id for i in second.items if i.role in MAIN_ROLES}
+        assert not main_first & main_second
+
+
+def test_week_meets_vitamin_d_and_b12_on_weekly_average(
+    woman_week: tuple[WeekPlan, Targets, Preferences],
+) -> None:
+    week, targets, _ = woman_week
+    assert week.weekly_nutrients == ["vitamin_d", "vitamin_b12"]
+    average = week.weekly_average["vitamin_d"]
+    assert average.basis == "weekly"
+    assert average.amount >= targets["vitamin_d"].min - 1e-6
+    assert average.amount == pytest.approx(sum(d.totals["vitamin_d"].amount for d in week.days) / 7)
+    for day in week.days:
+        assert day.totals["magnesium"].amount >= targets["magnesium"].min - 1e-6
+
+
+def test_week_exports(woman_week: tuple[WeekPlan, Targets, Preferences]) -> None:
+    week, _, _ = woman_week
+    frame = week.to_frame()
+    assert set(frame["day"]) == set(range(1, 8))
+    assert {"food_id", "fdc_id", "name", "servings", "grams", "household"} <= set(frame.columns)
+    shopping = week.shopping_list()
+    assert shopping["grams"].sum() == pytest.approx(frame["grams"].sum())
+    text = str(week)
+    assert all(f"Day {n}" in text for n in range(1, 8))
+    assert WeekPlan.model_validate_json(week.model_dump_json()) == week
+
+
+def test_same_inputs_give_the_same_plan_in_another_process() -> None:
+    script = (
+        "from mealplan import *\n"
+        "t = Targets.for_profile(Profile(age=34, sex='female'))\n"
+        "print(Planner(FoodCatalog.default()).plan_week(t, Preferences(), days=3)"
+        ".model_dump_json(exclude={'solver'}))\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300
+        ).stdout
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
+    assert '"days"' in runs[0]
+
+
+def test_same_inputs_give_identical_json(planner: Planner) -> None:
+    targets = Targets.for_profile(Profile(age=52, sex="male"))
+    first = planner.plan_day(targets, Preferences(diet="pescatarian"))
+    second = planner.plan_day(targets, Preferences(diet="pescatarian"))
+    strip = {"solver": {"build_seconds", "solve_seconds"}}
+    assert first.model_dump_json(exclude=strip) == second.model_dump_json(exclude=strip)
+
+
+# -- locks and re-planning ----------------------------------------------------------------------
+def test_locks_every_day_and_on_one_day(planner: Planner, default_catalog: FoodCatalog) -> None:
+    oatmeal = _find(default_catalog, "oatmeal")
+    salmon = _find(default_catalog, "salmon, atlantic, farmed")
+    prefs = Preferences(
+        locks=(
+            Lock(food=oatmeal, meal="breakfast"),
+            Lock(food=salmon, meal="dinner", day="tuesday"),
+        )
+    )
+    targets = Targets.for_profile(WOMAN_34)
+    week = planner.plan_week(targets, prefs)
+    assert verify(week, default_catalog, targets, prefs) == []
+    for day in week.days:
+        assert oatmeal in {i.food_id for i in day.meals[0].items}
+    assert salmon in {i.food_id for i in week.days[1].meals[2].items}
+
+
+def test_replanning_one_day_keeps_the_others(
+    planner: Planner,
+    woman_week: tuple[WeekPlan, Targets, Preferences],
+    default_catalog: FoodCatalog,
+) -> None:
+    week, targets, prefs = woman_week
+    dinner_day3 = {i.food_id for i in week.days[2].meals[2].items}
+    protein = next(i.food_id for i in week.days[2].meals[2].items if i.role == "protein")
+    changed = prefs.model_copy(update={"exclude_foods": (protein,)})
+    again = planner.plan_week(targets, changed, keep=week, replan=[3])
+    for n in (0, 1, 3, 4, 5, 6):
+        assert again.days[n].meals == week.days[n].meals
+    assert protein not in {i.food_id for i in again.days[2].items}
+    assert {i.food_id for i in again.days[2].meals[2].items} != dinner_day3
+
+
+# -- structural conflicts -----------------------------------------------------------------------
+def test_excluded_locked_food_is_named(planner: Planner, default_catalog: FoodCatalog) -> None:
+    salmon = _find(default_catalog, "salmon, atlantic, farmed")
+    prefs = Preferences(diet="vegan", locks=(Lock(food=salmon, meal="dinner"),))
+    with pytest.raises(InfeasiblePlanError, match="Salmon") as caught:
+        planner.plan_day(Targets.for_profile(WOMAN_34), prefs)
+    assert caught.value.diagnosis.conflicts
+
+
+def test_a_role_no_allowed_food_can_fill_is_named(
+    planner: Planner, default_catalog: FoodCatalog
+) -> None:
+    no_dairy = default_catalog.filter(
+        diet="vegan", allow_fortified=False, meal="lunch", role="dairy"
+    )
+    assert len(no_dairy) == 0, "the premise: no unfortified vegan dairy-role food at lunch"
+    rules = {
+        "lunch": MealRule(
+            required_roles=("protein", "vegetable", "grain", "dairy"),
+            min_items=4,
+            max_items=5,
+            energy_share=(0.25, 0.40),
+        )
+    }
+    prefs = Preferences(diet="vegan", allow_fortified=False, meal_rules=rules)
+    targets = Targets.for_profile(WOMAN_34).replace(vitamin_b12=None, vitamin_d=None)
+    with pytest.raises(InfeasiblePlanError) as caught:
+        planner.plan_day(targets, prefs)
+    assert any("lunch needs a dairy item" in c for c in caught.value.diagnosis.conflicts)
+
+
+# -- classic LP use -----------------------------------------------------------------------------
+def _stigler_like() -> FoodCatalog:
+    frame = pd.DataFrame(
+        {
+            "food": ["oats", "milk", "beans", "spinach", "sardines", "bread"],
+            "price": [0.30, 0.45, 0.40, 0.80, 1.20, 0.25],
+            "energy": [150, 120, 220, 40, 190, 80],
+            "protein": [5, 8, 15, 5, 23, 3],
+            "calcium": [20, 300, 80, 245, 350, 30],
+            "magnesium": [60, 27, 80, 157, 35, 25],
+        }
+    )
+    return FoodCatalog.from_frame(frame, id_column="food", name_column="food", cost_column="price")
+
+
+def test_textbook_diet_problem_in_a_few_lines() -> None:
+    catalog = _stigler_like()
+    targets = Targets(minimums={"energy": 2000, "protein": 60, "calcium": 1000, "magnesium": 350})
+    planner = Planner(catalog)
+    prefs = Preferences(meals=None)
+    continuous = planner.plan_day(targets, prefs, integer_servings=False, objective="cost")
+    whole = planner.plan_day(targets, prefs, objective="cost")
+    for plan in (continuous, whole):
+        assert verify(plan, catalog, targets, prefs) == []
+        assert plan.cost is not None
+    assert continuous.solver.formulation == "continuous"
+    assert continuous.cost <= whole.cost + 1e-6
+    # The continuous optimum is cheaper than any single-food answer: it mixes foods.
+    assert len(continuous.meals[0].items) >= 2
+
+
+def test_free_form_list_without_meal_structure(
+    planner: Planner, default_catalog: FoodCatalog
+) -> None:
+    targets = Targets.for_profile(WOMAN_34)
+    prefs = Preferences(meals=None)
+    plan = planner.plan_day(targets, prefs)
+    assert [m.name for m in plan.meals] == ["foods"]
+    assert verify(plan, default_catalog, targets, prefs) == []
+
+
+def test_solver_output_is_silenced(capfd: pytest.CaptureFixture[str], planner: Planner) -> None:
+    planner.plan_day(Targets.for_profile(WOMAN_34), Preferences())
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_bad_preferences_name_the_field() -> None:
+    with pytest.raises(ValueError, match="diet"):
+        Preferences(diet="keto")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="calories"):
+        Preferences(calories=(3000, 1000))
+    with pytest.raises(ValueError, match="exclude_allergens"):
+        Preferences(exclude_allergens=("gluten",))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="day"):
+        Lock(food=1, day="someday")
+
+
+def test_day_plan_json_round_trip(planner: Planner) -> None:
+    day = planner.plan_day(Targets.for_profile(WOMAN_34))
+    assert DayPlan.model_validate_json(day.model_dump_json()) == day
+    assert "Day 1" in str(day)
