@@ -25,7 +25,7 @@ from mealplan.optimize._candidates import Candidates, SlotSpec, generate, nutrie
 from mealplan.optimize._diagnose import Shortfall, shortfalls
 from mealplan.optimize._model import WeekRules, build_direct, build_selection, chosen
 from mealplan.optimize._problem import ENERGY, Bounds, FoodArrays, food_arrays
-from mealplan.optimize._solve import check_solver, solve
+from mealplan.optimize._solve import SolveResult, check_solver, solve
 from mealplan.plan import DayPlan, Meal, NutrientTotal, PlanItem, SolverInfo, WeekPlan
 from mealplan.preferences import MAIN_ROLES, ObjectiveWeights, Preferences
 from mealplan.targets import Targets
@@ -190,6 +190,17 @@ class Planner:
                 raise PlannerError(f"replan: days must be between 1 and {days} (got {bad})")
         setup = self._setup(targets, preferences, days=days, weekly=True)
         return self._plan_selection(setup, days=days, keep=keep, replan=replan_days)
+
+    def _solve(self, problem: Any, *, mip: bool = True, abs_gap: float = 1e-6) -> SolveResult:
+        return solve(
+            problem,
+            solver=self.solver,
+            time_limit=self.time_limit,
+            gap=self.gap,
+            abs_gap=abs_gap,
+            verbose=self.verbose,
+            mip=mip,
+        )
 
     # -- set-up -----------------------------------------------------------------------------
     def _setup(self, targets: Targets, preferences: Preferences, days: int, weekly: bool) -> _Setup:
@@ -408,14 +419,7 @@ class Planner:
             fixed=fixed,
         )
         build_seconds = time.perf_counter() - started
-        result = solve(
-            model.problem,
-            solver=self.solver,
-            time_limit=self.time_limit,
-            gap=self.gap,
-            abs_gap=0.05,
-            verbose=self.verbose,
-        )
+        result = self._solve(model.problem, abs_gap=0.05)
         if not result.has_solution:
             if result.status == "no_solution":
                 logger.warning("no solution within the time limit of %.1f s", self.time_limit)
@@ -462,14 +466,7 @@ class Planner:
             max_per_food=maximum,
         )
         build_seconds = time.perf_counter() - started
-        result = solve(
-            model.problem,
-            solver=self.solver,
-            time_limit=self.time_limit,
-            gap=self.gap,
-            verbose=self.verbose,
-            mip=integer,
-        )
+        result = self._solve(model.problem, mip=integer)
         if not result.has_solution:
             raise InfeasiblePlanError(self._diagnose(setup, 1, []))
         amounts = np.array([v.varValue or 0.0 for v in model.amounts]) * model.unit

@@ -12,23 +12,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from mealplan.autotag import ALLERGENS, MEALS, ROLES
+from mealplan.autotag import DIETS as _ALL_DIETS
 from mealplan.errors import MealplanError
 
-MEALS = ("breakfast", "lunch", "dinner", "snack")
-ROLES = ("protein", "vegetable", "grain", "fruit", "dairy", "drink", "fat")
-DIETS = ("vegan", "vegetarian", "pescatarian", "omnivore")
+#: The tag vocabularies are the automatic tagger's, so both always speak the same words.
 DIET_FLAGS = ("dairy_free", "gluten_free")
-ALLERGENS = (
-    "milk",
-    "egg",
-    "fish",
-    "crustacean_shellfish",
-    "tree_nuts",
-    "peanuts",
-    "wheat",
-    "soy",
-    "sesame",
-)
+DIETS = tuple(d for d in _ALL_DIETS if d not in DIET_FLAGS)
 
 
 class TagTableError(MealplanError):
