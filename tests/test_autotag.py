@@ -550,3 +550,20 @@ def test_every_sr_legacy_and_foundation_food_gets_sensible_tags(fdc_shared: Path
     # Most foods are offered; a fifth to a third are plain plant foods with a known zero.
     assert 0.5 * len(tagged) < menu_items < 0.8 * len(tagged)
     assert 0.15 * len(tagged) < zero_facts < 0.35 * len(tagged)
+
+
+def test_shipped_automatic_tags_are_what_the_rules_give_today() -> None:
+    """The pack's precomputed tags (written by the build) match auto_tags() for every food."""
+    from mealplan.autotag import tags_from_csv, tags_to_csv
+    from mealplan.cache import default_starter_dir, read_pack, read_pack_auto_tags
+
+    folder = default_starter_dir()
+    assert folder is not None
+    text = read_pack_auto_tags(folder)
+    assert text is not None
+    shipped = tags_from_csv(text)
+    _, records = read_pack(folder)
+    assert set(shipped) == set(records)
+    for fdc_id, record in records.items():
+        assert shipped[fdc_id] == auto_tags(record.get("category"), record["description"]), fdc_id
+    assert tags_to_csv(shipped.items()) == text

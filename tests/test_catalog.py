@@ -93,13 +93,13 @@ class Official:
         return sorted(i for i, ndb in self.sr_ndb.items() if ndb not in self.sr28_ndbs)
 
 
-def _sr28_lines(archive: zipfile.ZipFile, name: str) -> Any:
-    """Fields of an SR28 ASCII file: ``^``-separated, ``~``-quoted, Latin-1."""
+def _sr28_lines(archive: zipfile.ZipFile, name: str, fields: int) -> Any:
+    """The first ``fields`` fields of an SR28 ASCII file: ``^``-separated, ``~``-quoted, Latin-1."""
     with archive.open(name) as raw:
         for line in io.TextIOWrapper(raw, encoding="latin-1", newline=""):
             line = line.rstrip("\r\n")
             if line:
-                yield [field.strip("~") for field in line.split("^")]
+                yield [field.strip("~") for field in line.split("^", fields)[:fields]]
 
 
 def _pick(raw: dict[int, float]) -> dict[str, tuple[float, int]]:
@@ -125,8 +125,8 @@ def official(folder: Path) -> Official:
 
     by_ndb: dict[int, dict[int, float]] = {}
     with zipfile.ZipFile(folder / SR28_ZIP) as sr28:
-        sr28_ndbs = frozenset(int(fields[0]) for fields in _sr28_lines(sr28, "FOOD_DES.txt"))
-        for fields in _sr28_lines(sr28, "NUT_DATA.txt"):
+        sr28_ndbs = frozenset(int(fields[0]) for fields in _sr28_lines(sr28, "FOOD_DES.txt", 1))
+        for fields in _sr28_lines(sr28, "NUT_DATA.txt", 3):
             nutrient_id = SR28_NUMBER_TO_ID.get(fields[1])
             if nutrient_id is not None and fields[2] != "":
                 by_ndb.setdefault(int(fields[0]), {})[nutrient_id] = float(fields[2])
@@ -380,7 +380,10 @@ def test_build_is_byte_identical_and_equals_the_shipped_pack(
         stdout, stderr = run.communicate(timeout=120)
         assert run.returncode == 0, stderr
         assert "wrote 8070 foods" in stdout and "39 SR Legacy foods skipped" in stdout
-    for name in ("foods.jsonl.gz", "manifest.json"):
+    names = sorted(p.name for p in outs[0].iterdir())
+    assert names == sorted(p.name for p in SHIPPED_PACK.iterdir())
+    assert {"foods.jsonl.gz", "manifest.json", "auto_tags.csv.gz"} <= set(names)
+    for name in names:
         first, second = ((out / name).read_bytes() for out in outs)
         assert first == second, f"{name}: two builds differ"
         shipped = (SHIPPED_PACK / name).read_bytes()
@@ -489,7 +492,7 @@ def test_unfortified_plant_food_missing_b12_and_d_is_imputed_zero(
     full_catalog: FoodCatalog, sources: Official
 ) -> None:
     imputed = full_catalog.imputed()
-    for description in ("Spinach, mature", "Prickly pears, raw"):
+    for description in ("Spinach, mature", "Pears, raw, red anjou"):
         fdc_id = _by_description(sources, description)
         assert not {"vitamin_b12", "vitamin_d"} & set(sources.values[fdc_id])
         food = full_catalog[fdc_id]
@@ -538,13 +541,15 @@ def test_mushrooms_fortified_foods_and_meat_are_never_imputed(
     )
 
 
-def test_only_b12_and_vitamin_d_are_ever_imputed(full_catalog: FoodCatalog) -> None:
-    for catalog in (full_catalog, FoodCatalog.default()):
+def test_only_b12_and_vitamin_d_are_ever_imputed(
+    full_catalog: FoodCatalog, default_catalog: FoodCatalog
+) -> None:
+    for catalog in (full_catalog, default_catalog):
         imputed = catalog.imputed()
         assert imputed[list(IMPUTABLE)].any().all()
         assert not imputed.drop(columns=list(IMPUTABLE)).any().any()
         values = catalog.per_100g()
-        assert (values[imputed].stack() == 0).all()
+        assert (values.to_numpy()[imputed.to_numpy()] == 0).all()
         # Imputed foods are unfortified plant foods (no animal pattern, no mushroom).
         rows = catalog.foods[imputed.any(axis=1)]
         assert not rows["fortified"].any()

@@ -888,3 +888,60 @@ def auto_tags(category: str | None, description: str) -> AutoTags:
         and not traits & _ANIMAL
         and _zero_is_fact(category, cat, text, subject),
     )
+
+
+_TAG_FILE_COLUMNS = (
+    "fdc_id",
+    "meals",
+    "role",
+    "diets",
+    "allergens",
+    "fortified",
+    "menu_item",
+    "zero_b12_and_vitamin_d_is_fact",
+)
+
+
+def tags_to_csv(tags: Iterable[tuple[int, AutoTags]]) -> str:
+    """Automatic tags as CSV text (one row per FDC id, ``;``-joined lists, 0/1 flags)."""
+    lines = [",".join(_TAG_FILE_COLUMNS)]
+    for fdc_id, tag in sorted(tags, key=lambda pair: pair[0]):
+        lines.append(
+            ",".join(
+                [
+                    str(fdc_id),
+                    ";".join(tag.meals),
+                    tag.role,
+                    ";".join(tag.diets),
+                    ";".join(tag.allergens),
+                    str(int(tag.fortified)),
+                    str(int(tag.menu_item)),
+                    str(int(tag.zero_b12_and_vitamin_d_is_fact)),
+                ]
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def tags_from_csv(text: str) -> dict[int, AutoTags]:
+    """Read what :func:`tags_to_csv` wrote."""
+    rows = text.splitlines()
+    if not rows or rows[0] != ",".join(_TAG_FILE_COLUMNS):
+        raise ValueError("not an automatic-tag table (unexpected header)")
+
+    def split(field: str) -> tuple[str, ...]:
+        return tuple(field.split(";")) if field else ()
+
+    tags: dict[int, AutoTags] = {}
+    for row in rows[1:]:
+        fdc_id, meals, role, diets, allergens, fortified, menu_item, zero = row.split(",")
+        tags[int(fdc_id)] = AutoTags(
+            meals=split(meals),
+            role=role,
+            diets=split(diets),
+            allergens=split(allergens),
+            fortified=fortified == "1",
+            menu_item=menu_item == "1",
+            zero_b12_and_vitamin_d_is_fact=zero == "1",
+        )
+    return tags

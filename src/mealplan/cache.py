@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 PACK_FOODS_FILE = "foods.jsonl.gz"
 PACK_MANIFEST_FILE = "manifest.json"
+#: Beside the foods, a pack may carry the catalogue's automatic tags, computed at build time.
+PACK_AUTO_TAGS_FILE = "auto_tags.csv.gz"
 _TMP_PREFIX = ".tmp-"
 _TRUTHY = {"1", "true", "yes", "on"}
 
@@ -137,6 +139,14 @@ class _Starter:
     records: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
+def read_pack_auto_tags(path: Path) -> str | None:
+    """The pack's automatic-tag table as CSV text, or None when the pack has none."""
+    file = path / PACK_AUTO_TAGS_FILE
+    if not file.is_file():
+        return None
+    return gzip.decompress(file.read_bytes()).decode("utf-8")
+
+
 def read_pack(path: Path) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
     """Read a pack folder: its manifest and its food records keyed by FDC id."""
     manifest = json.loads((path / PACK_MANIFEST_FILE).read_text(encoding="utf-8"))
@@ -149,20 +159,39 @@ def read_pack(path: Path) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
     return manifest, records
 
 
-def write_pack(path: Path, foods: Iterable[Food], manifest: dict[str, Any]) -> dict[str, Any]:
+def _gzip(data: bytes) -> bytes:
+    """Gzip with no file name and no time stamp, so equal input gives equal bytes."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as gz:
+        gz.write(data)
+    return buffer.getvalue()
+
+
+def write_pack(
+    path: Path,
+    foods: Iterable[Food],
+    manifest: dict[str, Any],
+    *,
+    auto_tags_csv: str | None = None,
+) -> dict[str, Any]:
     """Write foods as a read-only pack, byte-identical for the same input (sorted, no mtime)."""
     ordered = sorted(foods, key=lambda food: food.fdc_id)
-    lines = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=lines, mtime=0, compresslevel=9) as gz:
-        for food in ordered:
-            gz.write(_canonical(food.model_dump(mode="json", exclude_defaults=True)) + b"\n")
-    data = lines.getvalue()
+    data = _gzip(
+        b"".join(
+            _canonical(food.model_dump(mode="json", exclude_defaults=True)) + b"\n"
+            for food in ordered
+        )
+    )
     full_manifest = {
         **manifest,
         "schema": FOOD_SCHEMA_VERSION,
         "foods": len(ordered),
         "foods_sha256": hashlib.sha256(data).hexdigest(),
     }
+    if auto_tags_csv is not None:
+        tags = _gzip(auto_tags_csv.encode())
+        full_manifest["auto_tags_sha256"] = hashlib.sha256(tags).hexdigest()
+        atomic_write_bytes(path / PACK_AUTO_TAGS_FILE, tags)
     atomic_write_bytes(path / PACK_FOODS_FILE, data)
     manifest_text = json.dumps(full_manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     atomic_write_bytes(path / PACK_MANIFEST_FILE, manifest_text.encode())

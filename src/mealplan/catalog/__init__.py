@@ -13,7 +13,6 @@ a cost per serving. Constructors:
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from mealplan.autotag import auto_tags
-from mealplan.cache import FoodCache, default_starter_dir, read_pack
+from mealplan.autotag import AutoTags, auto_tags, tags_from_csv
+from mealplan.cache import FoodCache, default_starter_dir, read_pack, read_pack_auto_tags
 from mealplan.catalog._tags import (
     ALLERGENS,
     DIET_FLAGS,
@@ -97,22 +96,26 @@ class CatalogFood:
     nutrient_ids: dict[str, int]
 
 
-#: ``auto_tags`` is pure and regex-heavy (most of ``full()``'s time): tag each food once.
-_auto_tags = functools.lru_cache(maxsize=16_384)(auto_tags)
 _WORD = re.compile(r"[a-z0-9]+")
 
 
-def _pack_records(cache: FoodCache | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    if cache is not None:
-        return cache.starter_manifest, [f.model_dump(mode="json") for f in cache.iter_foods()]
+def _pack_records(
+    cache: FoodCache | None,
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[int, AutoTags]]:
+    """The pack's manifest, food records and the automatic tags computed when it was built."""
     folder = default_starter_dir()
     if folder is None:
         raise CatalogError(
             "the shipped food pack (data/usda_cache) is missing: reinstall mealplan or rebuild "
             "it with `python -m mealplan.catalog build --from PATH`"
         )
-    manifest, records = read_pack(folder)
-    return manifest, [records[key] for key in sorted(records)]
+    tag_text = read_pack_auto_tags(folder)
+    precomputed = tags_from_csv(tag_text) if tag_text is not None else {}
+    if cache is not None:
+        records = [f.model_dump(mode="json") for f in cache.iter_foods()]
+        return cache.starter_manifest, records, precomputed
+    manifest, by_id = read_pack(folder)
+    return manifest, [by_id[key] for key in sorted(by_id)], precomputed
 
 
 def _serving_from_portions(portions: list[dict[str, Any]]) -> tuple[float, str, str]:
@@ -124,7 +127,10 @@ def _serving_from_portions(portions: list[dict[str, Any]]) -> tuple[float, str, 
 
 
 def _frames_from_records(
-    records: Sequence[Mapping[str, Any]], tags: Mapping[int, TagRow], curated_only: bool
+    records: Sequence[Mapping[str, Any]],
+    tags: Mapping[int, TagRow],
+    curated_only: bool,
+    precomputed: Mapping[int, AutoTags] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Rows of foods, nutrient amounts per 100 g and their FDC nutrient ids, from pack records."""
     rows: list[dict[str, Any]] = []
@@ -136,7 +142,9 @@ def _frames_from_records(
         if curated_only and tag is None:
             continue
         nutrients = record.get("nutrients") or {}
-        auto = _auto_tags(record.get("category"), record.get("description", ""))
+        auto = (precomputed or {}).get(fdc_id) or auto_tags(
+            record.get("category"), record.get("description", "")
+        )
         if tag is not None:
             grams, text, source = tag.serving_g, tag.serving_text, tag.serving_source
             row = {
@@ -242,9 +250,9 @@ class FoodCatalog:
 
     @classmethod
     def _from_pack(cls, cache: FoodCache | None, curated_only: bool) -> FoodCatalog:
-        manifest, records = _pack_records(cache)
+        manifest, records, precomputed = _pack_records(cache)
         tags = {row.fdc_id: row for row in read_tag_table()}
-        foods, per_100g, ids = _frames_from_records(records, tags, curated_only)
+        foods, per_100g, ids = _frames_from_records(records, tags, curated_only, precomputed)
         if curated_only:
             missing = sorted(set(tags) - set(foods.index))
             if missing:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mealplan.autotag import auto_tags, tags_to_csv
 from mealplan.cache import write_pack
 from mealplan.catalog._tags import TagRow, read_tag_table
 from mealplan.errors import MealplanError
@@ -116,4 +117,7 @@ def build_pack(sources: BuildSources, out: str | Path) -> dict[str, Any]:
         },
         "skipped": {str(fdc_id): why for fdc_id, why in sorted(skipped.items())},
     }
-    return write_pack(Path(out), foods.values(), manifest)
+    tags = tags_to_csv(
+        (food.fdc_id, auto_tags(food.category, food.description)) for food in foods.values()
+    )
+    return write_pack(Path(out), foods.values(), manifest, auto_tags_csv=tags)

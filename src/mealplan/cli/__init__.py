@@ -17,7 +17,7 @@ EXIT_FAILURE = 4
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from mealplan.cli import _cache, _foods, _targets
+    from mealplan.cli import _cache, _foods, _plan, _targets
 
     parser = argparse.ArgumentParser(
         prog="mealplan",
@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (_cache, _foods, _targets):
+    for module in (_cache, _foods, _targets, _plan):
         module.register(subparsers)
     return parser
 

@@ -1,0 +1,444 @@
+"""``mealplan week`` and ``mealplan day``: plan menus from the shipped food data.
+
+Bad input is one stderr line naming the option and exit code 2; a request no plan can meet
+prints the diagnosis (what falls short, by how much, which foods would help) and exits 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import ValidationError
+
+from mealplan.cache import atomic_write_bytes
+from mealplan.catalog import ALLERGENS, MEALS, FoodCatalog
+from mealplan.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK
+from mealplan.errors import InfeasiblePlanError
+from mealplan.export import OUTPUT_FILES, write_outputs
+from mealplan.plan import DayPlan, WeekPlan
+from mealplan.planner import Diagnosis, Planner, PlannerError
+from mealplan.preferences import Preferences
+from mealplan.report import render_html, render_text
+from mealplan.targets import Profile, Targets, TargetsError
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("table", "json", "csv", "html")
+DIETS = ("omnivore", "pescatarian", "vegetarian", "vegan")
+ACTIVITIES = ("inactive", "low_active", "active", "very_active")
+
+WEEK_EXAMPLES = """examples:
+  mealplan week --age 34 --sex female
+  mealplan week --age 34 --sex female --diet vegetarian --exclude-allergen peanuts
+  mealplan week --age 52 --sex male --days 3 --meals breakfast,lunch,dinner --dislike tofu
+  mealplan week --age 29 --sex female --pregnant --format json > plan.json
+  mealplan week --age 34 --sex female --format html --out report.html
+  mealplan week --age 34 --sex female --out plan/   # table, plus the four files in plan/
+
+--out PATH: with --format json, csv or html, the file to write instead of printing; with
+--format table (the default), a folder that receives plan.json, plan.csv, shopping_list.csv
+and report.html while the table still prints.
+
+Exit codes: 0 plan found, 2 bad input, 3 no plan meets the targets (the diagnosis says why).
+Food-first guidance, not medical advice: persistent cramps call for a doctor.
+"""
+
+DAY_EXAMPLES = """examples:
+  mealplan day --age 34 --sex female
+  mealplan day --age 70 --sex male --diet pescatarian --calories 1800 2200
+  mealplan day --age 34 --sex female --format json
+
+--out PATH: with --format json, csv or html, the file to write instead of printing; with
+--format table (the default), a folder that receives plan.json, plan.csv, shopping_list.csv
+and report.html while the table still prints.
+
+Exit codes: 0 plan found, 2 bad input, 3 no plan meets the targets (the diagnosis says why).
+"""
+
+#: Model field -> the option that sets it, so errors name what the user typed.
+_OPTION_FOR_FIELD = MappingProxyType(
+    {
+        "age": "--age",
+        "sex": "--sex",
+        "pregnant": "--pregnant",
+        "lactating": "--lactating",
+        "trimester": "--trimester",
+        "weight_kg": "--weight-kg",
+        "height_cm": "--height-cm",
+        "activity": "--activity",
+        "diet": "--diet",
+        "dairy_free": "--dairy-free",
+        "gluten_free": "--gluten-free",
+        "allow_fortified": "--no-fortified",
+        "exclude_allergens": "--exclude-allergen",
+        "dislikes": "--dislike",
+        "likes": "--like",
+        "meals": "--meals",
+        "calories": "--calories",
+    }
+)
+
+
+class BadInput(Exception):
+    """One bad option: reported as ``mealplan: OPTION: message`` with exit code 2."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"{option}: {message}")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``week`` and ``day`` subcommands."""
+    week = subparsers.add_parser(
+        "week",
+        help="a menu for several days (vitamin D and B12 met as a weekly average)",
+        description=(
+            "Plan a menu for 1-14 days from the shipped USDA FoodData Central foods that meets\n"
+            "the DRI targets for magnesium, potassium, calcium, vitamin D and B12 within an\n"
+            "energy range. Vitamin D and B12 are met as a weekly average, the rest every day."
+        ),
+        epilog=WEEK_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_options(week, week=True)
+    week.set_defaults(handler=_run, plan_kind="week")
+
+    day = subparsers.add_parser(
+        "day",
+        help="a menu for one day, meeting every target that day",
+        description=(
+            "Plan one day's menu from the shipped USDA FoodData Central foods that meets the\n"
+            "DRI targets for magnesium, potassium, calcium, vitamin D and B12 that day."
+        ),
+        epilog=DAY_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_options(day, week=False)
+    day.set_defaults(handler=_run, plan_kind="day", days=1)
+
+
+def _add_options(parser: argparse.ArgumentParser, *, week: bool) -> None:
+    who = parser.add_argument_group("who the plan is for")
+    who.add_argument("--age", type=float, required=True, help="age in years (1-120)")
+    who.add_argument("--sex", choices=("female", "male"), required=True)
+    stage = who.add_mutually_exclusive_group()
+    stage.add_argument("--pregnant", action="store_true", help="pregnant (ages 14-50)")
+    stage.add_argument("--lactating", action="store_true", help="breastfeeding (ages 14-50)")
+    who.add_argument(
+        "--trimester", type=int, choices=(1, 2, 3), help="with --pregnant: for the energy need"
+    )
+    who.add_argument(
+        "--weight-kg", type=float, metavar="KG", help="body weight in kg (default: DRI reference)"
+    )
+    who.add_argument(
+        "--height-cm", type=float, metavar="CM", help="height in cm (default: DRI reference)"
+    )
+    who.add_argument(
+        "--activity",
+        choices=ACTIVITIES,
+        default="low_active",
+        help="physical activity level (default: %(default)s)",
+    )
+
+    food = parser.add_argument_group("what to eat")
+    food.add_argument("--diet", choices=DIETS, default="omnivore", help="default: %(default)s")
+    food.add_argument(
+        "--exclude-allergen",
+        action="append",
+        default=[],
+        choices=ALLERGENS,
+        metavar="ALLERGEN",
+        help=f"leave out foods with this allergen (repeatable): {', '.join(ALLERGENS)}",
+    )
+    food.add_argument("--dairy-free", action="store_true", help="no dairy foods")
+    food.add_argument("--gluten-free", action="store_true", help="no gluten")
+    food.add_argument(
+        "--dislike",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a food to avoid where possible, by name (repeatable; the best match is used)",
+    )
+    food.add_argument(
+        "--like", action="append", default=[], metavar="NAME", help="a food to favour (repeatable)"
+    )
+    food.add_argument(
+        "--no-fortified",
+        dest="allow_fortified",
+        action="store_false",
+        help="leave out fortified foods (vitamin D and B12 get much harder)",
+    )
+    food.add_argument(
+        "--meals",
+        default=",".join(MEALS),
+        metavar="LIST",
+        help="comma-separated meals to plan (default: %(default)s)",
+    )
+    if week:
+        food.add_argument(
+            "--days", type=int, default=7, metavar="N", help="days to plan, 1-14 (default: 7)"
+        )
+    food.add_argument(
+        "--calories",
+        type=float,
+        nargs=2,
+        metavar=("LOW", "HIGH"),
+        help="kcal a day instead of the EER ±10%% (500-6000)",
+    )
+    food.add_argument(
+        "--catalog",
+        choices=("default", "full"),
+        default="default",
+        help="default: the curated everyday foods; full: all shipped foods (slower)",
+    )
+
+    out = parser.add_argument_group("output")
+    out.add_argument("--format", choices=FORMATS, default="table", help="default: table")
+    out.add_argument(
+        "--out",
+        type=Path,
+        metavar="PATH",
+        help="a file for json/csv/html; a folder for the four files with table (see below)",
+    )
+    out.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="SECONDS",
+        help="stop each solve after this many seconds (default: 10)",
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Validate everything before the slow part; then plan, render and write."""
+    try:
+        profile, targets, preferences = _inputs(args)
+        _check_output(args)
+        with _status(f"loading the {args.catalog} food catalogue"):
+            catalog = FoodCatalog.full() if args.catalog == "full" else FoodCatalog.default()
+        preferences = _with_foods(
+            preferences,
+            dislikes=_resolve(catalog, args.dislike, "--dislike"),
+            likes=_resolve(catalog, args.like, "--like"),
+        )
+        planner = _planner(catalog, args.time_limit)
+    except BadInput as exc:
+        print(f"mealplan: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        plan: WeekPlan | DayPlan
+        if args.plan_kind == "week":
+            with _status(f"planning {args.days} day(s), usually a few seconds"):
+                plan = planner.plan_week(targets, preferences, days=args.days)
+        else:
+            with _status("planning the day"):
+                plan = planner.plan_day(targets, preferences)
+    except InfeasiblePlanError as exc:
+        diagnosis = exc.diagnosis
+        if args.format == "json" and isinstance(diagnosis, Diagnosis):
+            print(diagnosis.model_dump_json(indent=2))
+        else:
+            print(diagnosis_text(diagnosis))
+        print("mealplan: no plan meets the targets (see the diagnosis)", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    except PlannerError as exc:
+        print(f"mealplan: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    _emit(args, plan, profile=profile, targets=targets, preferences=preferences, catalog=catalog)
+    return EXIT_OK
+
+
+# -- inputs ------------------------------------------------------------------------------------
+def _inputs(args: argparse.Namespace) -> tuple[Profile, Targets, Preferences]:
+    try:
+        profile = Profile(
+            age=args.age,
+            sex=args.sex,
+            pregnant=args.pregnant,
+            lactating=args.lactating,
+            trimester=args.trimester,
+            weight_kg=args.weight_kg,
+            height_cm=args.height_cm,
+            activity=args.activity,
+        )
+    except ValidationError as exc:
+        raise _bad(exc) from None
+    if not 1 <= args.days <= 14:
+        raise BadInput("--days", f"must be between 1 and 14 (got {args.days})")
+    if args.time_limit is not None and not args.time_limit > 0:
+        raise BadInput(
+            "--time-limit", f"must be a positive number of seconds (got {args.time_limit:g})"
+        )
+    meals = tuple(m.strip() for m in args.meals.split(",") if m.strip())
+    unknown = [m for m in meals if m not in MEALS]
+    if unknown or not meals:
+        raise BadInput(
+            "--meals",
+            f"give a comma-separated list of {', '.join(MEALS)} (got {args.meals!r})",
+        )
+    calories = None if args.calories is None else (args.calories[0], args.calories[1])
+    try:
+        preferences = Preferences(
+            diet=args.diet,
+            dairy_free=args.dairy_free,
+            gluten_free=args.gluten_free,
+            allow_fortified=args.allow_fortified,
+            exclude_allergens=tuple(args.exclude_allergen),
+            meals=meals,
+            calories=calories,
+        )
+    except ValidationError as exc:
+        raise _bad(exc) from None
+    try:
+        targets = Targets.cramp_support(profile, energy=calories)
+    except TargetsError as exc:
+        raise BadInput("--calories" if calories else "--age", str(exc)) from None
+    return profile, targets, preferences
+
+
+def _bad(exc: ValidationError) -> BadInput:
+    """The first validation problem, named by the option that set the field."""
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else ""
+    cause = (error.get("ctx") or {}).get("error")
+    message = str(cause) if isinstance(cause, ValueError) else str(error["msg"])
+    if not field and "likes and dislikes" in message:
+        return BadInput("--like/--dislike", message)
+    return BadInput(_OPTION_FOR_FIELD.get(field, field or "preferences"), message)
+
+
+def _with_foods(
+    preferences: Preferences, *, dislikes: tuple[Any, ...], likes: tuple[Any, ...]
+) -> Preferences:
+    """The preferences with resolved food ids, validated again (a food both liked and
+    disliked is an error)."""
+    try:
+        return Preferences.model_validate(
+            {**preferences.model_dump(), "dislikes": dislikes, "likes": likes}
+        )
+    except ValidationError as exc:
+        raise _bad(exc) from None
+
+
+def _resolve(catalog: FoodCatalog, names: list[str], option: str) -> tuple[Any, ...]:
+    """Food names to catalogue ids: the best match of each, or a BadInput naming the option."""
+    ids: list[Any] = []
+    for name in names:
+        found = catalog.find(name, limit=1)
+        if not found:
+            raise BadInput(
+                option,
+                f"no food matches {name!r}; try `mealplan foods search WORD` to see names",
+            )
+        logger.info("%s %r: %s (FDC %s)", option, name, found[0].name, found[0].fdc_id)
+        ids.append(found[0].id)
+    return tuple(dict.fromkeys(ids))
+
+
+def _planner(catalog: FoodCatalog, time_limit: float | None) -> Planner:
+    if time_limit is None:
+        return Planner(catalog)
+    try:
+        return Planner(catalog, time_limit=time_limit)
+    except PlannerError as exc:
+        raise BadInput("--time-limit", str(exc)) from None
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """Catch a file-for-folder mix-up before minutes of work, not after."""
+    out: Path | None = args.out
+    if out is None:
+        return
+    if args.format == "table":
+        if out.exists() and not out.is_dir():
+            raise BadInput("--out", f"{out} is a file; with --format table --out names a folder")
+    elif out.is_dir():
+        raise BadInput(
+            "--out", f"{out} is a folder; with --format {args.format} --out names a file"
+        )
+
+
+# -- output ------------------------------------------------------------------------------------
+def _emit(
+    args: argparse.Namespace,
+    plan: WeekPlan | DayPlan,
+    *,
+    profile: Profile,
+    targets: Targets,
+    preferences: Preferences,
+    catalog: FoodCatalog,
+) -> None:
+    if args.format == "table":
+        print(render_text(plan, catalog_release=catalog.release))
+        if args.out is not None:
+            written = write_outputs(
+                plan,
+                args.out,
+                targets=targets,
+                profile=profile,
+                preferences=preferences,
+                catalog_release=catalog.release,
+            )
+            print(f"\nWrote {', '.join(str(written[k]) for k in OUTPUT_FILES)}")
+        return
+    if args.format == "json":
+        text = plan.model_dump_json(indent=2) + "\n"
+    elif args.format == "csv":
+        text = plan.to_frame().to_csv(index=False)
+    else:
+        text = render_html(
+            plan,
+            profile=profile,
+            targets=targets,
+            preferences=preferences,
+            catalog_release=catalog.release,
+        )
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write_bytes(args.out, text.encode("utf-8"))
+
+
+def diagnosis_text(diagnosis: object) -> str:
+    """Why no plan exists, in lines a person reads: the summary, each shortfall, the notes."""
+    if not isinstance(diagnosis, Diagnosis):
+        return f"No plan: {diagnosis}"
+    lines = ["No plan meets every target with these foods and preferences.", ""]
+    if diagnosis.shortfalls:
+        lines.append("Shortfalls:")
+        for short in diagnosis.shortfalls:
+            lines.append(f"  - {short.message}")
+            lines.append(
+                f"    needs {short.required:,.1f} {short.unit} a day ({short.basis}); "
+                f"at most {short.achievable:,.1f} {short.unit} is reachable"
+            )
+    if diagnosis.conflicts:
+        lines.append("Conflicts:")
+        lines.extend(f"  - {conflict}" for conflict in diagnosis.conflicts)
+    if not diagnosis.shortfalls and not diagnosis.conflicts:
+        lines.append(diagnosis.message)
+    if diagnosis.notes:
+        lines.append("")
+        lines.extend(diagnosis.notes)
+    return "\n".join(lines)
+
+
+@contextmanager
+def _status(message: str) -> Iterator[None]:
+    """A one-line status on stderr while slow work runs, only when a person is watching."""
+    stream = sys.stderr
+    shown = stream.isatty()
+    if shown:
+        stream.write(f"mealplan: {message}…")
+        stream.flush()
+    try:
+        yield
+    finally:
+        if shown:
+            stream.write("\r\033[K")
+            stream.flush()
