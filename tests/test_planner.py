@@ -381,3 +381,35 @@ def test_day_plan_json_round_trip(planner: Planner) -> None:
     day = planner.plan_day(Targets.for_profile(WOMAN_34))
     assert DayPlan.model_validate_json(day.model_dump_json()) == day
     assert "Day 1" in str(day)
+
+
+def test_cbc_where_available(default_catalog: FoodCatalog) -> None:
+    import pulp
+
+    from mealplan import SolverError
+
+    targets = Targets.for_profile(WOMAN_34)
+    if not pulp.PULP_CBC_CMD(msg=False).available():
+        with pytest.raises(SolverError, match="CBC"):
+            Planner(default_catalog, solver="cbc")
+        return
+    day = Planner(default_catalog, solver="cbc").plan_day(targets)
+    assert day.solver is not None and day.solver.solver == "cbc"
+    assert verify(day, default_catalog, targets, Preferences()) == []
+
+
+def test_bad_planner_arguments_name_the_argument(default_catalog: FoodCatalog) -> None:
+    from mealplan import PlannerError, SolverError
+
+    with pytest.raises(SolverError, match="solver"):
+        Planner(default_catalog, solver="gurobi")
+    with pytest.raises(PlannerError, match="gap"):
+        Planner(default_catalog, gap=2)
+    planner = Planner(default_catalog)
+    targets = Targets.for_profile(WOMAN_34)
+    with pytest.raises(PlannerError, match="days"):
+        planner.plan_week(targets, days=0)
+    with pytest.raises(PlannerError, match="objective"):
+        planner.plan_day(targets, objective="cheapest")  # type: ignore[arg-type]
+    with pytest.raises(PlannerError, match="integer_servings"):
+        planner.plan_day(targets, integer_servings=False)

@@ -17,6 +17,8 @@ from mealplan.errors import (
     InfeasiblePlanError,
     MealplanError,
     OfflineCacheMissError,
+    PlannerError,
+    SolverError,
 )
 from mealplan.fdc.client import FdcClient, FoodsResult, SearchHit
 from mealplan.models import Food, NutrientValue, Portion
@@ -51,10 +53,12 @@ __all__ = [
     "OfflineCacheMissError",
     "PlanItem",
     "Planner",
+    "PlannerError",
     "Portion",
     "Preferences",
     "Profile",
     "SearchHit",
+    "SolverError",
     "Targets",
     "Violation",
     "WeekPlan",

@@ -76,3 +76,11 @@ class InfeasiblePlanError(MealplanError):
     def __init__(self, diagnosis: object) -> None:
         self.diagnosis = diagnosis
         super().__init__(str(getattr(diagnosis, "message", diagnosis)))
+
+
+class PlannerError(MealplanError, ValueError):
+    """A planner argument is invalid (the message names the argument and the allowed values)."""
+
+
+class SolverError(MealplanError):
+    """The solver is unavailable or failed (not an infeasible model)."""

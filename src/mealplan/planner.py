@@ -20,7 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from mealplan.catalog import FoodCatalog
-from mealplan.errors import InfeasiblePlanError, MealplanError
+from mealplan.errors import InfeasiblePlanError, PlannerError
 from mealplan.optimize._candidates import Candidates, SlotSpec, generate, nutrient_weights
 from mealplan.optimize._diagnose import Shortfall, shortfalls
 from mealplan.optimize._model import WeekRules, build_direct, build_selection, chosen
@@ -67,10 +67,6 @@ class Diagnosis(BaseModel):
     relaxation: dict[str, float] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
     message: str
-
-
-class PlannerError(MealplanError):
-    """A planner argument is invalid (names the argument and the allowed values)."""
 
 
 @dataclass

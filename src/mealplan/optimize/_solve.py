@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -18,7 +19,7 @@ from types import MappingProxyType
 import highspy
 import pulp
 
-from mealplan.errors import MealplanError
+from mealplan.errors import SolverError
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +28,6 @@ SOLVERS = ("highs", "cbc")
 #: on the default catalogue, a day took 0.37 s with presolve and 0.16 s without, a week 3.9 s
 #: and 2.3 s (benchmarks/bench_planner.py).
 _HIGHS_OPTIONS: Mapping[str, object] = MappingProxyType({"presolve": "off"})
-
-
-class SolverError(MealplanError):
-    """The solver is unavailable or failed (not an infeasible model)."""
 
 
 @dataclass(frozen=True)
@@ -62,10 +59,17 @@ def _absorb_highs_banner() -> None:
         os.close(saved)
 
 
+def _cbc(**options: object) -> pulp.PULP_CBC_CMD:
+    """PuLP's bundled CBC, without the deprecation warning PuLP 3.3 gives on every use."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pulp.PULP_CBC_CMD(**options)
+
+
 def check_solver(name: str) -> None:
     if name not in SOLVERS:
         raise SolverError(f"solver: {name!r} is not one of {', '.join(SOLVERS)}")
-    if name == "cbc" and not pulp.PULP_CBC_CMD(msg=False).available():
+    if name == "cbc" and not _cbc(msg=False).available():
         raise SolverError("solver: CBC is not available here; use solver='highs'")
 
 
@@ -117,7 +121,7 @@ def solve(
         logger.debug("HiGHS: %s in %.3f s, gap %s", name, seconds, mip_gap)
         return SolveResult("highs", status, objective, mip_gap, seconds)
 
-    engine = pulp.PULP_CBC_CMD(msg=verbose, gapRel=gap, timeLimit=time_limit, threads=1, mip=mip)
+    engine = _cbc(msg=verbose, gapRel=gap, timeLimit=time_limit, threads=1, mip=mip)
     code = problem.solve(engine)
     seconds = time.perf_counter() - started
     text = pulp.LpStatus[code].lower()
