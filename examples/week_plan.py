@@ -1,20 +1,25 @@
 """A week of meals for a sample profile, from the shipped food data, offline.
 
-    python examples/week_plan.py --age 34 --sex female --diet omnivore
+    python examples/week_plan.py --age 34 --sex female --diet vegetarian
+    python examples/week_plan.py --days 3 --out plan/    # also plan.json, plan.csv,
+                                                          # shopping_list.csv, report.html
 
-Prints the plan day by day, the week's nutrients against the targets, and a shopping list.
+Prints the plan day by day, the nutrient table and a shopping list. The same plan from the
+command line: ``mealplan week --age 34 --sex female``.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
+from pathlib import Path
+
+from pydantic import ValidationError
 
 from mealplan import FoodCatalog, InfeasiblePlanError, Planner, Preferences, Profile, Targets
 from mealplan.catalog import ALLERGENS, MEALS
-
-SHOWN = ("magnesium", "potassium", "calcium", "vitamin_d", "vitamin_b12", "energy", "protein")
+from mealplan.export import write_outputs
+from mealplan.report import render_diagnosis, render_text
 
 
 def main() -> int:
@@ -27,72 +32,58 @@ def main() -> int:
         "--diet", choices=("omnivore", "pescatarian", "vegetarian", "vegan"), default="omnivore"
     )
     parser.add_argument("--exclude-allergen", action="append", default=[], choices=ALLERGENS)
-    parser.add_argument(
-        "--dislike", action="append", default=[], help="a food name to avoid (repeatable)"
-    )
-    parser.add_argument(
-        "--meals", default=",".join(MEALS), help="comma-separated meals (default: %(default)s)"
-    )
-    parser.add_argument("--days", type=int, default=7)
+    parser.add_argument("--dislike", action="append", default=[], help="a food name (repeatable)")
+    parser.add_argument("--meals", default=",".join(MEALS), help="default: %(default)s")
+    parser.add_argument("--days", type=int, default=7, choices=range(1, 15), metavar="1-14")
+    parser.add_argument("--out", type=Path, help="a folder for the JSON, CSV and HTML files")
     args = parser.parse_args()
 
-    started = time.perf_counter()
-    catalog = FoodCatalog.default()
-    profile = Profile(age=args.age, sex=args.sex)
+    # 1. Who the plan is for, and their daily targets from the DRI tables.
+    try:
+        profile = Profile(age=args.age, sex=args.sex)
+    except ValidationError as exc:
+        parser.error(f"--age: {exc.errors()[0]['msg'].removeprefix('Value error, ')}")
     targets = Targets.cramp_support(profile)
+
+    # 2. What they eat: disliked foods are looked up by name in the catalogue.
+    catalog = FoodCatalog.default()
     dislikes = []
     for name in args.dislike:
         found = catalog.find(name, limit=1)
         if not found:
             parser.error(f"--dislike: no food matches {name!r}")
         dislikes.append(found[0].id)
+    meals = tuple(m.strip() for m in args.meals.split(",") if m.strip())
+    if not meals or any(m not in MEALS for m in meals):
+        parser.error(f"--meals: use a comma-separated list of {', '.join(MEALS)}")
     preferences = Preferences(
         diet=args.diet,
         exclude_allergens=tuple(args.exclude_allergen),
         dislikes=tuple(dislikes),
-        meals=tuple(m.strip() for m in args.meals.split(",") if m.strip()),
+        meals=meals,
     )
+
+    # 3. Plan, then show it; when no plan exists, say why.
     try:
         week = Planner(catalog).plan_week(targets, preferences, days=args.days)
     except InfeasiblePlanError as exc:
-        print(f"No plan: {exc}")
-        for note in exc.diagnosis.notes:
-            print(f"  {note}")
+        print(render_diagnosis(exc.diagnosis))
         return 3
+    print(render_text(week, catalog_release=catalog.release))
 
-    for day in week.days:
-        print(f"Day {day.day}")
-        for meal in day.meals:
-            print(f"  {meal.name.capitalize()} ({meal.energy_kcal:,.0f} kcal)")
-            for item in meal.items:
-                print(f"    - {item.name}: {item.household}")
-        print()
-
-    print(f"Nutrients, average per day over {len(week.days)} days")
-    print(f"  {'nutrient':<12} {'average':>12} {'target':>14} {'% of target':>12}  basis")
-    for key in SHOWN:
-        total = week.weekly_average[key]
-        target = f"≥ {total.min:,.1f} {total.unit}" if total.min is not None else "—"
-        percent = f"{total.percent_of_target:,.0f} %" if total.percent_of_target else "—"
-        print(
-            f"  {key:<12} {total.amount:>9,.1f} {total.unit:<3}{target:>13} {percent:>12}  "
-            f"{total.basis}"
+    # 4. Files for an app (JSON), a spreadsheet (CSV) and a person (HTML).
+    if args.out is not None:
+        written = write_outputs(
+            week,
+            args.out,
+            targets=targets,
+            profile=profile,
+            preferences=preferences,
+            catalog_release=catalog.release,
         )
-    print()
-    print("Shopping list")
-    for row in week.shopping_list().itertuples():
-        grams = f"{row.grams:,.0f} g" if row.grams == row.grams and row.grams else "—"
-        print(f"  {row.name:<45} {row.servings:>5g} × {row.serving_text}  ({grams})")
-    print()
-    print(
-        f"Solved by {week.solver.solver} ({week.solver.status}, gap {week.solver.mip_gap:.2%}) "
-        f"in {time.perf_counter() - started:.1f} s. Data: USDA FoodData Central "
-        f"({catalog.release})."
-    )
-    print(
-        "Food-first guidance, not medical advice: persistent muscle cramps call for a doctor "
-        "and blood tests."
-    )
+        print()
+        for path in written.values():
+            print(f"wrote {path}")
     return 0
 
 

@@ -140,7 +140,7 @@ def test_bounds_carry_units_and_citations() -> None:
     }
     mg = targets["magnesium"]
     assert "IOM 1997" in mg.source and "RDA" in mg.source and "female 31-50" in mg.source
-    assert "supplements" in mg.source
+    assert "non-food" in mg.source
     assert "IOM 2011" in targets["calcium"].source and "UL" in targets["calcium"].source
     assert "CDRR" in targets["sodium"].source
 

@@ -72,11 +72,16 @@ def _canonical(payload: Any) -> bytes:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part."""
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part.
+
+    The file is private (0600, as the temporary file it starts as) unless ``mode`` says otherwise.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -191,10 +196,10 @@ def write_pack(
     if auto_tags_csv is not None:
         tags = _gzip(auto_tags_csv.encode())
         full_manifest["auto_tags_sha256"] = hashlib.sha256(tags).hexdigest()
-        atomic_write_bytes(path / PACK_AUTO_TAGS_FILE, tags)
-    atomic_write_bytes(path / PACK_FOODS_FILE, data)
+        atomic_write_bytes(path / PACK_AUTO_TAGS_FILE, tags, mode=0o644)
+    atomic_write_bytes(path / PACK_FOODS_FILE, data, mode=0o644)
     manifest_text = json.dumps(full_manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    atomic_write_bytes(path / PACK_MANIFEST_FILE, manifest_text.encode())
+    atomic_write_bytes(path / PACK_MANIFEST_FILE, manifest_text.encode(), mode=0o644)
     return full_manifest
 
 

@@ -15,7 +15,7 @@ from mealplan.preferences import Preferences
 from mealplan.report import render_html
 from mealplan.targets import Profile, Targets
 
-__all__ = ["OUTPUT_FILES", "write_outputs"]
+__all__ = ["OUTPUT_FILES", "write_file", "write_outputs"]
 
 #: What :func:`write_outputs` writes, by role: the file names are part of the interface.
 OUTPUT_FILES = MappingProxyType(
@@ -59,6 +59,12 @@ def write_outputs(
     written: dict[str, Path] = {}
     for role, data in contents.items():
         path = folder / OUTPUT_FILES[role]
-        atomic_write_bytes(path, data)
+        write_file(path, data)
         written[role] = path
     return written
+
+
+def write_file(path: str | Path, data: bytes) -> None:
+    """Write one output file atomically, readable as an ordinary file (0644): a plan is no
+    secret, unlike the cache's private entries."""
+    atomic_write_bytes(Path(path), data, mode=0o644)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
 from mealplan.nutrients import BY_KEY
 from mealplan.plan import DayPlan, NutrientTotal, WeekPlan
+from mealplan.planner import Diagnosis
 from mealplan.preferences import Preferences
 from mealplan.targets import Bound, Profile, Targets
 
@@ -23,6 +25,7 @@ __all__ = [
     "COVERAGE_NUTRIENTS",
     "MEDICAL_NOTE",
     "SUMMARY_NUTRIENTS",
+    "render_diagnosis",
     "render_html",
     "render_text",
 ]
@@ -43,6 +46,7 @@ MEDICAL_NOTE = (
     "function). Do not take supplements without a diagnosed deficiency and a doctor's advice."
 )
 _DATA_SOURCE = "USDA FoodData Central"
+_TEXT_WIDTH = 96
 _GRAMS_SUFFIX = re.compile(r"\s*\([\d,.]+\s*g\)$")
 _MEAL_COLOURS = {
     "breakfast": "#e9a23b",
@@ -145,7 +149,12 @@ def render_text(plan: WeekPlan | DayPlan, *, catalog_release: str | None = None)
     parts = [_text_day(day) for day in days]
     parts.append(_text_nutrients(_average(plan), len(days)))
     parts.append(_text_shopping(plan.shopping_list(), len(days)))
-    parts.append(_source_line(catalog_release) + "\n" + MEDICAL_NOTE)
+    parts.append(
+        "\n".join(
+            textwrap.fill(text, width=_TEXT_WIDTH)
+            for text in (_source_line(catalog_release), MEDICAL_NOTE)
+        )
+    )
     return "\n\n".join(parts)
 
 
@@ -166,7 +175,7 @@ def _text_nutrients(average: dict[str, NutrientTotal], n_days: int) -> str:
     title = (
         f"Nutrients, average per day over {n_days} days" if n_days > 1 else "Nutrients for the day"
     )
-    header = ("nutrient", "average", "target", "% of target", "basis")
+    header = ("nutrient", "average" if n_days > 1 else "amount", "target", "% of target", "basis")
     rows = [
         (
             _label(key),
@@ -207,6 +216,28 @@ def _text_shopping(frame: pd.DataFrame, n_days: int) -> str:
             f"  {name.ljust(widths[0])}  {amount.ljust(widths[1])}  {grams.rjust(widths[2])}"
             f"  {fdc_id.rjust(widths[3])}"
         )
+    return "\n".join(lines)
+
+
+def render_diagnosis(diagnosis: object) -> str:
+    """Why no plan exists, for a person: each shortfall or conflict, then the notes.
+
+    Takes ``InfeasiblePlanError.diagnosis``; anything else is shown as its string.
+    """
+    if not isinstance(diagnosis, Diagnosis):
+        return f"No plan: {diagnosis}"
+    lines = ["No plan meets every target with these foods and preferences.", ""]
+    if diagnosis.shortfalls:
+        lines.append("Shortfalls:")
+        lines.extend(f"  - {short.message}" for short in diagnosis.shortfalls)
+    if diagnosis.conflicts:
+        lines.append("Conflicts:")
+        lines.extend(f"  - {conflict}" for conflict in diagnosis.conflicts)
+    if not diagnosis.shortfalls and not diagnosis.conflicts:
+        lines.append(diagnosis.message)
+    if diagnosis.notes:
+        lines.append("")
+        lines.extend(diagnosis.notes)
     return "\n".join(lines)
 
 
@@ -405,6 +436,7 @@ def _html_inputs(profile: Profile | None, targets: Targets, preferences: Prefere
     return (
         "<section class='inputs'><h2 class='section-title'>Profile and targets</h2>"
         f"<table class='profile'><tbody>{profile_table}</tbody></table>"
+        "<h3 class='subtitle'>Daily targets</h3>"
         "<table class='targets'><thead><tr><th>Nutrient</th><th class='num'>Min</th>"
         "<th class='num'>Max</th><th>Unit</th><th>Source</th></tr></thead>"
         f"<tbody>{target_rows}</tbody></table></section>"
@@ -440,10 +472,14 @@ def _preference_rows(preferences: Preferences) -> list[tuple[str, str]]:
     return rows
 
 
+def _limit(value: float | None) -> str:
+    return "—" if value is None else _bound_num(value)
+
+
 def _target_row(bound: Bound) -> str:
     return (
         f"<tr><th scope='row'>{_e(_label(bound.nutrient))}</th>"
-        f"<td class='num'>{_e(_num(bound.min))}</td><td class='num'>{_e(_num(bound.max))}</td>"
+        f"<td class='num'>{_e(_limit(bound.min))}</td><td class='num'>{_e(_limit(bound.max))}</td>"
         f"<td>{_e(bound.unit or '')}</td><td class='source'>{_e(bound.source)}</td></tr>"
     )
 
@@ -451,7 +487,8 @@ def _target_row(bound: Bound) -> str:
 def _html_sources(plan: WeekPlan | DayPlan, catalog_release: str | None) -> str:
     ids = _fdc_ids(_days(plan))
     release = f", release {catalog_release}" if catalog_release else ""
-    notes = [n for n in plan.notes if n.strip()]
+    # The medical note heads the page; the plan's own copy of it is not repeated.
+    notes = [n for n in plan.notes if n.strip() and "not medical advice" not in n]
     note_items = "".join(f"<li>{_e(n)}</li>" for n in notes)
     solver = plan.solver
     solved = f"<p>Planned with {_e(solver.solver)} ({_e(solver.status)}).</p>" if solver else ""
@@ -463,7 +500,7 @@ def _html_sources(plan: WeekPlan | DayPlan, catalog_release: str | None) -> str:
         f"{_e(', '.join(str(i) for i in ids))}</p>"
         + (f"<ul class='notes'>{note_items}</ul>" if note_items else "")
         + solved
-        + f"<p class='note' role='note'>{_e(MEDICAL_NOTE)}</p></footer>"
+        + "</footer>"
     )
 
 
@@ -527,9 +564,13 @@ def _coverage_svg(plan: WeekPlan | DayPlan) -> str:
             tip = f"{_label(key)}, {name}: {text}"
             if total is not None:
                 tip += f" ({_num(total.amount)} {total.unit}, {total.basis} target)"
+            data = (
+                f"data-nutrient='{_e(key)}' data-column='{_e(name)}' "
+                f"data-percent='{'' if percent is None else f'{percent:.1f}'}'"
+            )
             parts.append(
-                f"<g><title>{_e(tip)}</title><rect x='{x + 1}' y='{y + 1}' "
-                f"width='{cell_w - 2}' height='{cell_h - 2}' rx='3' fill='{fill}'/>"
+                f"<g><title>{_e(tip)}</title><rect class='cov-cell' {data} x='{x + 1}' "
+                f"y='{y + 1}' width='{cell_w - 2}' height='{cell_h - 2}' rx='3' fill='{fill}'/>"
                 f"<text x='{x + cell_w / 2:.1f}' y='{y + cell_h / 2 + 4:.1f}' "
                 f"text-anchor='middle' class='cell' fill='{ink}'>{_e(text)}</text></g>"
             )
@@ -599,8 +640,10 @@ def _calories_svg(days: list[DayPlan], energy: tuple[float | None, float | None]
             colour = _MEAL_COLOURS.get(meal.name, "#7f7f7f")
             label = f"Day {day.day} {meal.name}: {_num(meal.energy_kcal, 0)} kcal"
             parts.append(
-                f"<g><title>{_e(label)}</title><rect x='{x}' y='{y_top:.1f}' width='{bar_w}' "
-                f"height='{max(y_bottom - y_top, 0):.1f}' fill='{colour}'/>"
+                f"<g><title>{_e(label)}</title><rect class='kcal-seg' data-day='{day.day}' "
+                f"data-meal='{_e(meal.name)}' data-kcal='{meal.energy_kcal:.1f}' x='{x}' "
+                f"y='{y_top:.1f}' width='{bar_w}' height='{max(y_bottom - y_top, 0):.1f}' "
+                f"fill='{colour}'/>"
             )
             if y_bottom - y_top >= 14 and bar_w >= 34:
                 parts.append(
@@ -683,6 +726,7 @@ tr.short th, tr.short td { background: #fdf0ee; }
 .fdc { color: var(--muted); font-size: 11px; white-space: nowrap; }
 .inputs table { margin-bottom: 16px; }
 .profile { max-width: 560px; }
+.subtitle { font-size: 15px; margin: 18px 0 6px; }
 .profile th { width: 40%; font-weight: 600; }
 .source { font-size: 13px; color: var(--muted); }
 footer { margin-top: 12px; }

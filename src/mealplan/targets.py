@@ -632,7 +632,10 @@ def _micronutrient_bound(nutrient: str, profile: Profile) -> Bound | None:
             parts.append(f"{upper.source}: {upper.kind} max")
     skipped = _dri_table().index.get((nutrient, profile.life_stage, profile.sex, "UL"))
     if skipped is not None and not skipped.applies_to_food:
-        parts.append(f"no max: the UL ({_fmt(skipped.amount)} {skipped.unit}) is for supplements")
+        parts.append(
+            f"no max: the UL ({_fmt(skipped.amount)} {skipped.unit}) limits only magnesium "
+            "from non-food sources"
+        )
     unit = lower.unit if lower is not None else upper.unit if upper is not None else None
     return Bound(
         nutrient=nutrient,

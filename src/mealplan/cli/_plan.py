@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,15 +18,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mealplan.cache import atomic_write_bytes
 from mealplan.catalog import ALLERGENS, MEALS, FoodCatalog
 from mealplan.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK
 from mealplan.errors import InfeasiblePlanError
-from mealplan.export import OUTPUT_FILES, write_outputs
+from mealplan.export import OUTPUT_FILES, write_file, write_outputs
 from mealplan.plan import DayPlan, WeekPlan
 from mealplan.planner import Diagnosis, Planner, PlannerError
 from mealplan.preferences import Preferences
-from mealplan.report import render_html, render_text
+from mealplan.report import render_diagnosis, render_html, render_text
 from mealplan.targets import Profile, Targets, TargetsError
 
 logger = logging.getLogger(__name__)
@@ -222,6 +222,7 @@ def _run(args: argparse.Namespace) -> int:
         with _status(f"loading the {args.catalog} food catalogue"):
             catalog = FoodCatalog.full() if args.catalog == "full" else FoodCatalog.default()
         preferences = _with_foods(
+            catalog,
             preferences,
             dislikes=_resolve(catalog, args.dislike, "--dislike"),
             likes=_resolve(catalog, args.like, "--like"),
@@ -243,13 +244,20 @@ def _run(args: argparse.Namespace) -> int:
         if args.format == "json" and isinstance(diagnosis, Diagnosis):
             print(diagnosis.model_dump_json(indent=2))
         else:
-            print(diagnosis_text(diagnosis))
+            print(render_diagnosis(diagnosis))
         print("mealplan: no plan meets the targets (see the diagnosis)", file=sys.stderr)
         return EXIT_INFEASIBLE
     except PlannerError as exc:
         print(f"mealplan: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    _emit(args, plan, profile=profile, targets=targets, preferences=preferences, catalog=catalog)
+    try:
+        _emit(
+            args, plan, profile=profile, targets=targets, preferences=preferences, catalog=catalog
+        )
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 
@@ -313,10 +321,18 @@ def _bad(exc: ValidationError) -> BadInput:
 
 
 def _with_foods(
-    preferences: Preferences, *, dislikes: tuple[Any, ...], likes: tuple[Any, ...]
+    catalog: FoodCatalog,
+    preferences: Preferences,
+    *,
+    dislikes: tuple[Any, ...],
+    likes: tuple[Any, ...],
 ) -> Preferences:
-    """The preferences with resolved food ids, validated again (a food both liked and
-    disliked is an error)."""
+    """The preferences with resolved food ids; a food both liked and disliked is an error."""
+    both = [food_id for food_id in likes if food_id in dislikes]
+    if both:
+        raise BadInput(
+            "--like/--dislike", f"both name {catalog[both[0]].name!r}; keep it in one of them"
+        )
     try:
         return Preferences.model_validate(
             {**preferences.model_dump(), "dislikes": dislikes, "likes": likes}
@@ -401,31 +417,7 @@ def _emit(
     if args.out is None:
         sys.stdout.write(text)
     else:
-        atomic_write_bytes(args.out, text.encode("utf-8"))
-
-
-def diagnosis_text(diagnosis: object) -> str:
-    """Why no plan exists, in lines a person reads: the summary, each shortfall, the notes."""
-    if not isinstance(diagnosis, Diagnosis):
-        return f"No plan: {diagnosis}"
-    lines = ["No plan meets every target with these foods and preferences.", ""]
-    if diagnosis.shortfalls:
-        lines.append("Shortfalls:")
-        for short in diagnosis.shortfalls:
-            lines.append(f"  - {short.message}")
-            lines.append(
-                f"    needs {short.required:,.1f} {short.unit} a day ({short.basis}); "
-                f"at most {short.achievable:,.1f} {short.unit} is reachable"
-            )
-    if diagnosis.conflicts:
-        lines.append("Conflicts:")
-        lines.extend(f"  - {conflict}" for conflict in diagnosis.conflicts)
-    if not diagnosis.shortfalls and not diagnosis.conflicts:
-        lines.append(diagnosis.message)
-    if diagnosis.notes:
-        lines.append("")
-        lines.extend(diagnosis.notes)
-    return "\n".join(lines)
+        write_file(args.out, text.encode("utf-8"))
 
 
 @contextmanager
