@@ -36,8 +36,8 @@ FREE_FORM_MEAL = "foods"
 #: Candidate meals per slot: measured on the default catalogue (benchmarks/), 50 a slot solve
 #: a day in ~0.07 s with no infeasible day over 42 varied profiles; 64 keep a week under 3 s.
 _DAY_CANDIDATES = 50
-_WEEK_CANDIDATES = 64
-_LOCK_CANDIDATES = 40
+_WEEK_CANDIDATES_PER_DAY = 24
+_LOCK_CANDIDATES_PER_DAY = 12
 #: "Servings not fixed" for a locked food (one object, so equal lock sets compare equal).
 _FREE = float("nan")
 
@@ -353,39 +353,49 @@ class Planner:
         weights = nutrient_weights(foods, daily_low, setup.energy_target)
         serving_weight = setup.preferences.weights.serving_size
         locks = self._lock_map(setup, specs, days)
-        count = _DAY_CANDIDATES if days == 1 else _WEEK_CANDIDATES
+        count = _DAY_CANDIDATES if days == 1 else _WEEK_CANDIDATES_PER_DAY * days
         pools: list[Candidates] = []
+        open_on: list[np.ndarray] = []
         for s, spec in enumerate(specs):
             pool = generate(
                 foods, spec, weights, daily_low, count, rng, serving_weight=serving_weight
             )
-            forced_sets = sorted(
-                {tuple(sorted(v)) for (_, slot), v in locks.items() if slot == s}, key=str
-            )
-            for forced in forced_sets:
+            # Each day gets its own share of the pool (round robin over a random order).
+            days_of = np.arange(len(pool)) % days
+            lock_days: dict[tuple[tuple[int, float], ...], list[int]] = {}
+            for (d, slot), locked in sorted(locks.items()):
+                if slot == s:
+                    lock_days.setdefault(tuple(sorted(locked)), []).append(d)
+            for forced, forced_days in sorted(lock_days.items(), key=str):
                 locked_spec = SlotSpec(**{**spec.__dict__, "forced": forced})
                 extra = generate(
                     foods,
                     locked_spec,
                     weights,
                     daily_low,
-                    max(_LOCK_CANDIDATES, 3 * days),
+                    _LOCK_CANDIDATES_PER_DAY * len(forced_days),
                     rng,
                     serving_weight=serving_weight,
                 )
-                pool = _merge(pool, extra, foods)
+                pool = _merge(pool, extra)
+                days_of = np.concatenate(
+                    [days_of, np.array(forced_days)[np.arange(len(extra)) % len(forced_days)]]
+                )
             pools.append(pool)
+            open_on.append(days_of)
         fixed: dict[tuple[int, int], int] = {}
         if keep is not None:
             for d, day in enumerate(keep.days):
                 if d + 1 in replan:
                     continue
                 for s, meal in enumerate(day.meals):
-                    pools[s], index = _with_meal(pools[s], meal, foods)
-                    fixed[(d, s)] = index
+                    pools[s] = _merge(pools[s], _as_candidate(pools[s].slot, meal, foods))
+                    open_on[s] = np.append(open_on[s], d)
+                    fixed[(d, s)] = len(pools[s]) - 1
         for (d, s), locked in sorted(locks.items()):
             for position, _ in locked:
-                if not any(position in items for items in pools[s].foods):
+                today = np.flatnonzero(open_on[s] == d)
+                if not any(position in pools[s].foods[c] for c in today):
                     message = (
                         f"no {specs[s].meal} within its energy band and structure can hold the "
                         f"locked food {foods.names[position]!r} on day {d + 1}"
@@ -411,6 +421,7 @@ class Planner:
             calorie_weight=setup.preferences.weights.calorie_deviation,
             cost_weight=setup.preferences.weights.cost,
             budget=setup.preferences.budget_per_day,
+            open_on=open_on,
             required={key: tuple(p for p, _ in v) for key, v in locks.items()},
             fixed=fixed,
         )
@@ -739,50 +750,39 @@ _ROLE_ORDER = {
 }
 
 
-def _merge(pool: Candidates, extra: Candidates, foods: FoodArrays) -> Candidates:
-    seen = {tuple(zip(f, s, strict=True)) for f, s in zip(pool.foods, pool.servings, strict=True)}
-    keep = [
-        i
-        for i, (f, s) in enumerate(zip(extra.foods, extra.servings, strict=True))
-        if tuple(zip(f, s, strict=True)) not in seen
-    ]
+def _merge(pool: Candidates, extra: Candidates) -> Candidates:
+    """The pool with ``extra``'s candidates appended (their indices follow the pool's)."""
+    if len(extra) == 0:
+        return pool
     return Candidates(
         pool.slot,
-        pool.foods + [extra.foods[i] for i in keep],
-        pool.servings + [extra.servings[i] for i in keep],
-        np.concatenate([pool.energy, extra.energy[keep]]),
-        np.vstack([pool.nutrients, extra.nutrients[keep]]) if keep else pool.nutrients,
-        np.concatenate([pool.cost, extra.cost[keep]]),
-        np.concatenate([pool.score, extra.score[keep]]),
+        pool.foods + extra.foods,
+        pool.servings + extra.servings,
+        np.concatenate([pool.energy, extra.energy]),
+        np.vstack([pool.nutrients, extra.nutrients]) if len(pool) else extra.nutrients,
+        np.concatenate([pool.cost, extra.cost]),
+        np.concatenate([pool.score, extra.score]),
     )
 
 
-def _with_meal(pool: Candidates, meal: Meal, foods: FoodArrays) -> tuple[Candidates, int]:
-    """The pool with a kept meal as a candidate, and that candidate's index."""
+def _as_candidate(slot: str, meal: Meal, foods: FoodArrays) -> Candidates:
+    """A kept meal as a one-candidate pool."""
     positions = []
     for item in meal.items:
         if item.food_id not in foods.position:
             raise PlannerError(f"keep: food {item.food_id!r} is not allowed by the preferences")
         positions.append(foods.position[item.food_id])
-    pairs = sorted(zip(positions, [i.servings for i in meal.items], strict=True))
-    key_foods = tuple(p for p, _ in pairs)
-    key_servings = tuple(s for _, s in pairs)
-    for index, (f, s) in enumerate(zip(pool.foods, pool.servings, strict=True)):
-        if f == key_foods and s == key_servings:
-            return pool, index
-    index_array = np.array(key_foods)
-    amounts = np.array(key_servings)
-    extra = Candidates(
-        pool.slot,
-        [key_foods],
-        [key_servings],
-        np.array([amounts @ foods.energy[index_array]]),
-        (amounts @ foods.nutrients[index_array]).reshape(1, -1),
-        np.array([amounts @ foods.cost[index_array]]),
-        np.array([amounts @ foods.score[index_array]]),
+    index = np.array(positions)
+    amounts = np.array([item.servings for item in meal.items])
+    return Candidates(
+        slot,
+        [tuple(positions)],
+        [tuple(float(a) for a in amounts)],
+        np.array([amounts @ foods.energy[index]]),
+        (amounts @ foods.nutrients[index]).reshape(1, -1),
+        np.array([amounts @ foods.cost[index]]),
+        np.array([amounts @ foods.score[index]]),
     )
-    merged = _merge(pool, extra, foods)
-    return merged, len(merged) - 1
 
 
 def _servings_by_food(meals: list[Meal]) -> pd.Series:

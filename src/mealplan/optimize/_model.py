@@ -15,7 +15,7 @@ steps of a half or a whole serving, or continuous.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pulp
@@ -47,9 +47,9 @@ class WeekRules:
 @dataclass
 class SelectionModel:
     problem: pulp.LpProblem
-    #: x[day][slot] → variables aligned with that slot's candidates.
+    #: x[day][slot] → the variables of the candidates open on that day, and their indices.
     x: list[list[list[pulp.LpVariable]]]
-    slack: dict[str, pulp.LpVariable] = field(default_factory=dict)
+    index: list[list[np.ndarray]]
 
 
 def build_selection(
@@ -64,28 +64,46 @@ def build_selection(
     calorie_weight: float,
     cost_weight: float,
     budget: float | None,
+    open_on: list[np.ndarray] | None = None,
     required: dict[tuple[int, int], tuple[int, ...]] | None = None,
     fixed: dict[tuple[int, int], int] | None = None,
 ) -> SelectionModel:
-    """The selection MILP. ``required[(day, slot)] = foods`` forces foods into that meal;
-    ``fixed[(day, slot)] = candidate`` keeps a meal as it was."""
+    """The selection MILP.
+
+    ``open_on[s][c]`` is the day (0-based) candidate ``c`` of slot ``s`` may be served on, or -1
+    for any day (then it is served at most once a week). Giving each day its own candidates
+    keeps the model small and breaks the symmetry between days, which is what makes a week fast.
+    ``required[(day, slot)] = foods`` forces foods into that meal; ``fixed[(day, slot)] = c``
+    keeps a meal as it was.
+    """
     problem = pulp.LpProblem("mealplan_selection", pulp.LpMinimize)
+    open_on = open_on or [np.full(len(slot), -1) for slot in slots]
+    index = [
+        [np.flatnonzero((open_on[s] == d) | (open_on[s] < 0)) for s in range(len(slots))]
+        for d in range(days)
+    ]
     x = [
         [
-            [problem.add_variable(f"x_{d}_{s}_{c}", cat=pulp.LpBinary) for c in range(len(slot))]
-            for s, slot in enumerate(slots)
+            [problem.add_variable(f"x_{d}_{s}_{c}", cat=pulp.LpBinary) for c in index[d][s]]
+            for s in range(len(slots))
         ]
         for d in range(days)
     ]
-    objective: list[tuple[pulp.LpVariable, float]] = []
     has_cost = cost_weight > 0 and all(np.all(np.isfinite(slot.cost)) for slot in slots)
+    slot_weights = []
+    for s, slot in enumerate(slots):
+        weights = slot.score + calorie_weight * np.abs(slot.energy - slot_targets[s]) / 100.0
+        slot_weights.append(weights + cost_weight * slot.cost if has_cost else weights)
+
+    objective: list[tuple[pulp.LpVariable, float]] = []
     for d in range(days):
-        for s, slot in enumerate(slots):
-            distance = np.abs(slot.energy - slot_targets[s]) / 100.0
-            weights = slot.score + calorie_weight * distance
-            if has_cost:
-                weights = weights + cost_weight * slot.cost
-            objective += [(v, float(w)) for v, w in zip(x[d][s], weights, strict=True) if w]
+        day_vars = [v for s in range(len(slots)) for v in x[d][s]]
+
+        def day_column(values: list[np.ndarray], d: int = d) -> np.ndarray:
+            return np.concatenate([values[s][index[d][s]] for s in range(len(slots))])
+
+        objective += list(zip(day_vars, day_column(slot_weights).tolist(), strict=True))
+        for s in range(len(slots)):
             _add(
                 problem,
                 pulp.LpAffineExpression([(v, 1.0) for v in x[d][s]]),
@@ -93,21 +111,16 @@ def build_selection(
                 1,
                 f"one_{d}_{s}",
             )
-    day_vars = [[v for s in range(len(slots)) for v in x[d][s]] for d in range(days)]
-    energy = np.concatenate([slot.energy for slot in slots])
-    nutrients = np.vstack([slot.nutrients for slot in slots])
-    cost = np.concatenate([slot.cost for slot in slots])
-
-    for d in range(days):
-        day_energy = _expr(day_vars[d], energy)
+        energy = day_column([slot.energy for slot in slots])
+        day_energy = _expr(day_vars, energy)
         _add(problem, day_energy, pulp.LpConstraintGE, bounds.energy_low, f"energy_lo_{d}")
         _add(problem, day_energy, pulp.LpConstraintLE, bounds.energy_high, f"energy_hi_{d}")
+        nutrients = np.vstack([slot.nutrients[index[d][s]] for s, slot in enumerate(slots)])
         for k, key in enumerate(bounds.keys):
-            column = nutrients[:, k]
             if not np.isnan(bounds.low[k]) and not (bounds.weekly[k] and days > 1):
                 _add(
                     problem,
-                    _expr(day_vars[d], column),
+                    _expr(day_vars, nutrients[:, k]),
                     pulp.LpConstraintGE,
                     bounds.low[k],
                     f"min_{key}_{d}",
@@ -115,79 +128,86 @@ def build_selection(
             if not np.isnan(bounds.high[k]):
                 _add(
                     problem,
-                    _expr(day_vars[d], column),
+                    _expr(day_vars, nutrients[:, k]),
                     pulp.LpConstraintLE,
                     bounds.high[k],
                     f"max_{key}_{d}",
                 )
         if len(slots) > 1:
-            offset = 0
-            for s, slot in enumerate(slots):
+            sizes = np.cumsum([0] + [len(index[d][s]) for s in range(len(slots))])
+            for s in range(len(slots)):
                 low, high = bands[s]
                 share = np.zeros(len(energy))
-                share[offset : offset + len(slot)] = slot.energy
+                share[sizes[s] : sizes[s + 1]] = energy[sizes[s] : sizes[s + 1]]
                 _add(
                     problem,
-                    _expr(day_vars[d], share - low * energy),
+                    _expr(day_vars, share - low * energy),
                     pulp.LpConstraintGE,
                     0,
                     f"band_lo_{d}_{s}",
                 )
                 _add(
                     problem,
-                    _expr(day_vars[d], share - high * energy),
+                    _expr(day_vars, share - high * energy),
                     pulp.LpConstraintLE,
                     0,
                     f"band_hi_{d}_{s}",
                 )
-                offset += len(slot)
+        cost = day_column([slot.cost for slot in slots])
         if budget is not None and np.all(np.isfinite(cost)):
-            _add(problem, _expr(day_vars[d], cost), pulp.LpConstraintLE, budget, f"budget_{d}")
+            _add(problem, _expr(day_vars, cost), pulp.LpConstraintLE, budget, f"budget_{d}")
 
     if days > 1:
-        all_vars = [v for d in range(days) for v in day_vars[d]]
         for k, key in enumerate(bounds.keys):
             if bounds.weekly[k] and not np.isnan(bounds.low[k]):
+                pairs = [
+                    (v, float(slot.nutrients[c, k]))
+                    for d in range(days)
+                    for s, slot in enumerate(slots)
+                    for v, c in zip(x[d][s], index[d][s], strict=True)
+                    if slot.nutrients[c, k]
+                ]
                 _add(
                     problem,
-                    _expr(all_vars, np.tile(nutrients[:, k], days)),
+                    pulp.LpAffineExpression(pairs),
                     pulp.LpConstraintGE,
                     bounds.low[k] * days,
                     f"week_min_{key}",
                 )
-        for s, slot in enumerate(slots):
-            for c in range(len(slot)):
+        for s in range(len(slots)):
+            for c in np.flatnonzero(open_on[s] < 0):
+                uses = [x[d][s][int(np.searchsorted(index[d][s], c))] for d in range(days)]
                 _add(
                     problem,
-                    pulp.LpAffineExpression([(x[d][s][c], 1.0) for d in range(days)]),
+                    pulp.LpAffineExpression([(v, 1.0) for v in uses]),
                     pulp.LpConstraintLE,
                     1,
                     f"once_{s}_{c}",
                 )
 
-    # Main foods: which candidates carry each one.
-    carriers: dict[int, list[tuple[int, int]]] = {}
-    for s, slot in enumerate(slots):
-        for c, items in enumerate(slot.foods):
-            for food in items:
-                if rules.main_foods[food] and food not in rules.exempt:
-                    carriers.setdefault(food, []).append((s, c))
-    for food, places in sorted(carriers.items()):
-        per_day = [
-            pulp.LpAffineExpression([(x[d][s][c], 1.0) for s, c in places]) for d in range(days)
-        ]
-        if len(places) > 1:
-            for d in range(days):
+    # Main foods: the variables, per day, of the candidates that carry each one.
+    carriers: dict[int, list[list[pulp.LpVariable]]] = {}
+    for d in range(days):
+        for s, slot in enumerate(slots):
+            for v, c in zip(x[d][s], index[d][s], strict=True):
+                for food in slot.foods[c]:
+                    if rules.main_foods[food] and food not in rules.exempt:
+                        carriers.setdefault(food, [[] for _ in range(days)])[d].append(v)
+    for food, per_day_vars in sorted(carriers.items()):
+        per_day = [pulp.LpAffineExpression([(v, 1.0) for v in vs]) for vs in per_day_vars]
+        for d in range(days):
+            if len(per_day_vars[d]) > 1:
                 _add(problem, per_day[d], pulp.LpConstraintLE, 1, f"daily_{food}_{d}")
         for d in range(days - 1):
-            _add(
-                problem,
-                per_day[d] + per_day[d + 1],
-                pulp.LpConstraintLE,
-                1,
-                f"consecutive_{food}_{d}",
-            )
-        if days > rules.max_repeats:
+            if per_day_vars[d] and per_day_vars[d + 1]:
+                _add(
+                    problem,
+                    per_day[d] + per_day[d + 1],
+                    pulp.LpConstraintLE,
+                    1,
+                    f"consecutive_{food}_{d}",
+                )
+        if sum(1 for vs in per_day_vars if vs) > rules.max_repeats:
             _add(
                 problem,
                 pulp.lpSum(per_day),
@@ -198,7 +218,9 @@ def build_selection(
 
     for (d, s), locked in sorted((required or {}).items()):
         for food in locked:
-            carriers_here = [x[d][s][c] for c, items in enumerate(slots[s].foods) if food in items]
+            carriers_here = [
+                v for v, c in zip(x[d][s], index[d][s], strict=True) if food in slots[s].foods[c]
+            ]
             _add(
                 problem,
                 pulp.LpAffineExpression([(v, 1.0) for v in carriers_here]),
@@ -207,22 +229,26 @@ def build_selection(
                 f"lock_{d}_{s}_{food}",
             )
     for (d, s), c in sorted((fixed or {}).items()):
+        position = int(np.searchsorted(index[d][s], c))
         _add(
             problem,
-            pulp.LpAffineExpression([(x[d][s][c], 1.0)]),
+            pulp.LpAffineExpression([(x[d][s][position], 1.0)]),
             pulp.LpConstraintEQ,
             1,
             f"keep_{d}_{s}",
         )
     problem.setObjective(pulp.LpAffineExpression(objective))
-    return SelectionModel(problem, x)
+    return SelectionModel(problem, x, index)
 
 
 def chosen(model: SelectionModel) -> list[list[int]]:
     """The candidate picked for each day and slot."""
     return [
-        [int(np.argmax([v.varValue or 0.0 for v in slot_vars])) for slot_vars in day]
-        for day in model.x
+        [
+            int(model.index[d][s][int(np.argmax([v.varValue or 0.0 for v in slot_vars]))])
+            for s, slot_vars in enumerate(day)
+        ]
+        for d, day in enumerate(model.x)
     ]
 
 
