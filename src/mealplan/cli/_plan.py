@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from mealplan.catalog import ALLERGENS, MEALS, FoodCatalog
 from mealplan.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK
+from mealplan.cli._profile import BadInput, add_profile_arguments, bad_input, profile_from_args
 from mealplan.errors import InfeasiblePlanError
 from mealplan.export import OUTPUT_FILES, write_file, write_outputs
 from mealplan.plan import DayPlan, WeekPlan
@@ -32,7 +33,6 @@ logger = logging.getLogger(__name__)
 
 FORMATS = ("table", "json", "csv", "html")
 DIETS = ("omnivore", "pescatarian", "vegetarian", "vegan")
-ACTIVITIES = ("inactive", "low_active", "active", "very_active")
 
 WEEK_EXAMPLES = """examples:
   mealplan week --age 34 --sex female
@@ -62,17 +62,9 @@ and report.html while the table still prints.
 Exit codes: 0 plan found, 2 bad input, 3 no plan meets the targets (the diagnosis says why).
 """
 
-#: Model field -> the option that sets it, so errors name what the user typed.
-_OPTION_FOR_FIELD = MappingProxyType(
+#: Preferences field -> the option that sets it, so errors name what the user typed.
+_PREFERENCE_OPTIONS = MappingProxyType(
     {
-        "age": "--age",
-        "sex": "--sex",
-        "pregnant": "--pregnant",
-        "lactating": "--lactating",
-        "trimester": "--trimester",
-        "weight_kg": "--weight-kg",
-        "height_cm": "--height-cm",
-        "activity": "--activity",
         "diet": "--diet",
         "dairy_free": "--dairy-free",
         "gluten_free": "--gluten-free",
@@ -84,13 +76,6 @@ _OPTION_FOR_FIELD = MappingProxyType(
         "calories": "--calories",
     }
 )
-
-
-class BadInput(Exception):
-    """One bad option: reported as ``mealplan: OPTION: message`` with exit code 2."""
-
-    def __init__(self, option: str, message: str) -> None:
-        super().__init__(f"{option}: {message}")
 
 
 def register(subparsers: Any) -> None:
@@ -125,26 +110,7 @@ def register(subparsers: Any) -> None:
 
 def _add_options(parser: argparse.ArgumentParser, *, week: bool) -> None:
     who = parser.add_argument_group("who the plan is for")
-    who.add_argument("--age", type=float, required=True, help="age in years (1-120)")
-    who.add_argument("--sex", choices=("female", "male"), required=True)
-    stage = who.add_mutually_exclusive_group()
-    stage.add_argument("--pregnant", action="store_true", help="pregnant (ages 14-50)")
-    stage.add_argument("--lactating", action="store_true", help="breastfeeding (ages 14-50)")
-    who.add_argument(
-        "--trimester", type=int, choices=(1, 2, 3), help="with --pregnant: for the energy need"
-    )
-    who.add_argument(
-        "--weight-kg", type=float, metavar="KG", help="body weight in kg (default: DRI reference)"
-    )
-    who.add_argument(
-        "--height-cm", type=float, metavar="CM", help="height in cm (default: DRI reference)"
-    )
-    who.add_argument(
-        "--activity",
-        choices=ACTIVITIES,
-        default="low_active",
-        help="physical activity level (default: %(default)s)",
-    )
+    add_profile_arguments(who)
 
     food = parser.add_argument_group("what to eat")
     food.add_argument("--diet", choices=DIETS, default="omnivore", help="default: %(default)s")
@@ -263,19 +229,7 @@ def _run(args: argparse.Namespace) -> int:
 
 # -- inputs ------------------------------------------------------------------------------------
 def _inputs(args: argparse.Namespace) -> tuple[Profile, Targets, Preferences]:
-    try:
-        profile = Profile(
-            age=args.age,
-            sex=args.sex,
-            pregnant=args.pregnant,
-            lactating=args.lactating,
-            trimester=args.trimester,
-            weight_kg=args.weight_kg,
-            height_cm=args.height_cm,
-            activity=args.activity,
-        )
-    except ValidationError as exc:
-        raise _bad(exc) from None
+    profile = profile_from_args(args)
     if not 1 <= args.days <= 14:
         raise BadInput("--days", f"must be between 1 and 14 (got {args.days})")
     if args.time_limit is not None and not args.time_limit > 0:
@@ -310,14 +264,11 @@ def _inputs(args: argparse.Namespace) -> tuple[Profile, Targets, Preferences]:
 
 
 def _bad(exc: ValidationError) -> BadInput:
-    """The first validation problem, named by the option that set the field."""
-    error = exc.errors()[0]
-    field = str(error["loc"][0]) if error["loc"] else ""
-    cause = (error.get("ctx") or {}).get("error")
-    message = str(cause) if isinstance(cause, ValueError) else str(error["msg"])
-    if not field and "likes and dislikes" in message:
-        return BadInput("--like/--dislike", message)
-    return BadInput(_OPTION_FOR_FIELD.get(field, field or "preferences"), message)
+    """The first problem with the preferences, named by the option that set the field."""
+    problem = bad_input(exc, _PREFERENCE_OPTIONS, "preferences")
+    if "likes and dislikes" in str(problem) and str(problem).startswith("preferences"):
+        return BadInput("--like/--dislike", str(problem).split(": ", 1)[1])
+    return problem
 
 
 def _with_foods(

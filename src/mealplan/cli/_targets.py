@@ -5,12 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from types import MappingProxyType
 from typing import Any
 
-from pydantic import ValidationError
-
 from mealplan.cli import EXIT_BAD_INPUT, EXIT_OK
+from mealplan.cli._profile import BadInput, add_profile_arguments, profile_from_args
 from mealplan.targets import Bound, Profile, Targets, TargetsError
 
 EXAMPLES = """examples:
@@ -26,20 +24,6 @@ CRAMP_NOTE = (
     "levels; kidney and thyroid function)."
 )
 
-#: Profile field -> the option that sets it, so errors name what the user typed.
-_OPTION_FOR_FIELD = MappingProxyType(
-    {
-        "age": "--age",
-        "sex": "--sex",
-        "pregnant": "--pregnant",
-        "lactating": "--lactating",
-        "trimester": "--trimester",
-        "weight_kg": "--weight-kg",
-        "height_cm": "--height-cm",
-        "activity": "--activity",
-    }
-)
-
 
 def register(subparsers: Any) -> None:
     """Add the ``targets`` subcommand."""
@@ -53,29 +37,7 @@ def register(subparsers: Any) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--age", type=float, required=True, help="age in years (1-120)")
-    parser.add_argument("--sex", choices=("female", "male"), required=True)
-    stage = parser.add_mutually_exclusive_group()
-    stage.add_argument("--pregnant", action="store_true", help="pregnant (ages 14-50)")
-    stage.add_argument("--lactating", action="store_true", help="breastfeeding (ages 14-50)")
-    parser.add_argument(
-        "--trimester",
-        type=int,
-        choices=(1, 2, 3),
-        help="with --pregnant: trimester for the energy addition (default: 2nd)",
-    )
-    parser.add_argument(
-        "--weight-kg", type=float, help="body weight in kg (default: DRI reference weight)"
-    )
-    parser.add_argument(
-        "--height-cm", type=float, help="height in cm (default: DRI reference height)"
-    )
-    parser.add_argument(
-        "--activity",
-        choices=("inactive", "low_active", "active", "very_active"),
-        default="low_active",
-        help="physical activity level for the energy equation (default: low_active)",
-    )
+    add_profile_arguments(parser)
     parser.add_argument(
         "--energy",
         type=float,
@@ -95,18 +57,9 @@ def register(subparsers: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     """Build the profile and targets; bad input is one stderr line and exit code 2."""
     try:
-        profile = Profile(
-            age=args.age,
-            sex=args.sex,
-            pregnant=args.pregnant,
-            lactating=args.lactating,
-            trimester=args.trimester,
-            weight_kg=args.weight_kg,
-            height_cm=args.height_cm,
-            activity=args.activity,
-        )
-    except ValidationError as exc:
-        _complain(_describe(exc))
+        profile = profile_from_args(args)
+    except BadInput as exc:
+        _complain(str(exc))
         return EXIT_BAD_INPUT
     energy = None if args.energy is None else (args.energy[0], args.energy[1])
     build = Targets.cramp_support if args.cramp else Targets.for_profile
@@ -127,16 +80,6 @@ def _run(args: argparse.Namespace) -> int:
 
 def _complain(message: str) -> None:
     print(f"mealplan: {message}", file=sys.stderr)
-
-
-def _describe(exc: ValidationError) -> str:
-    """The first validation problem as ``--option: what is allowed (got ...)``."""
-    error = exc.errors()[0]
-    field = str(error["loc"][0]) if error["loc"] else ""
-    option = _OPTION_FOR_FIELD.get(field, field or "profile")
-    cause = (error.get("ctx") or {}).get("error")
-    message = str(cause) if isinstance(cause, ValueError) else error["msg"]
-    return f"{option}: {message}"
 
 
 def _number(value: float) -> str:
