@@ -63,7 +63,11 @@ class NutrientTotal(BaseModel):
 
 
 class SolverInfo(BaseModel):
-    """How the plan was found."""
+    """How the plan was found.
+
+    The timings are attributes but are left out of ``model_dump``/``model_dump_json``: the same
+    inputs must give the same JSON, and wall time never repeats exactly.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -71,8 +75,8 @@ class SolverInfo(BaseModel):
     status: str
     objective: float | None
     mip_gap: float | None
-    build_seconds: float
-    solve_seconds: float
+    build_seconds: float = Field(default=0.0, exclude=True)
+    solve_seconds: float = Field(default=0.0, exclude=True)
     formulation: str = "candidate-meals"
 
 
