@@ -419,3 +419,19 @@ def test_bad_planner_arguments_name_the_argument(default_catalog: FoodCatalog) -
         planner.plan_day(targets, objective="cheapest")  # type: ignore[arg-type]
     with pytest.raises(PlannerError, match="integer_servings"):
         planner.plan_day(targets, integer_servings=False)
+
+
+def test_budget_per_day_with_prices(default_catalog: FoodCatalog) -> None:
+    """Prices from the app: the plan keeps to the budget, and a budget too small is explained."""
+    per_serving = default_catalog.per_serving()["energy"].fillna(100)
+    priced = default_catalog.with_costs(
+        {food_id: round(0.2 + kcal / 400, 2) for food_id, kcal in per_serving.items()}
+    )
+    targets = Targets.for_profile(WOMAN_34)
+    prefs = Preferences(budget_per_day=14.0)
+    day = Planner(priced).plan_day(targets, prefs)
+    assert verify(day, priced, targets, prefs) == []
+    assert day.cost is not None and day.cost <= 14.0
+    with pytest.raises(InfeasiblePlanError) as caught:
+        Planner(priced).plan_day(targets, Preferences(budget_per_day=2.0))
+    assert "budget of 2 a day" in str(caught.value)

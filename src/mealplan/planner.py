@@ -627,7 +627,7 @@ class Planner:
         foods, bounds, preferences = setup.foods, setup.bounds, setup.preferences
         meal_count = max(1, len(preferences.meals or ()))
         maximum = np.where(np.isfinite(foods.max_servings), foods.max_servings * meal_count, 1e4)
-        found = shortfalls(foods, bounds, maximum)
+        found = shortfalls(foods, bounds, maximum, preferences.budget_per_day)
         shortages = [self._shortage(setup, short, days) for short in found]
         conflicts = [
             f"no food fits {meal} with {_describe_diet(preferences)}"
@@ -683,11 +683,13 @@ class Planner:
             else "add a source"
         )
         suggestion = f"; {advice}" + (f" such as {', '.join(helpful[:4])}" if helpful else "")
+        limit = setup.preferences.budget_per_day
+        budget = f" and a budget of {limit:g} a day" if limit is not None else ""
         message = (
             f"{label}: at most {_fmt(short.achievable)} {short.unit} of {_fmt(short.required)} "
             f"{short.unit} {per} within {setup.bounds.energy_low:,.0f}–"
-            f"{setup.bounds.energy_high:,.0f} kcal with {_describe_diet(setup.preferences)}"
-            f"{suggestion}"
+            f"{setup.bounds.energy_high:,.0f} kcal{budget} with "
+            f"{_describe_diet(setup.preferences)}{suggestion}"
         )
         return Shortage(
             nutrient=short.nutrient,

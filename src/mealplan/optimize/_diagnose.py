@@ -30,7 +30,7 @@ class Shortfall:
 
 
 def _free_amount_model(
-    foods: FoodArrays, bounds: Bounds, max_servings: np.ndarray
+    foods: FoodArrays, bounds: Bounds, max_servings: np.ndarray, budget: float | None
 ) -> tuple[pulp.LpProblem, list[pulp.LpVariable], pulp.LpAffineExpression]:
     problem = pulp.LpProblem("mealplan_elastic", pulp.LpMinimize)
     amounts = [
@@ -45,18 +45,24 @@ def _free_amount_model(
             column = foods.nutrients[:, k].tolist()
             expr = pulp.LpAffineExpression(list(zip(amounts, column, strict=True)))
             problem.addConstraint(expr <= bounds.high[k], f"max_{key}")
+    if budget is not None and np.all(np.isfinite(foods.cost)):
+        spend = pulp.LpAffineExpression(list(zip(amounts, foods.cost.tolist(), strict=True)))
+        problem.addConstraint(spend <= budget, "budget")
     return problem, amounts, energy
 
 
-def shortfalls(foods: FoodArrays, bounds: Bounds, max_servings: np.ndarray) -> list[Shortfall]:
-    """Minimums the allowed foods cannot reach in free amounts, with the most each can reach."""
+def shortfalls(
+    foods: FoodArrays, bounds: Bounds, max_servings: np.ndarray, budget: float | None = None
+) -> list[Shortfall]:
+    """Minimums the allowed foods cannot reach in free amounts (within the energy range, the
+    maximums and the daily budget), with the most each can reach."""
     if len(foods) == 0:
         return [
             Shortfall(key, float(bounds.low[k]), 0.0, bounds.units[k])
             for k, key in enumerate(bounds.keys)
             if not np.isnan(bounds.low[k]) and bounds.low[k] > 0
         ]
-    problem, amounts, _ = _free_amount_model(foods, bounds, max_servings)
+    problem, amounts, _ = _free_amount_model(foods, bounds, max_servings, budget)
     slacks: dict[int, pulp.LpVariable] = {}
     objective = []
     for k, key in enumerate(bounds.keys):
@@ -83,15 +89,17 @@ def shortfalls(foods: FoodArrays, bounds: Bounds, max_servings: np.ndarray) -> l
             Shortfall(
                 bounds.keys[k],
                 float(bounds.low[k]),
-                _most_reachable(foods, bounds, max_servings, k),
+                _most_reachable(foods, bounds, max_servings, k, budget),
                 bounds.units[k],
             )
         )
     return found
 
 
-def _most_reachable(foods: FoodArrays, bounds: Bounds, max_servings: np.ndarray, k: int) -> float:
-    problem, amounts, _ = _free_amount_model(foods, bounds, max_servings)
+def _most_reachable(
+    foods: FoodArrays, bounds: Bounds, max_servings: np.ndarray, k: int, budget: float | None
+) -> float:
+    problem, amounts, _ = _free_amount_model(foods, bounds, max_servings, budget)
     column = foods.nutrients[:, k].tolist()
     problem.sense = pulp.LpMaximize
     problem.setObjective(pulp.LpAffineExpression(list(zip(amounts, column, strict=True))))
