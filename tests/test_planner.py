@@ -435,3 +435,4 @@ def test_budget_per_day_with_prices(default_catalog: FoodCatalog) -> None:
     with pytest.raises(InfeasiblePlanError) as caught:
         Planner(priced).plan_day(targets, Preferences(budget_per_day=2.0))
     assert "budget of 2 a day" in str(caught.value)
+    assert caught.value.diagnosis.conflicts and not caught.value.diagnosis.shortfalls

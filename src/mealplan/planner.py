@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mealplan.catalog import FoodCatalog
 from mealplan.errors import InfeasiblePlanError, PlannerError
 from mealplan.optimize._candidates import Candidates, SlotSpec, generate, nutrient_weights
-from mealplan.optimize._diagnose import Shortfall, shortfalls
+from mealplan.optimize._diagnose import EnergyUnreachable, Shortfall, shortfalls
 from mealplan.optimize._model import WeekRules, build_direct, build_selection, chosen
 from mealplan.optimize._problem import ENERGY, Bounds, FoodArrays, food_arrays
 from mealplan.optimize._solve import SolveResult, check_solver, solve
@@ -627,9 +627,19 @@ class Planner:
         foods, bounds, preferences = setup.foods, setup.bounds, setup.preferences
         meal_count = max(1, len(preferences.meals or ()))
         maximum = np.where(np.isfinite(foods.max_servings), foods.max_servings * meal_count, 1e4)
-        found = shortfalls(foods, bounds, maximum, preferences.budget_per_day)
+        conflicts = []
+        try:
+            found = shortfalls(foods, bounds, maximum, preferences.budget_per_day)
+        except EnergyUnreachable:
+            found = []
+            budget = preferences.budget_per_day
+            conflicts.append(
+                f"no mix of the allowed foods reaches {bounds.energy_low:,.0f}–"
+                f"{bounds.energy_high:,.0f} kcal a day within the nutrient maximums"
+                + (f" and a budget of {budget:g} a day" if budget is not None else "")
+            )
         shortages = [self._shortage(setup, short, days) for short in found]
-        conflicts = [
+        conflicts += [
             f"no food fits {meal} with {_describe_diet(preferences)}"
             for meal in (empty_slots or [])
         ]

@@ -19,6 +19,11 @@ from mealplan.optimize._problem import Bounds, FoodArrays
 from mealplan.optimize._solve import solve
 
 
+class EnergyUnreachable(Exception):
+    """The energy range itself cannot be met with the maximums and the budget: no nutrient
+    minimum is to blame."""
+
+
 @dataclass(frozen=True)
 class Shortfall:
     """A minimum that cannot be met: the most that can be reached, and the target."""
@@ -78,10 +83,7 @@ def shortfalls(
     problem.setObjective(pulp.LpAffineExpression(objective))
     result = solve(problem, mip=False)
     if not result.has_solution:
-        # Even the energy range and maximums conflict: every minimum is reported as unreachable.
-        return [
-            Shortfall(bounds.keys[k], float(bounds.low[k]), 0.0, bounds.units[k]) for k in slacks
-        ]
+        raise EnergyUnreachable
     short = [k for k, slack in slacks.items() if (slack.varValue or 0.0) > 1e-6 * bounds.low[k]]
     found = []
     for k in short:
