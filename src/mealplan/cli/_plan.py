@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -216,14 +215,7 @@ def _run(args: argparse.Namespace) -> int:
     except PlannerError as exc:
         print(f"mealplan: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    try:
-        _emit(
-            args, plan, profile=profile, targets=targets, preferences=preferences, catalog=catalog
-        )
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader went away (``| head``): stop quietly, as other command-line tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    _emit(args, plan, profile=profile, targets=targets, preferences=preferences, catalog=catalog)
     return EXIT_OK
 
 
