@@ -80,6 +80,10 @@ class _Setup:
     targets: Targets
     energy_target: float
     seed: int
+    #: The allowed foods' table, nutrients per serving and imputed-zero flags, read once.
+    table: pd.DataFrame
+    per_serving: pd.DataFrame
+    imputed: pd.DataFrame
 
 
 def _describe_diet(preferences: Preferences) -> str:
@@ -211,9 +215,11 @@ class Planner:
         )
         self._check_locks(allowed, preferences)
         bounds = self._bounds(targets, preferences, weekly and days > 1)
+        table = allowed.foods
+        per_serving = allowed.per_serving()
         foods = food_arrays(
-            allowed.foods,
-            allowed.per_serving(),
+            table,
+            per_serving,
             bounds.keys,
             dislikes=set(preferences.dislikes),
             likes=set(preferences.likes),
@@ -239,6 +245,9 @@ class Planner:
             targets,
             (bounds.energy_low + bounds.energy_high) / 2,
             seed,
+            table,
+            per_serving,
+            allowed.imputed(),
         )
 
     def _check_locks(self, allowed: FoodCatalog, preferences: Preferences) -> None:
@@ -495,58 +504,53 @@ class Planner:
     def _meal(
         self, setup: _Setup, name: str, positions: tuple[int, ...], servings: tuple[float, ...]
     ) -> Meal:
-        catalog = setup.catalog
         items = []
         for position, amount in sorted(
             zip(positions, servings, strict=True),
             key=lambda p: (_ROLE_ORDER.get(setup.foods.roles[p[0]], 9), setup.foods.names[p[0]]),
         ):
             food_id = setup.foods.ids[position]
-            food = catalog[food_id]
-            grams = None if food.serving_g is None else amount * food.serving_g
+            food = setup.table.loc[food_id]
+            serving_g = None if pd.isna(food["serving_g"]) else float(food["serving_g"])
+            grams = None if serving_g is None else amount * serving_g
             items.append(
                 PlanItem(
                     food_id=food_id,
-                    fdc_id=food.fdc_id,
-                    name=food.name,
-                    role=food.role,
+                    fdc_id=None if pd.isna(food["fdc_id"]) else int(food["fdc_id"]),
+                    name=setup.foods.names[position],
+                    role=str(food["role"]),
                     servings=amount,
                     grams=grams,
-                    serving_text=food.serving_text,
-                    household=_household(amount, food.serving_text, grams),
+                    serving_text=str(food["serving_text"]),
+                    household=_household(amount, str(food["serving_text"]), grams),
                     energy_kcal=amount * float(setup.foods.energy[position]),
                 )
             )
         return Meal(name=name, items=items, energy_kcal=sum(i.energy_kcal for i in items))
 
-    def _totals(
-        self, setup: _Setup, servings: pd.Series, basis_weekly: bool
-    ) -> dict[str, NutrientTotal]:
-        catalog = setup.catalog
-        per_serving = catalog.per_serving()
-        imputed = catalog.imputed()
-        keys = [ENERGY, *[k for k in setup.bounds.keys]]
+    def _totals(self, setup: _Setup, servings: pd.Series) -> dict[str, NutrientTotal]:
+        """Each nutrient's total for the servings, with the foods whose value is unknown (counted
+        as 0) or an imputed zero. ``basis`` is "daily"; a week marks its weekly nutrients."""
+        foods = setup.foods
+
+        def names(ids: Iterable[Any]) -> list[str]:
+            return sorted(foods.names[foods.position[i]] for i in ids)
+
         totals = {}
-        for key in keys:
-            if key in per_serving:
-                column = per_serving.loc[servings.index, key]
+        for key in [ENERGY, *setup.bounds.keys]:
+            if key in setup.per_serving:
+                column = setup.per_serving.loc[servings.index, key]
                 amount = float((column.fillna(0.0) * servings).sum())
-                unknown = sorted(catalog[i].name for i in column.index[column.isna()])
-                imputed_in = sorted(
-                    catalog[i].name for i in column.index[imputed.loc[servings.index, key]]
-                )
+                unknown = names(column.index[column.isna()])
+                imputed_in = names(column.index[setup.imputed.loc[servings.index, key]])
             else:
-                amount, unknown, imputed_in = (
-                    0.0,
-                    sorted(catalog[i].name for i in servings.index),
-                    [],
-                )
+                amount, unknown, imputed_in = 0.0, names(servings.index), []
             bound = setup.targets.get(key)
             low = bound.min if bound else None
             high = bound.max if bound else None
             if key == ENERGY and setup.preferences.calories is not None:
                 low, high = setup.preferences.calories
-            unit = bound.unit if bound and bound.unit else catalog.units.get(key, "")
+            unit = bound.unit if bound and bound.unit else setup.catalog.units.get(key, "")
             totals[key] = NutrientTotal(
                 nutrient=key,
                 amount=amount,
@@ -556,9 +560,6 @@ class Planner:
                 percent_of_target=round(100 * amount / low, 1) if low else None,
                 unknown_in=unknown,
                 imputed_in=imputed_in,
-                basis="weekly"
-                if basis_weekly and key in setup.preferences.weekly_nutrients
-                else "daily",
             )
         return totals
 
@@ -566,11 +567,11 @@ class Planner:
         self, setup: _Setup, number: int, meals: list[Meal], info: SolverInfo | None
     ) -> DayPlan:
         servings = _servings_by_food(meals)
-        cost = _cost(setup.catalog, servings)
+        cost = _cost(setup.table, servings)
         return DayPlan(
             day=number,
             meals=meals,
-            totals=self._totals(setup, servings, False),
+            totals=self._totals(setup, servings),
             cost=cost,
             solver=info,
         )
@@ -805,10 +806,10 @@ def _servings_by_food(meals: list[Meal]) -> pd.Series:
     return pd.Series(amounts, dtype=float)
 
 
-def _cost(catalog: FoodCatalog, servings: pd.Series) -> float | None:
+def _cost(table: pd.DataFrame, servings: pd.Series) -> float | None:
     if servings.empty:
         return 0.0
-    costs = catalog.foods.loc[servings.index, "cost"].astype(float)
+    costs = table.loc[servings.index, "cost"].astype(float)
     if costs.isna().any():
         return None
     return float((costs * servings).sum())
