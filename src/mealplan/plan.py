@@ -103,6 +103,15 @@ class DayPlan(BaseModel):
     def shopping_list(self) -> pd.DataFrame:
         return _shopping_list([self])
 
+    def menu_text(self) -> str:
+        """The day's meals and items in household units, under a ``Day N (kcal)`` heading."""
+        day_kcal = sum(meal.energy_kcal for meal in self.meals)
+        lines = [f"Day {self.day}  ({_fmt(day_kcal)} kcal)"]
+        for meal in self.meals:
+            lines.append(f"  {meal.name.capitalize()} ({_fmt(meal.energy_kcal)} kcal)")
+            lines.extend(f"    - {item.name}: {item.household}" for item in meal.items)
+        return "\n".join(lines)
+
     def __str__(self) -> str:
         return _day_text(self)
 
@@ -183,13 +192,7 @@ def _fmt(value: float | None, digits: int = 0) -> str:
 
 
 def _day_text(day: DayPlan) -> str:
-    lines = [f"Day {day.day}"]
-    for meal in day.meals:
-        lines.append(f"  {meal.name.capitalize()} ({_fmt(meal.energy_kcal)} kcal)")
-        for item in meal.items:
-            lines.append(f"    - {item.name}: {item.household}")
-    lines.append(_totals_text("  Totals", day.totals))
-    return "\n".join(lines)
+    return day.menu_text() + "\n" + _totals_text("  Totals", day.totals)
 
 
 def _totals_text(title: str, totals: dict[str, NutrientTotal]) -> str:

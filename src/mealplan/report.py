@@ -146,7 +146,7 @@ def render_text(plan: WeekPlan | DayPlan, *, catalog_release: str | None = None)
     Shared by ``mealplan week``/``day`` and ``examples/week_plan.py`` so both print the same.
     """
     days = _days(plan)
-    parts = [_text_day(day) for day in days]
+    parts = [day.menu_text() for day in days]
     parts.append(_text_nutrients(_average(plan), len(days)))
     parts.append(_text_shopping(plan.shopping_list(), len(days)))
     parts.append(
@@ -156,15 +156,6 @@ def render_text(plan: WeekPlan | DayPlan, *, catalog_release: str | None = None)
         )
     )
     return "\n\n".join(parts)
-
-
-def _text_day(day: DayPlan) -> str:
-    lines = [f"Day {day.day}  ({_num(_day_energy(day))} kcal)"]
-    for meal in day.meals:
-        lines.append(f"  {meal.name.capitalize()} ({_num(meal.energy_kcal)} kcal)")
-        for item in meal.items:
-            lines.append(f"    - {item.name}: {item.household}")
-    return "\n".join(lines)
 
 
 def _day_energy(day: DayPlan) -> float:
