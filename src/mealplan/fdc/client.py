@@ -199,6 +199,24 @@ def _check_page_size(page_size: object) -> int:
     return int(page_size)
 
 
+def _paging_params(
+    page_size: object,
+    data_types: Iterable[str] | str | None,
+    sort_by: str | None,
+    sort_order: str | None,
+) -> dict[str, str]:
+    """The checked query parameters that search and list share."""
+    params = {"pageSize": str(_check_page_size(page_size))}
+    data_type = _check_data_types(data_types)
+    if data_type:
+        params["dataType"] = data_type
+    if _check_choice("sort_by", sort_by, SORT_BY):
+        params["sortBy"] = str(sort_by)
+    if _check_choice("sort_order", sort_order, SORT_ORDERS):
+        params["sortOrder"] = str(sort_order)
+    return params
+
+
 def _check_max_results(max_results: object) -> int | None:
     if max_results is None:
         return None
@@ -521,16 +539,9 @@ class FdcClient:
         """
         if not isinstance(query, str):
             raise FdcArgumentError("query", f"must be a string, got {type(query).__name__}")
-        params = {"query": query, "pageSize": str(_check_page_size(page_size))}
-        data_type = _check_data_types(data_types)
-        if data_type:
-            params["dataType"] = data_type
+        params = {"query": query, **_paging_params(page_size, data_types, sort_by, sort_order)}
         if brand_owner is not None:
             params["brandOwner"] = str(brand_owner)
-        if _check_choice("sort_by", sort_by, SORT_BY):
-            params["sortBy"] = str(sort_by)
-        if _check_choice("sort_order", sort_order, SORT_ORDERS):
-            params["sortOrder"] = str(sort_order)
         limit = _check_max_results(max_results)
         if self.offline:
             raise FdcOfflineError("search")
@@ -573,14 +584,7 @@ class FdcClient:
 
         Paging stops on an empty or short page or at ``max_results``. Not cached (abridged).
         """
-        params = {"pageSize": str(_check_page_size(page_size))}
-        data_type = _check_data_types(data_types)
-        if data_type:
-            params["dataType"] = data_type
-        if _check_choice("sort_by", sort_by, SORT_BY):
-            params["sortBy"] = str(sort_by)
-        if _check_choice("sort_order", sort_order, SORT_ORDERS):
-            params["sortOrder"] = str(sort_order)
+        params = _paging_params(page_size, data_types, sort_by, sort_order)
         limit = _check_max_results(max_results)
         if self.offline:
             raise FdcOfflineError("list_foods")
