@@ -59,14 +59,13 @@ def food_arrays(
     liked_points: float,
 ) -> FoodArrays:
     """Arrays over the foods of a (filtered) catalogue; foods without energy are left out."""
-    energy = per_serving[ENERGY].to_numpy(dtype=float) if ENERGY in per_serving else None
-    if energy is None:
+    if ENERGY in per_serving:
+        energy = per_serving[ENERGY].to_numpy(dtype=float)
+        keep = ~np.isnan(energy)
+    else:
         energy = np.zeros(len(foods))
         keep = np.ones(len(foods), dtype=bool)
-    else:
-        keep = ~np.isnan(energy)
-    foods = foods[keep]
-    per_serving = per_serving[keep]
+    foods, per_serving, energy = foods[keep], per_serving[keep], energy[keep]
     columns = [
         per_serving[k] if k in per_serving else pd.Series(0.0, index=per_serving.index)
         for k in keys
@@ -85,9 +84,7 @@ def food_arrays(
         names=foods["name"].astype(str).tolist(),
         roles=foods["role"].to_numpy(dtype=str),
         meals=[tuple(m) for m in foods["meals"]],
-        energy=np.nan_to_num(per_serving[ENERGY].to_numpy(dtype=float), nan=0.0)
-        if ENERGY in per_serving
-        else np.zeros(len(foods)),
+        energy=energy,
         nutrients=matrix,
         min_servings=foods["min_servings"].to_numpy(dtype=float),
         max_servings=foods["max_servings"].to_numpy(dtype=float),
