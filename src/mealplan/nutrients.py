@@ -44,6 +44,15 @@ NUTRIENTS: tuple[NutrientSpec, ...] = (
     NutrientSpec("vitamin_d", "Vitamin D", "µg", ((1114, "328"),)),
     NutrientSpec("vitamin_b12", "Vitamin B12", "µg", ((1178, "418"),)),
     NutrientSpec("vitamin_b6", "Vitamin B6", "mg", ((1175, "415"),)),
+    # Preformed vitamin A only: its UL is set for retinol, not for carotenoids (IOM 2001).
+    NutrientSpec("retinol", "Retinol (preformed vitamin A)", "µg", ((1105, "319"),)),
+    NutrientSpec("saturated_fat", "Saturated fat", "g", ((1258, "606"),)),
+    NutrientSpec("sugars", "Total sugars", "g", ((2000, "269"), (1063, "269.3"))),
+    # FDC's "Sugars, added"; SR Legacy and Foundation carry none, so it is often unknown.
+    NutrientSpec("added_sugars", "Added sugars", "g", ((1235, "539"),)),
+    # Water in foods and drinks, in g (1 g = 1 mL); the plan adds drinking water to reach the AI.
+    NutrientSpec("water", "Water", "g", ((1051, "255"),)),
+    NutrientSpec("caffeine", "Caffeine", "mg", ((1057, "262"),)),
 )
 
 NUTRIENT_KEYS: tuple[str, ...] = tuple(spec.key for spec in NUTRIENTS)
