@@ -137,6 +137,11 @@ def test_bounds_carry_units_and_citations() -> None:
         "vitamin_b12": "µg",
         "vitamin_b6": "mg",
         "sodium": "mg",
+        "fiber": "g",
+        "saturated_fat": "g",
+        "added_sugars": "g",
+        "retinol": "µg",
+        "water": "g",
     }
     mg = targets["magnesium"]
     assert "IOM 1997" in mg.source and "RDA" in mg.source and "female 31-50" in mg.source
@@ -420,10 +425,11 @@ def test_every_valid_profile_gives_consistent_targets(profile: Profile) -> None:
 def test_targets_read_like_an_ordered_mapping() -> None:
     targets = Targets.for_profile(Profile(age=40, sex="female"))
     assert list(targets)[:4] == ["energy", "protein", "carbohydrate", "fat"]
-    assert len(targets) == 11 and "magnesium" in targets and "fiber" not in targets
-    assert targets.get("fiber") is None
-    with pytest.raises(KeyError, match="fiber"):
-        targets["fiber"]
+    assert len(targets) == 16 and "magnesium" in targets and "fiber" in targets
+    assert "omega_3_ala" not in targets
+    assert targets.get("omega_3_ala") is None
+    with pytest.raises(KeyError, match="omega_3_ala"):
+        targets["omega_3_ala"]
 
 
 def test_cramp_support_lists_cramp_nutrients_first_and_keeps_the_rest() -> None:
@@ -437,7 +443,18 @@ def test_cramp_support_lists_cramp_nutrients_first_and_keeps_the_rest() -> None:
         "vitamin_b12",
         "vitamin_b6",
     )
-    assert set(cramp.keys()[6:]) == {"energy", "protein", "carbohydrate", "fat", "sodium"}
+    assert set(cramp.keys()[6:]) == {
+        "energy",
+        "protein",
+        "carbohydrate",
+        "fat",
+        "fiber",
+        "saturated_fat",
+        "added_sugars",
+        "sodium",
+        "retinol",
+        "water",
+    }
     assert cramp["calcium"].min == 1200
     doc = Targets.cramp_support.__doc__ or ""
     assert "not medical advice" in doc and "doctor" in doc and "supplement" in doc
@@ -462,7 +479,10 @@ def test_replace_adds_custom_keys_and_removes_with_none() -> None:
         fiber=Bound(nutrient="fiber", min=38, source="IOM 2005 AI"),
         sodium=None,
     )
-    assert changed.keys()[-2:] == ("omega_3_ala", "fiber")
+    # A new key is appended; an existing one (fiber) keeps its place with the new bound.
+    assert changed.keys()[-1:] == ("omega_3_ala",)
+    assert changed.keys().index("fiber") == original.keys().index("fiber")
+    assert changed["fiber"].min == 38
     assert changed["omega_3_ala"].unit is None
     assert changed["fiber"].unit == "g"  # a standard key gets its unit
     assert "sodium" not in changed and "sodium" in original

@@ -71,8 +71,10 @@ ENERGY_FLOOR_KCAL = 800.0
 ENERGY_CEILING_KCAL = 5000.0
 #: Atwater general factors, kcal per gram, to turn AMDR percentages into grams.
 KCAL_PER_G: Mapping[str, float] = MappingProxyType(
-    {"carbohydrate": 4.0, "fat": 9.0, "protein": 4.0}
+    {"carbohydrate": 4.0, "fat": 9.0, "protein": 4.0, "saturated_fat": 9.0, "added_sugars": 4.0}
 )
+#: The Dietary Guidelines' limits on saturated fat and added sugars start at age 2.
+DGA_LIMITS_MIN_AGE = 2.0
 
 #: The nutrients whose shortfall drives muscle cramps, in the order the cramp preset lists them.
 CRAMP_NUTRIENTS: tuple[str, ...] = (
@@ -87,7 +89,13 @@ MACRONUTRIENTS: tuple[str, ...] = ("protein", "carbohydrate", "fat")
 
 _LOWER_KINDS = ("RDA", "AI")
 _UPPER_KINDS = ("UL", "CDRR")
-_KINDS = frozenset({*_LOWER_KINDS, *_UPPER_KINDS, "AMDR_low", "AMDR_high"})
+#: Bounds that scale with the day's energy target: a minimum per 1,000 kcal (fiber) and a
+#: maximum as a share of energy (saturated fat, added sugars).
+_PER_1000_KCAL = "AI_per_1000kcal"
+_PERCENT_ENERGY_MAX = "max_percent_energy"
+_KINDS = frozenset(
+    {*_LOWER_KINDS, *_UPPER_KINDS, "AMDR_low", "AMDR_high", _PER_1000_KCAL, _PERCENT_ENERGY_MAX}
+)
 _KEY_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _AGE_STAGES: tuple[tuple[float, str], ...] = (
     (4.0, "1-3"),
@@ -612,6 +620,42 @@ def _macro_bounds(profile: Profile, midpoint: float, weight_kg: float) -> list[B
     return bounds
 
 
+def _energy_scaled_bounds(profile: Profile, midpoint: float) -> list[Bound]:
+    """Fiber at 14 g per 1,000 kcal (AI); saturated fat and added sugars under 10 % of energy.
+
+    All three follow the day's energy target (the midpoint of the range), like the macros.
+    """
+    bounds: list[Bound] = []
+    for nutrient in _dri_table().nutrients:
+        per_1000 = _dri_row(nutrient, profile, (_PER_1000_KCAL,))
+        if per_1000 is not None:
+            bounds.append(
+                Bound(
+                    nutrient=nutrient,
+                    min=per_1000.amount * midpoint / 1000,
+                    unit=per_1000.unit,
+                    source=(
+                        f"{per_1000.source}: AI {_fmt(per_1000.amount)} {per_1000.unit} per "
+                        f"1,000 kcal of {midpoint:.0f} kcal; {profile.describe_stage}"
+                    ),
+                )
+            )
+        share = _dri_row(nutrient, profile, (_PERCENT_ENERGY_MAX,))
+        if share is not None and profile.age >= DGA_LIMITS_MIN_AGE:
+            per_g = KCAL_PER_G[nutrient]
+            bounds.append(
+                Bound(
+                    nutrient=nutrient,
+                    max=share.amount / 100 * midpoint / per_g,
+                    source=(
+                        f"{share.source}: less than {_fmt(share.amount)}% of {midpoint:.0f} kcal "
+                        f"at {_fmt(per_g)} kcal/g; {profile.describe_stage}"
+                    ),
+                )
+            )
+    return bounds
+
+
 # --------------------------------------------------------------------------------------------
 # Micronutrients
 
@@ -739,13 +783,18 @@ class Targets(BaseModel):
     def for_profile(cls, profile: Profile, energy: tuple[float, float] | None = None) -> Targets:
         """DRI targets for the profile's life stage; ``energy`` overrides the EER range (kcal).
 
-        Order: energy, protein, carbohydrate, fat, then the nutrients of ``dri.csv`` in file
-        order. Macronutrient grams follow the energy range, including an override.
+        Order: energy, protein, carbohydrate, fat, fiber, saturated fat and added sugars, then
+        the nutrients of ``dri.csv`` in file order. Macronutrient, fiber, saturated-fat and
+        added-sugar grams follow the energy range, including an override.
         """
         energy_bound, estimate = _energy_bound(profile, energy)
         # Both ends are always set on the energy bound.
         midpoint = ((energy_bound.min or 0.0) + (energy_bound.max or 0.0)) / 2
-        bounds = [energy_bound, *_macro_bounds(profile, midpoint, estimate.weight_kg)]
+        bounds = [
+            energy_bound,
+            *_macro_bounds(profile, midpoint, estimate.weight_kg),
+            *_energy_scaled_bounds(profile, midpoint),
+        ]
         for nutrient in _dri_table().nutrients:
             if nutrient in MACRONUTRIENTS:
                 continue
