@@ -176,7 +176,9 @@ def test_table_with_out_dir_prints_the_plan_and_writes_four_files(
     assert len(week.days) == 2
     assert len(pd.read_csv(out_dir / "plan.csv")) == len(week.to_frame())
     shopping = pd.read_csv(out_dir / "shopping_list.csv")
-    assert set(shopping["name"]) == set(week.to_frame()["name"])
+    bought = shopping[shopping["purchase"]]
+    assert set(bought["name"]) == set(week.to_frame()["name"])
+    assert shopping.loc[~shopping["purchase"], "food_id"].tolist() == ["tap_water"]
     assert "id='coverage-chart'" in (out_dir / "report.html").read_text()
 
 

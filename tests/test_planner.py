@@ -223,7 +223,12 @@ def test_week_exports(woman_week: tuple[WeekPlan, Targets, Preferences]) -> None
     assert set(frame["day"]) == set(range(1, 8))
     assert {"food_id", "fdc_id", "name", "servings", "grams", "household"} <= set(frame.columns)
     shopping = week.shopping_list()
-    assert shopping["grams"].sum() == pytest.approx(frame["grams"].sum())
+    bought = shopping[shopping["purchase"]]
+    assert bought["grams"].sum() == pytest.approx(frame["grams"].sum())
+    # Drinking water closes the list as tap water: counted, never bought.
+    tap = shopping[~shopping["purchase"]]
+    assert tap["food_id"].tolist() == ["tap_water"]
+    assert tap["grams"].iloc[0] == pytest.approx(sum(d.drinking_water.grams for d in week.days))
     text = str(week)
     assert all(f"Day {n}" in text for n in range(1, 8))
     text = week.model_dump_json()

@@ -58,8 +58,27 @@ class NutrientTotal(BaseModel):
     unknown_in: list[str] = Field(default_factory=list)
     #: Foods whose value is an imputed zero (plant foods for B12 and vitamin D).
     imputed_in: list[str] = Field(default_factory=list)
+    #: Foods whose value is not a reliable source and counts as 0 (B12 in plant foods).
+    unreliable_in: list[str] = Field(default_factory=list)
+    #: Where the bounds come from (the DRI report or guideline), when a target sets them.
+    source: str | None = None
     #: "daily" or "weekly": how the planner had to meet this minimum.
     basis: str = "daily"
+
+
+class DrinkingWater(BaseModel):
+    """Plain drinking (tap) water that, with the water in the day's foods and drinks, reaches
+    the total-water AI. Part of the plan, never a purchase. 1 g = 1 mL."""
+
+    model_config = ConfigDict(frozen=True)
+
+    grams: float
+    #: US cups of 240 mL, in half cups.
+    cups: float
+    #: e.g. "about 6 cups (1,440 mL) of water over the day".
+    household: str
+    from_food_g: float
+    target_g: float
 
 
 class SolverInfo(BaseModel):
@@ -91,6 +110,8 @@ class DayPlan(BaseModel):
     cost: float | None = None
     solver: SolverInfo | None = None
     notes: list[str] = Field(default_factory=list)
+    #: Drinking water to reach the total-water AI, when the targets set one.
+    drinking_water: DrinkingWater | None = None
 
     @property
     def items(self) -> list[PlanItem]:
@@ -110,6 +131,8 @@ class DayPlan(BaseModel):
         for meal in self.meals:
             lines.append(f"  {meal.name.capitalize()} ({_fmt(meal.energy_kcal)} kcal)")
             lines.extend(f"    - {item.name}: {item.household}" for item in meal.items)
+        if self.drinking_water is not None:
+            lines.append(f"  Water: {self.drinking_water.household}")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -161,8 +184,13 @@ def _item_rows(days: list[DayPlan]) -> list[dict[str, Any]]:
     ]
 
 
+#: The shopping list's row for drinking water: on the list so the day adds up, not to be bought.
+TAP_WATER_ID = "tap_water"
+
+
 def _shopping_list(days: list[DayPlan]) -> pd.DataFrame:
-    columns = ["food_id", "fdc_id", "name", "servings", "serving_text", "grams"]
+    """Foods to buy, by name, then drinking water as tap water (``purchase`` False)."""
+    columns = ["food_id", "fdc_id", "name", "servings", "serving_text", "grams", "purchase"]
     rows: dict[Any, dict[str, Any]] = {}
     for day in days:
         for item in day.items:
@@ -175,6 +203,7 @@ def _shopping_list(days: list[DayPlan]) -> pd.DataFrame:
                     "servings": 0.0,
                     "serving_text": item.serving_text,
                     "grams": 0.0,
+                    "purchase": True,
                 },
             )
             row["servings"] += item.servings
@@ -182,7 +211,20 @@ def _shopping_list(days: list[DayPlan]) -> pd.DataFrame:
                 None if item.grams is None or row["grams"] is None else (row["grams"] + item.grams)
             )
     frame = pd.DataFrame(list(rows.values()), columns=columns)
-    return frame.sort_values("name", kind="stable").reset_index(drop=True)
+    frame = frame.sort_values("name", kind="stable").reset_index(drop=True)
+    water = [day.drinking_water for day in days if day.drinking_water is not None]
+    if water:
+        tap = {
+            "food_id": TAP_WATER_ID,
+            "fdc_id": None,
+            "name": "Tap water (drinking water, not a purchase)",
+            "servings": sum(w.cups for w in water),
+            "serving_text": "1 cup (240 mL)",
+            "grams": sum(w.grams for w in water),
+            "purchase": False,
+        }
+        frame = pd.concat([frame, pd.DataFrame([tap], columns=columns)], ignore_index=True)
+    return frame
 
 
 def _fmt(value: float | None, digits: int = 0) -> str:
@@ -197,6 +239,7 @@ def _day_text(day: DayPlan) -> str:
 
 def _totals_text(title: str, totals: dict[str, NutrientTotal]) -> str:
     lines = [f"{title}:"]
+    width = max((len(key) for key in totals), default=12)
     for total in totals.values():
         target = ""
         if total.min is not None:
@@ -205,5 +248,9 @@ def _totals_text(title: str, totals: dict[str, NutrientTotal]) -> str:
                 target += f" ({_fmt(total.percent_of_target)} %)"
         if total.max is not None:
             target += f", ≤ {_fmt(total.max, 1)} {total.unit}"
-        lines.append(f"    {total.nutrient:<12} {_fmt(total.amount, 1):>9} {total.unit}{target}")
+        if total.unknown_in:
+            target += f" [no value known for {len(total.unknown_in)} food(s), counted as 0]"
+        lines.append(
+            f"    {total.nutrient:<{width}} {_fmt(total.amount, 1):>9} {total.unit}{target}"
+        )
     return "\n".join(lines)

@@ -28,11 +28,14 @@ from mealplan.optimize._problem import ENERGY, Bounds, FoodArrays, food_arrays
 from mealplan.optimize._solve import SolveResult, check_solver, solve
 from mealplan.plan import DayPlan, Meal, NutrientTotal, PlanItem, SolverInfo, WeekPlan
 from mealplan.preferences import MAIN_ROLES, ObjectiveWeights, Preferences
+from mealplan.safeguards import drinking_water, screen
 from mealplan.targets import Targets
 
 logger = logging.getLogger(__name__)
 
 FREE_FORM_MEAL = "foods"
+B12 = "vitamin_b12"
+WATER = "water"
 #: Candidate meals per slot: measured on the default catalogue (benchmarks/), 50 a slot solve
 #: a day in ~0.07 s with no infeasible day over 42 varied profiles; 64 keep a week under 3 s.
 _DAY_CANDIDATES = 50
@@ -84,6 +87,10 @@ class _Setup:
     table: pd.DataFrame
     per_serving: pd.DataFrame
     imputed: pd.DataFrame
+    #: Allowed foods whose B12 is not a reliable source: counted as 0 and flagged in the totals.
+    b12_unreliable: pd.Series
+    #: Plan notes from the safety screen: the rules applied, overrides, foods left out.
+    safety_notes: list[str]
 
 
 def _describe_diet(preferences: Preferences) -> str:
@@ -204,6 +211,12 @@ class Planner:
 
     # -- set-up -----------------------------------------------------------------------------
     def _setup(self, targets: Targets, preferences: Preferences, days: int, weekly: bool) -> _Setup:
+        if preferences.budget_per_day is not None and self.catalog.foods["cost"].isna().all():
+            raise PlannerError(
+                "budget_per_day: this catalogue has no costs, so a budget cannot be kept; give "
+                "prices with FoodCatalog.with_costs(...) or from_frame(cost_column=...), or "
+                "leave budget_per_day as None"
+            )
         allowed = self.catalog.filter(
             diet=preferences.diet,
             dairy_free=preferences.dairy_free,
@@ -214,9 +227,15 @@ class Planner:
             menu_items_only=True,
         )
         self._check_locks(allowed, preferences)
+        allowed, safety_notes = screen(allowed, targets, preferences)
         bounds = self._bounds(targets, preferences, weekly and days > 1)
         table = allowed.foods
         per_serving = allowed.per_serving()
+        reliable = allowed.b12_reliable()
+        b12_unreliable = pd.Series(False, index=per_serving.index)
+        if B12 in per_serving:
+            b12_unreliable = ~reliable & (per_serving[B12].fillna(0.0) > 0)
+            per_serving.loc[~reliable, B12] = 0.0
         foods = food_arrays(
             table,
             per_serving,
@@ -248,6 +267,8 @@ class Planner:
             table,
             per_serving,
             allowed.imputed(),
+            b12_unreliable,
+            safety_notes,
         )
 
     def _check_locks(self, allowed: FoodCatalog, preferences: Preferences) -> None:
@@ -270,7 +291,9 @@ class Planner:
             )
 
     def _bounds(self, targets: Targets, preferences: Preferences, weekly: bool) -> Bounds:
-        keys = tuple(k for k in targets if k != ENERGY)
+        # Water is met with drinking water beside the foods (the plan's water line), so the
+        # foods' water is reported but never constrained.
+        keys = tuple(k for k in targets if k not in (ENERGY, WATER))
         low = np.array([np.nan if targets[k].min is None else targets[k].min for k in keys])
         high = np.array([np.nan if targets[k].max is None else targets[k].max for k in keys])
         units = tuple(targets[k].unit or self.catalog.units.get(k, "") for k in keys)
@@ -537,12 +560,17 @@ class Planner:
             return sorted(foods.names[foods.position[i]] for i in ids)
 
         totals = {}
-        for key in [ENERGY, *setup.bounds.keys]:
+        water = [WATER] if WATER in setup.targets else []
+        for key in [ENERGY, *setup.bounds.keys, *water]:
+            unreliable: list[str] = []
             if key in setup.per_serving:
                 column = setup.per_serving.loc[servings.index, key]
                 amount = float((column.fillna(0.0) * servings).sum())
                 unknown = names(column.index[column.isna()])
                 imputed_in = names(column.index[setup.imputed.loc[servings.index, key]])
+                if key == B12:
+                    flags = setup.b12_unreliable.loc[servings.index]
+                    unreliable = names(flags.index[flags])
             else:
                 amount, unknown, imputed_in = 0.0, names(servings.index), []
             bound = setup.targets.get(key)
@@ -560,6 +588,8 @@ class Planner:
                 percent_of_target=round(100 * amount / low, 1) if low else None,
                 unknown_in=unknown,
                 imputed_in=imputed_in,
+                unreliable_in=unreliable,
+                source=bound.source if bound else None,
             )
         return totals
 
@@ -568,12 +598,22 @@ class Planner:
     ) -> DayPlan:
         servings = _servings_by_food(meals)
         cost = _cost(setup.table, servings)
+        totals = self._totals(setup, servings)
+        drinking = None
+        if WATER in totals and totals[WATER].min is not None:
+            drinking = drinking_water(totals[WATER].amount, totals[WATER].min)
+            water = totals[WATER]
+            amount = water.amount + drinking.grams
+            totals[WATER] = water.model_copy(
+                update={"amount": amount, "percent_of_target": round(100 * amount / water.min, 1)}
+            )
         return DayPlan(
             day=number,
             meals=meals,
-            totals=self._totals(setup, servings),
+            totals=totals,
             cost=cost,
             solver=info,
+            drinking_water=drinking,
         )
 
     def _week(self, setup: _Setup, days: list[DayPlan], info: SolverInfo) -> WeekPlan:
@@ -665,6 +705,12 @@ class Planner:
                 "(fatty fish, fortified milks and cereals, UV-exposed mushrooms). If intake stays "
                 "low, ask a doctor, who can check your level with a blood test."
             )
+        if any(s.nutrient == B12 for s in shortages):
+            notes.append(
+                "Vitamin B12: only animal foods and fortified foods are reliable sources; plant "
+                "foods, algae, tempeh and mushrooms carry little or an inactive form. Low B12 "
+                "can cause numbness, tingling and fatigue; ask a doctor about a B12 blood test."
+            )
         notes.append(
             "This is food-first guidance, not medical advice. Persistent muscle cramps or "
             "spasms call for a doctor and blood tests."
@@ -693,7 +739,15 @@ class Planner:
             if not setup.preferences.allow_fortified
             else "add a source"
         )
-        suggestion = f"; {advice}" + (f" such as {', '.join(helpful[:4])}" if helpful else "")
+        examples = ", ".join(f'"{name}"' for name in helpful[:4])
+        suggestion = f"; {advice}" + (f" such as {examples}" if helpful else "")
+        if short.nutrient == B12:
+            suggestion = (
+                " (counting only reliable sources: animal foods and fortified foods)"
+                + suggestion
+                + "; if you eat no animal or fortified foods, ask a doctor about checking your "
+                "B12 level with a blood test"
+            )
         limit = setup.preferences.budget_per_day
         budget = f" and a budget of {limit:g} a day" if limit is not None else ""
         message = (
@@ -726,6 +780,9 @@ class Planner:
             menu_items_only=True,
         )
         per_serving = same_diet.per_serving()[key].dropna()
+        if key == B12:
+            reliable = same_diet.b12_reliable()
+            per_serving = per_serving[reliable.loc[per_serving.index]]
         best = per_serving[per_serving > 0].sort_values(ascending=False, kind="stable")
         allowed = set(setup.catalog.ids)
         left_out = [i for i in best.index if i not in allowed]
@@ -833,7 +890,20 @@ def _household(amount: float, serving_text: str, grams: float | None) -> str:
 
 
 def _notes(setup: _Setup) -> list[str]:
-    return [
+    notes = [
         "Food-first guidance from USDA FoodData Central values, not medical advice. "
         "Persistent muscle cramps or spasms call for a doctor and blood tests."
     ]
+    notes += setup.safety_notes
+    if B12 in setup.bounds.keys:
+        notes.append(
+            "Vitamin B12 counts only from animal foods and fortified foods; plant foods, algae, "
+            "tempeh and mushrooms are not a reliable source and count as 0."
+        )
+    if WATER in setup.targets:
+        notes.append(
+            "Water: the plan adds plain drinking water to the water in its foods and drinks to "
+            "reach the daily total-water intake; needs rise with heat, exercise and illness, "
+            "and dehydration is one cause of muscle cramps."
+        )
+    return notes

@@ -141,6 +141,10 @@ class Preferences(BaseModel):
     weekly_nutrients: tuple[str, ...] = ("vitamin_d", "vitamin_b12")
     meal_rules: dict[str, MealRule] = Field(default_factory=lambda: dict(DEFAULT_MEAL_RULES))
     weights: ObjectiveWeights = ObjectiveWeights()
+    #: Life-stage food-safety rules (``mealplan/data/food_safety.csv``) to switch off, by id.
+    #: The profile's rules apply by default; switching one off is logged as a warning and named
+    #: in the plan's notes. Meant for a clinician's explicit decision, never a default.
+    override_safety_rules: tuple[str, ...] = ()
 
     @field_validator("meals")
     @classmethod

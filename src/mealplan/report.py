@@ -38,14 +38,28 @@ COVERAGE_NUTRIENTS: tuple[str, ...] = (
     "vitamin_d",
     "vitamin_b12",
 )
-#: The rows of the short nutrient table: the cramp nutrients plus energy and protein.
-SUMMARY_NUTRIENTS: tuple[str, ...] = (*COVERAGE_NUTRIENTS, "energy", "protein")
+#: The rows of the short nutrient table: the cramp nutrients, energy and protein, then the
+#: limits every plan keeps (fiber, saturated fat, added sugars, retinol) and water.
+SUMMARY_NUTRIENTS: tuple[str, ...] = (
+    *COVERAGE_NUTRIENTS,
+    "energy",
+    "protein",
+    "fiber",
+    "saturated_fat",
+    "added_sugars",
+    "retinol",
+    "water",
+)
 MEDICAL_NOTE = (
     "Food-first guidance, not medical advice. Persistent muscle cramps or spasms call for a "
     "doctor and blood tests (magnesium, potassium, calcium, vitamin D, B12, kidney and thyroid "
     "function). Do not take supplements without a diagnosed deficiency and a doctor's advice."
 )
 _DATA_SOURCE = "USDA FoodData Central"
+_UNKNOWN_NOTE = (
+    "some foods in the plan have no value for this nutrient (SR Legacy carries no added "
+    "sugars at all); it counts as zero, so the true amount may be higher."
+)
 _TEXT_WIDTH = 96
 _GRAMS_SUFFIX = re.compile(r"\s*\([\d,.]+\s*g\)$")
 _MEAL_COLOURS = {
@@ -169,7 +183,7 @@ def _text_nutrients(average: dict[str, NutrientTotal], n_days: int) -> str:
     header = ("nutrient", "average" if n_days > 1 else "amount", "target", "% of target", "basis")
     rows = [
         (
-            _label(key),
+            _label(key) + ("*" if total.unknown_in else ""),
             f"{_num(total.amount)} {total.unit}",
             _target_text(total),
             _percent(total),
@@ -185,6 +199,8 @@ def _text_nutrients(average: dict[str, NutrientTotal], n_days: int) -> str:
         cells += [row[i].rjust(widths[i]) for i in (1, 2, 3)]
         cells.append(row[4])
         lines.append("  " + "  ".join(cells))
+    if any(row[0].endswith("*") for row in rows):
+        lines.append(f"  * {_UNKNOWN_NOTE}")
     return "\n".join(lines)
 
 
@@ -351,8 +367,7 @@ def _html_summary(plan: WeekPlan | DayPlan, n_days: int) -> str:
         "<table><thead><tr><th>Nutrient</th><th class='num'>Amount</th>"
         "<th class='num'>Target</th><th class='num'>% of target</th><th>Basis</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
-        "<p class='caption'>* some foods in the plan have no value for this nutrient; it counts "
-        "as zero, so the true amount is higher.</p></section>"
+        f"<p class='caption'>* {_e(_UNKNOWN_NOTE)}</p></section>"
     )
 
 
@@ -376,9 +391,13 @@ def _html_day(day: DayPlan) -> str:
             "<th class='num'>Grams</th><th class='num'>kcal</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
+    water = ""
+    if day.drinking_water is not None:
+        water = f"<p class='water'>Water: {_e(day.drinking_water.household)}</p>"
     return (
         f"<section class='day' id='day-{day.day}'><h2>Day {day.day}</h2>"
-        f"<p class='daysum'>{_e(_num(_day_energy(day), 0))} kcal</p>{''.join(meals)}</section>"
+        f"<p class='daysum'>{_e(_num(_day_energy(day), 0))} kcal</p>{''.join(meals)}{water}"
+        "</section>"
     )
 
 

@@ -105,6 +105,9 @@ class _Lookup:
     def __init__(self, catalog: FoodCatalog, keys: Sequence[str]) -> None:
         self._foods = catalog.foods
         self._per_serving = catalog.per_serving()
+        # B12 from plant foods, algae, tempeh and mushrooms is not reliable and counts as 0.
+        if "vitamin_b12" in self._per_serving.columns:
+            self._per_serving.loc[~catalog.b12_reliable(), "vitamin_b12"] = 0.0
         self._keys = list(keys)
         self._cache: dict[Any, _Food | None] = {}
         costs = self._foods["cost"] if "cost" in self._foods.columns else pd.Series(dtype=float)
@@ -287,6 +290,9 @@ def _check_items(
             _check_item_amounts(item, food, label, where, out)
             _check_servings(item, food, label, continuous, where, out)
             _check_item_preferences(food, label, prefs, excluded, where, out)
+    if day.drinking_water is not None and "water" in totals:
+        # Plain drinking water is part of the plan: 1 mL = 1 g of water.
+        totals["water"] += day.drinking_water.grams
     return totals
 
 

@@ -45,6 +45,11 @@ __all__ = ["ALLERGENS", "DIETS", "MEALS", "ROLES", "CatalogError", "CatalogFood"
 #: as a known zero, or given by the user's own table.
 COMPUTED, IMPUTED, USER_SUPPLIED = 0, -1, -2
 _IMPUTED_KEYS = ("vitamin_b12", "vitamin_d")
+#: Plant foods whose B12 is trace or an inactive analogue, whatever their tags say.
+_UNRELIABLE_B12_NAMES = (
+    r"\b(?:tempeh|mushrooms?|shiitake|portabell?a|seaweed|algae|spirulina|chlorella|nori|"
+    r"kelp|wakame|laver)\b"
+)
 _TAG_COLUMNS = [
     "name",
     "description",
@@ -448,6 +453,23 @@ class FoodCatalog:
     def imputed(self) -> pd.DataFrame:
         """True where a value is an imputed zero rather than an FDC number."""
         return self._nutrient_ids == IMPUTED
+
+    def b12_reliable(self) -> pd.Series:
+        """True where a food's vitamin B12 counts towards a plan: animal foods and fortified foods.
+
+        Plant foods, algae, tempeh and mushrooms carry trace B12 or inactive analogues, so their
+        B12 counts as 0 for adequacy. A plant food is one the tags call vegan (FDC foods), or one
+        whose name says tempeh, mushroom or an alga (any food, including an app's own table,
+        whose diet tags are not known).
+        """
+        foods = self._foods
+        text = (foods["name"].astype(str) + " " + foods["description"].astype(str)).str.lower()
+        unreliable_by_name = text.str.contains(_UNRELIABLE_B12_NAMES, regex=True)
+        plant = foods["diets"].map(lambda diets: "vegan" in diets) & (
+            foods["data_type"] != "custom"
+        )
+        fortified = foods["fortified"].astype(bool)
+        return ~((plant | unreliable_by_name) & ~fortified)
 
     def __getitem__(self, food_id: Any) -> CatalogFood:
         if food_id not in self._foods.index:

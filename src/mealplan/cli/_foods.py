@@ -103,10 +103,11 @@ def _coverage(args: argparse.Namespace) -> int:
         f"{len(catalog)} foods ({'all shipped' if args.all else 'everyday set'}); "
         "imputed zeros only where the category makes zero a fact"
     )
-    print(f"{'nutrient':<13}{'unit':<6}{'from FDC':>10}{'imputed 0':>11}{'unknown':>9}")
+    width = max(len("nutrient"), *(len(str(key)) for key in frame["nutrient"])) + 1
+    print(f"{'nutrient':<{width}}{'unit':<6}{'from FDC':>10}{'imputed 0':>11}{'unknown':>9}")
     for row in frame.itertuples():
         print(
-            f"{row.nutrient:<13}{row.unit:<6}{row.from_fdc:>10}{row.imputed_zero:>11}"
+            f"{row.nutrient:<{width}}{row.unit:<6}{row.from_fdc:>10}{row.imputed_zero:>11}"
             f"{row.unknown:>9}"
         )
     return 0
