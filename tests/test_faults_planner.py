@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from mealplan import (
     DayPlan,
+    Diagnosis,
     FoodCatalog,
     InfeasiblePlanError,
     Lock,
@@ -284,3 +285,58 @@ def test_strict_names_every_field_at_once(
         "preferences.likes": ["x"],
     }
     assert all(field in str(caught.value) for field in caught.value.unknown)
+
+
+# -- nothing left to eat ----------------------------------------------------------------------
+def _diagnosis(error: InfeasiblePlanError) -> Diagnosis:
+    assert isinstance(error.diagnosis, Diagnosis)
+    return error.diagnosis
+
+
+@pytest.mark.parametrize(
+    ("method", "meals"),
+    [("plan_day", "default"), ("plan_day", None), ("plan_week", "default")],
+)
+def test_excluding_every_food_is_diagnosed(
+    planner: Planner,
+    default_catalog: FoodCatalog,
+    targets: Targets,
+    no_solve: None,
+    method: str,
+    meals: str | None,
+) -> None:
+    fields: dict[str, Any] = {"exclude_foods": tuple(default_catalog.ids)}
+    if meals is None:
+        fields["meals"] = None
+    prefs = Preferences.model_validate(fields)
+    with pytest.raises(InfeasiblePlanError) as caught:
+        _plan(planner, method, targets, prefs)
+    diagnosis = _diagnosis(caught.value)
+    assert not diagnosis.shortfalls
+    assert len(diagnosis.conflicts) == 1
+    assert diagnosis.conflicts[0].startswith("no food is left after the preferences")
+    assert f"{len(default_catalog)} excluded food(s)" in diagnosis.conflicts[0]
+    assert str(caught.value) == diagnosis.message
+
+
+def test_a_diet_with_no_food_left_is_diagnosed(
+    planner: Planner, default_catalog: FoodCatalog, targets: Targets, no_solve: None
+) -> None:
+    vegan = tuple(i for i in default_catalog.ids if "vegan" in default_catalog[i].diets)
+    assert vegan and len(vegan) < len(default_catalog)
+    prefs = Preferences(diet="vegan", exclude_foods=vegan)
+    with pytest.raises(InfeasiblePlanError) as caught:
+        planner.plan_week(targets, prefs, days=2)
+    (conflict,) = _diagnosis(caught.value).conflicts
+    assert conflict.startswith("no food is left after the preferences: a vegan diet and ")
+    assert f"{len(vegan)} excluded food(s)" in conflict
+
+
+def test_a_meal_no_allowed_food_fits_is_diagnosed(
+    planner: Planner, default_catalog: FoodCatalog, targets: Targets
+) -> None:
+    snack_foods = tuple(i for i in default_catalog.ids if "snack" in default_catalog[i].meals)
+    assert snack_foods and len(snack_foods) < len(default_catalog)
+    with pytest.raises(InfeasiblePlanError) as caught:
+        planner.plan_day(targets, Preferences(exclude_foods=snack_foods))
+    assert "no food fits snack" in " ".join(_diagnosis(caught.value).conflicts)

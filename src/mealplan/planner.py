@@ -168,6 +168,7 @@ class Planner:
         if objective == "cost" and self.catalog.foods["cost"].isna().all():
             raise PlannerError("objective: 'cost' needs a catalogue with prices (cost_column)")
         setup = self._setup(targets, preferences, days=1, weekly=False)
+        self._check_foods_left(setup)
         if preferences.meals is None:
             return self._plan_direct(setup, integer_servings, objective)
         if objective == "cost":
@@ -205,6 +206,7 @@ class Planner:
             raise PlannerError("preferences.meals: plan_week needs meals; use plan_day for a list")
         replan_days = _validate.check_keep(keep, replan, days)
         setup = self._setup(targets, preferences, days=days, weekly=True)
+        self._check_foods_left(setup)
         return self._plan_selection(setup, days=days, keep=keep, replan=replan_days)
 
     def _solve(self, problem: Any, *, mip: bool = True, abs_gap: float = 1e-6) -> SolveResult:
@@ -284,6 +286,18 @@ class Planner:
             raise InfeasiblePlanError(
                 Diagnosis(conflicts=conflicts, message="; ".join(conflicts) + ".")
             )
+
+    def _check_foods_left(self, setup: _Setup) -> None:
+        """No food at all passes the preferences (or has an energy value): nothing to plan."""
+        if len(setup.foods):
+            return
+        excluded = len(setup.preferences.exclude_foods)
+        message = (
+            f"no food is left after the preferences: {_describe_diet(setup.preferences)}"
+            + (f" and {excluded} excluded food(s)" if excluded else "")
+            + f" rule out all {len(self.catalog)} foods of the catalogue; allow more foods"
+        )
+        raise InfeasiblePlanError(Diagnosis(conflicts=[message], message=message + "."))
 
     def _bounds(self, targets: Targets, preferences: Preferences, weekly: bool) -> Bounds:
         keys = tuple(k for k in targets if k != ENERGY)
