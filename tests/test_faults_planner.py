@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -340,3 +344,58 @@ def test_a_meal_no_allowed_food_fits_is_diagnosed(
     with pytest.raises(InfeasiblePlanError) as caught:
         planner.plan_day(targets, Preferences(exclude_foods=snack_foods))
     assert "no food fits snack" in " ".join(_diagnosis(caught.value).conflicts)
+
+
+# -- the embedding example --------------------------------------------------------------------
+def _embed(request: dict[str, Any]) -> tuple[int, dict[str, Any], bytes]:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "embed_in_app.py")],
+        input=json.dumps(request).encode(),
+        capture_output=True,
+        env={**os.environ, "MEALPLAN_OFFLINE": "1"},
+        cwd=ROOT,
+        timeout=180,
+        check=False,
+    )
+    return result.returncode, json.loads(result.stdout)["error"], result.stderr
+
+
+PERSON = {"age": 34, "sex": "female"}
+
+
+@pytest.mark.parametrize(
+    ("preferences", "field", "named"),
+    [
+        ({"weekly_nutrients": ["unobtainium"]}, "preferences.weekly_nutrients", "unobtainium"),
+        ({"locks": [{"food": MISSING}]}, "preferences.locks", str(MISSING)),
+        ({"locks": [{"food": 167555, "day": 5}]}, "preferences.locks", "between 1 and 2"),
+        ({"dislikes": [MISSING]}, "preferences.dislikes", str(MISSING)),
+    ],
+)
+def test_embed_answers_a_refused_preference_in_json(
+    preferences: dict[str, Any], field: str, named: str
+) -> None:
+    code, error, stderr = _embed({"profile": PERSON, "days": 2, "preferences": preferences})
+    assert (code, error["type"]) == (2, "bad_request")
+    assert error["message"].startswith(field + ": ") and named in error["message"]
+    assert stderr == b""
+
+
+@pytest.mark.parametrize(
+    ("extra", "where"),
+    [
+        ({"days": "3"}, "days"),
+        ({"days": 2.5}, "days"),
+        ({"days": True}, "days"),
+        ({"days": None}, "days"),
+        ({"preferences": "vegan"}, "preferences"),
+        ({"preferences": ["vegan"]}, "preferences"),
+        ({"preferences": None}, "preferences"),
+    ],
+)
+def test_embed_answers_a_bad_type_in_json(extra: dict[str, Any], where: str) -> None:
+    code, error, stderr = _embed({"profile": PERSON, **extra})
+    assert (code, error["type"]) == (2, "validation_error")
+    assert error["message"].startswith(where + ": ")
+    assert [problem["loc"][0] for problem in error["details"]] == [where]
+    assert b"Traceback" not in stderr
