@@ -9,12 +9,18 @@ The request::
      "days": 7}
 
 ``profile`` and ``preferences`` take the fields of :class:`mealplan.Profile` and
-:class:`mealplan.Preferences`; ``days`` is 1-14. The answer is ``WeekPlan`` JSON (read it back
-with ``WeekPlan.model_validate_json``). Anything else is one JSON object on stdout,
-``{"error": {"type": ..., "message": ..., "details": ...}}``, with exit code
+:class:`mealplan.Preferences` (``preferences`` must be an object); ``days`` is a JSON integer
+from 1 to 14 (``"3"``, ``2.5`` or ``true`` is a ``validation_error``). The answer is
+``WeekPlan`` JSON (read it back with ``WeekPlan.model_validate_json``). Anything else is one
+JSON object on stdout, ``{"error": {"type": ..., "message": ..., "details": ...}}``, with exit
+code
 
-- 2 for ``bad_request`` (not a JSON object, or a request the planner refuses) and
-  ``validation_error`` (a field out of range), with pydantic's problems in ``details``;
+- 2 for ``bad_request`` (not a JSON object, or a request the planner refuses: the message starts
+  with the field, such as ``preferences.weekly_nutrients: unknown nutrient(s) ...``; the planner
+  is strict, so food ids the catalogue lacks in ``locks``, ``exclude_foods``, ``dislikes`` or
+  ``likes`` are refused too, with ``details`` mapping each field to those ids) and
+  ``validation_error`` (a field of the wrong type or out of range), with pydantic's problems in
+  ``details``;
 - 3 for ``infeasible``: no plan meets the targets, with the diagnosis in ``details``;
 - 4 for ``internal_error``: a bug; the message names the exception, never a traceback.
 """
@@ -36,6 +42,7 @@ from mealplan import (
     Profile,
     Targets,
 )
+from mealplan.errors import UnknownFoodError
 
 EXIT_BAD_REQUEST, EXIT_INFEASIBLE, EXIT_INTERNAL = 2, 3, 4
 
@@ -47,7 +54,8 @@ class PlanRequest(BaseModel):
 
     profile: Profile
     preferences: Preferences = Field(default_factory=Preferences)
-    days: int = Field(default=7, ge=1, le=14)
+    #: Strict: a JSON integer, not "3", 2.5 or true (which lax parsing would turn into 3 or 1).
+    days: int = Field(default=7, ge=1, le=14, strict=True)
 
 
 def error(kind: str, message: str, details: Any = None) -> str:
@@ -72,12 +80,14 @@ def handle(raw: bytes | str) -> tuple[str, int]:
         return error("validation_error", f"{where}: {reason}", problems), EXIT_BAD_REQUEST
     try:
         targets = Targets.cramp_support(request.profile)
-        planner = Planner(FoodCatalog.default())
+        planner = Planner(FoodCatalog.default(), strict=True)
         week = planner.plan_week(targets, request.preferences, days=request.days)
     except InfeasiblePlanError as exc:
         diagnosis = exc.diagnosis
         details = diagnosis.model_dump(mode="json") if isinstance(diagnosis, BaseModel) else None
         return error("infeasible", str(exc), details), EXIT_INFEASIBLE
+    except UnknownFoodError as exc:
+        return error("bad_request", str(exc), exc.unknown), EXIT_BAD_REQUEST
     except MealplanError as exc:
         return error("bad_request", str(exc)), EXIT_BAD_REQUEST
     except Exception as exc:  # an app needs JSON even from a bug; the type names it

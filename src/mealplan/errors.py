@@ -84,3 +84,16 @@ class PlannerError(MealplanError, ValueError):
 
 class SolverError(MealplanError):
     """The solver is unavailable or failed (not an infeasible model)."""
+
+
+class UnknownFoodError(PlannerError):
+    """Preferences name food ids the catalogue does not have.
+
+    Raised for ``locks`` always, and for ``exclude_foods``, ``dislikes`` and ``likes`` when the
+    planner is strict (``Planner(..., strict=True)``; otherwise a WARNING is logged). ``unknown``
+    maps each field (``"preferences.locks"``) to the ids it names that the catalogue lacks.
+    """
+
+    def __init__(self, message: str, unknown: dict[str, list[object]]) -> None:
+        super().__init__(message)
+        self.unknown = unknown

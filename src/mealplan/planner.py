@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from mealplan import _validate
 from mealplan.catalog import FoodCatalog
 from mealplan.errors import InfeasiblePlanError, PlannerError
 from mealplan.optimize._candidates import Candidates, SlotSpec, generate, nutrient_weights
@@ -114,8 +115,14 @@ def _fmt(value: float) -> str:
 class Planner:
     """Builds menus from a catalogue. Holds no state between calls; safe to reuse.
 
-    ``time_limit`` (seconds) bounds each solve; ``gap`` is the relative MIP gap at which HiGHS
-    may stop (0.01 = within 1 % of the best possible objective).
+    ``time_limit`` (seconds, finite and > 0) bounds each solve; ``gap`` is the relative MIP gap
+    in [0, 1) at which HiGHS may stop (0.01 = within 1 % of the best possible objective).
+
+    Bad arguments raise :class:`~mealplan.errors.PlannerError` naming the argument, before any
+    solve. Food ids in ``preferences.exclude_foods``, ``dislikes`` or ``likes`` that the catalogue
+    lacks are logged as a WARNING (logger ``mealplan.planner``) and ignored; with
+    ``strict=True`` they raise :class:`~mealplan.errors.UnknownFoodError` instead. An unknown
+    food in ``preferences.locks`` always raises it.
     """
 
     def __init__(
@@ -126,17 +133,15 @@ class Planner:
         gap: float = 0.01,
         *,
         verbose: bool = False,
+        strict: bool = False,
     ) -> None:
         check_solver(solver)
-        if not 0 <= gap < 1:
-            raise PlannerError(f"gap: must be in [0, 1) (got {gap})")
-        if time_limit <= 0:
-            raise PlannerError(f"time_limit: must be positive seconds (got {time_limit})")
-        self.catalog = catalog
+        self.catalog = _validate.check_catalog(catalog)
         self.solver = solver
-        self.time_limit = time_limit
-        self.gap = gap
-        self.verbose = verbose
+        self.time_limit = _validate.check_time_limit(time_limit)
+        self.gap = _validate.check_gap(gap)
+        self.verbose = _validate.check_flag("verbose", verbose)
+        self.strict = _validate.check_flag("strict", strict)
 
     # -- public -----------------------------------------------------------------------------
     def plan_day(
@@ -147,8 +152,19 @@ class Planner:
         integer_servings: bool = True,
         objective: Literal["balanced", "cost"] = "balanced",
     ) -> DayPlan:
-        """One day's menu meeting every target that day."""
-        preferences = preferences or Preferences()
+        """One day's menu meeting every target that day.
+
+        ``targets`` must be :class:`Targets` and ``preferences`` :class:`Preferences` or None (the
+        defaults); a dict is refused with a :class:`PlannerError` rather than converted: build
+        one with ``Preferences.model_validate(data)``, which names any bad field. The checks of
+        :class:`Planner` apply: ``weekly_nutrients`` must name mealplan nutrients or the targets'
+        keys, a lock's day must be 1, locked foods must be in the catalogue. Raises
+        :class:`InfeasiblePlanError` with a diagnosis when no plan exists.
+        """
+        targets, preferences = _validate.check_plan(
+            targets, preferences, self.catalog, days=1, strict=self.strict, logger=logger
+        )
+        _validate.check_flag("integer_servings", integer_servings)
         if objective not in ("balanced", "cost"):
             raise PlannerError(f"objective: must be 'balanced' or 'cost' (got {objective!r})")
         if not integer_servings and preferences.meals is not None:
@@ -159,6 +175,7 @@ class Planner:
         if objective == "cost" and self.catalog.foods["cost"].isna().all():
             raise PlannerError("objective: 'cost' needs a catalogue with prices (cost_column)")
         setup = self._setup(targets, preferences, days=1, weekly=False)
+        self._check_foods_left(setup)
         if preferences.meals is None:
             return self._plan_direct(setup, integer_servings, objective)
         if objective == "cost":
@@ -182,20 +199,21 @@ class Planner:
         B12 by default: the body stores them) are met as a weekly average, the rest every day.
 
         ``keep`` with ``replan=[3]`` re-plans day 3 only and keeps the other days as they were.
+
+        ``days`` is a whole number from 1 to 14 (a numpy integer is fine; a float, string or bool
+        is not); locks must fall within those days. ``targets`` and ``preferences`` are checked
+        as in :meth:`plan_day` (a dict for ``preferences`` is refused). Bad input raises
+        :class:`PlannerError` naming the argument before any solve.
         """
-        preferences = preferences or Preferences()
-        if not 1 <= days <= 14:
-            raise PlannerError(f"days: must be between 1 and 14 (got {days})")
+        days = _validate.check_days(days)
+        targets, preferences = _validate.check_plan(
+            targets, preferences, self.catalog, days=days, strict=self.strict, logger=logger
+        )
         if preferences.meals is None:
             raise PlannerError("preferences.meals: plan_week needs meals; use plan_day for a list")
-        replan_days = sorted(set(replan))
-        if keep is not None:
-            if len(keep.days) != days:
-                raise PlannerError(f"keep: has {len(keep.days)} days, expected {days}")
-            bad = [d for d in replan_days if not 1 <= d <= days]
-            if bad:
-                raise PlannerError(f"replan: days must be between 1 and {days} (got {bad})")
+        replan_days = _validate.check_keep(keep, replan, days)
         setup = self._setup(targets, preferences, days=days, weekly=True)
+        self._check_foods_left(setup)
         return self._plan_selection(setup, days=days, keep=keep, replan=replan_days)
 
     def _solve(self, problem: Any, *, mip: bool = True, abs_gap: float = 1e-6) -> SolveResult:
@@ -289,6 +307,18 @@ class Planner:
             raise InfeasiblePlanError(
                 Diagnosis(conflicts=conflicts, message="; ".join(conflicts) + ".")
             )
+
+    def _check_foods_left(self, setup: _Setup) -> None:
+        """No food at all passes the preferences (or has an energy value): nothing to plan."""
+        if len(setup.foods):
+            return
+        excluded = len(setup.preferences.exclude_foods)
+        message = (
+            f"no food is left after the preferences: {_describe_diet(setup.preferences)}"
+            + (f" and {excluded} excluded food(s)" if excluded else "")
+            + f" rule out all {len(self.catalog)} foods of the catalogue; allow more foods"
+        )
+        raise InfeasiblePlanError(Diagnosis(conflicts=[message], message=message + "."))
 
     def _bounds(self, targets: Targets, preferences: Preferences, weekly: bool) -> Bounds:
         # Water is met with drinking water beside the foods (the plan's water line), so the

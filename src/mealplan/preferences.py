@@ -138,6 +138,9 @@ class Preferences(BaseModel):
     budget_per_day: float | None = Field(default=None, gt=0)
     locks: tuple[Lock, ...] = ()
     #: Nutrients met as a weekly average by plan_week (the body stores them); others daily.
+    #: Each must be a mealplan nutrient key (:data:`mealplan.nutrients.NUTRIENT_KEYS`) or a key of
+    #: the targets planned with (custom targets may carry custom keys); the planner checks this
+    #: when it plans, and raises a PlannerError naming the field and the allowed keys.
     weekly_nutrients: tuple[str, ...] = ("vitamin_d", "vitamin_b12")
     meal_rules: dict[str, MealRule] = Field(default_factory=lambda: dict(DEFAULT_MEAL_RULES))
     weights: ObjectiveWeights = ObjectiveWeights()
@@ -156,6 +159,15 @@ class Preferences(BaseModel):
         if len(set(value)) != len(value):
             raise ValueError("each meal may appear once")
         return tuple(m for m in MEALS if m in value)
+
+    @field_validator("weekly_nutrients")
+    @classmethod
+    def _weekly(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if "energy" in value:
+            raise ValueError("energy is planned every day, never on weekly average")
+        if any(not key.strip() for key in value):
+            raise ValueError("nutrient keys must not be blank")
+        return value
 
     @field_validator("calories")
     @classmethod
