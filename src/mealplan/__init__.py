@@ -19,10 +19,11 @@ from mealplan.errors import (
     OfflineCacheMissError,
     PlannerError,
     SolverError,
+    UnknownFoodError,
 )
 from mealplan.fdc.client import FdcClient, FoodsResult, SearchHit
 from mealplan.models import Food, NutrientValue, Portion
-from mealplan.plan import DayPlan, Meal, NutrientTotal, PlanItem, WeekPlan
+from mealplan.plan import DayPlan, DrinkingWater, Meal, NutrientTotal, PlanItem, WeekPlan
 from mealplan.planner import Diagnosis, Planner
 from mealplan.preferences import Lock, Preferences
 from mealplan.targets import Bound, Profile, Targets
@@ -33,6 +34,7 @@ __all__ = [
     "BulkImportError",
     "DayPlan",
     "Diagnosis",
+    "DrinkingWater",
     "FdcAuthError",
     "FdcClient",
     "FdcError",
@@ -60,6 +62,7 @@ __all__ = [
     "SearchHit",
     "SolverError",
     "Targets",
+    "UnknownFoodError",
     "Violation",
     "WeekPlan",
     "verify",
