@@ -679,7 +679,7 @@ def _missing(value: Any) -> bool:
 
 
 def _at(mask: np.ndarray, labels: Sequence[Any]) -> list[Any]:
-    return [labels[i] for i in np.flatnonzero(mask)]
+    return [labels[i] for i in np.flatnonzero(mask).tolist()]
 
 
 def _first(items: Sequence[Any], shown: int = 5) -> str:
@@ -719,7 +719,7 @@ def _numbers(
     for mask, what in problems:
         if mask.any():
             raw = column.tolist()  # Python scalars: repr shows 'abc' or -0.5, not np.float64
-            shown = [(labels[i], raw[i]) for i in np.flatnonzero(mask)]
+            shown = [(labels[i], raw[i]) for i in np.flatnonzero(mask).tolist()]
             details = ", ".join(f"id {label!r} = {value!r}" for label, value in shown[:5])
             more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
             raise CatalogError(f"{argument}: column {name!r} has {what}: {details}{more}")
