@@ -785,7 +785,7 @@ def test_cli_foods_show(capsys: pytest.CaptureFixture[str], sources: Official) -
         assert f"{amount:,.2f} {unit}" in lines[key], lines[key]
         assert lines[key].rstrip().endswith(str(nutrient_id)), lines[key]
     assert cli_main(["foods", "show", "1"]) == 2
-    assert "1 is not among" in capsys.readouterr().out
+    assert "1 is not among" in capsys.readouterr().err  # an error: stderr, not stdout
 
 
 def _coverage_rows(out: str) -> dict[str, tuple[str, int, int, int]]:

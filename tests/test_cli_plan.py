@@ -107,9 +107,11 @@ def test_infeasible_request_exits_3_with_the_diagnosis(
 
 def test_infeasible_json_prints_the_diagnosis_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["day", *PERSON, "--diet", "vegan", "--no-fortified", "--format", "json"])
-    out, _ = capsys.readouterr()
+    out, err = capsys.readouterr()
     assert code == EXIT_INFEASIBLE
-    diagnosis = Diagnosis.model_validate_json(out)
+    error = json.loads(out)  # a JSON error object on stdout; the readable diagnosis on stderr
+    assert error["error"] == "infeasible" and "Shortfalls:" in err
+    diagnosis = Diagnosis.model_validate(error["diagnosis"])
     assert [s.nutrient for s in diagnosis.shortfalls] == ["vitamin_b12"]
     assert diagnosis.shortfalls[0].achievable < diagnosis.shortfalls[0].required
 

@@ -97,3 +97,29 @@ class UnknownFoodError(PlannerError):
     def __init__(self, message: str, unknown: dict[str, list[object]]) -> None:
         super().__init__(message)
         self.unknown = unknown
+
+
+class OutputPathError(MealplanError, ValueError):
+    """An output path mealplan refuses to write: it exists and is not what was asked for (a
+    device, FIFO, socket or folder where a file is expected; a file where a folder is expected).
+
+    Raised before anything is written; ``path`` is the path and ``reason`` says why.
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class OutputWriteError(MealplanError, OSError):
+    """Writing an output failed (read-only folder, full disk, a parent path that is a file).
+
+    ``path`` is the output that could not be written and ``reason`` the system's explanation;
+    nothing of a half-written output is left behind.
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")

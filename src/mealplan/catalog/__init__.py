@@ -301,9 +301,18 @@ class FoodCatalog:
 
         ``amounts="per_serving"`` (the default) reads every nutrient column as the amount in one
         serving (one unit) of the food; the planner's servings are then units of that row. With
-        ``amounts="per_100g"``, ``serving_g_column`` is required. Costs are per serving.
+        ``amounts="per_100g"``, ``serving_g_column`` is required. Costs are per serving. Without
+        a ``name`` column (the default ``name_column``), the ids are the names.
+
+        Values are checked, and a :class:`CatalogError` names the column and the first bad rows:
+        ids must be present and unique; nutrient amounts, costs and serving grams must be finite
+        numbers ≥ 0 (serving grams > 0, and present when ``amounts="per_100g"``);
+        ``max_servings`` must be ≥ 0 (missing or ``inf`` means no limit). An explicit NaN or
+        None is an unknown value; text that is not a number is an error, not an unknown.
         """
         _require_columns(frame, [id_column], "id_column")
+        if name_column == "name" and name_column not in frame.columns:
+            name_column = None  # the default name column is optional: the ids name the foods
         if name_column is not None:
             _require_columns(frame, [name_column], "name_column")
         reserved = {
@@ -339,27 +348,58 @@ class FoodCatalog:
         ):
             if column is not None:
                 _require_columns(frame, [column], argument)
-        if frame[id_column].duplicated().any():
-            dupes = frame.loc[frame[id_column].duplicated(), id_column].tolist()[:5]
+        raw_ids = frame[id_column]
+        missing_ids = raw_ids.isna().to_numpy()
+        if missing_ids.any():
+            rows = np.flatnonzero(missing_ids).tolist()
+            raise CatalogError(
+                f"id_column: column {id_column!r} has missing ids (NaN/None) at row positions "
+                f"{_first(rows)}"
+            )
+        if raw_ids.duplicated().any():
+            dupes = raw_ids[raw_ids.duplicated()].tolist()[:5]
             raise CatalogError(f"id_column: ids must be unique (repeated: {dupes})")
 
-        index = pd.Index(frame[id_column].tolist(), name="id")
-        values = frame[list(nutrient_columns)].apply(pd.to_numeric, errors="coerce")
-        values.index = index
-        if (values < 0).any().any():
-            raise CatalogError("nutrient_columns: amounts must be ≥ 0 (NaN means unknown)")
+        labels = raw_ids.tolist()
+        index = pd.Index(labels, name="id")
+        values = pd.DataFrame(
+            {
+                column: _numbers(frame[column], "nutrient_columns", column, labels, minimum=0.0)
+                for column in nutrient_columns
+            },
+            index=index,
+        )
         grams = (
-            pd.to_numeric(frame[serving_g_column], errors="coerce").to_numpy()
+            _numbers(
+                frame[serving_g_column],
+                "serving_g_column",
+                serving_g_column,
+                labels,
+                minimum=0.0,
+                strict=True,
+            )
             if serving_g_column
             else np.full(len(frame), np.nan)
         )
+        if amounts == "per_100g" and np.isnan(grams).any():
+            raise CatalogError(
+                f"serving_g_column: column {serving_g_column!r} needs a value for every food "
+                f"with amounts='per_100g' (missing for ids {_first(_at(np.isnan(grams), labels))})"
+            )
         if amounts == "per_100g":
             per_100g = values
             per_serving = values.mul(grams / 100.0, axis=0)
         else:
             per_serving = values
             per_100g = values.mul(100.0 / grams, axis=0)
-        names = frame[name_column].astype(str).tolist() if name_column else [str(i) for i in index]
+        names = (
+            [
+                str(i) if _missing(n) else str(n)
+                for n, i in zip(frame[name_column], labels, strict=True)
+            ]
+            if name_column
+            else [str(i) for i in labels]
+        )
         count = len(frame)
         foods = pd.DataFrame(
             {
@@ -380,7 +420,18 @@ class FoodCatalog:
                 "serving_source": "user",
                 "min_servings": 0.0,
                 "max_servings": (
-                    pd.to_numeric(frame[max_servings_column]).to_numpy(dtype=float)
+                    np.nan_to_num(
+                        _numbers(
+                            frame[max_servings_column],
+                            "max_servings_column",
+                            max_servings_column,
+                            labels,
+                            minimum=0.0,
+                            allow_inf=True,
+                        ),
+                        nan=np.inf,
+                        posinf=np.inf,
+                    )
                     if max_servings_column
                     else np.inf
                 ),
@@ -401,7 +452,7 @@ class FoodCatalog:
                 "menu_item": True,
                 "curated": False,
                 "cost": (
-                    pd.to_numeric(frame[cost_column], errors="coerce").to_numpy(dtype=float)
+                    _numbers(frame[cost_column], "cost_column", cost_column, labels, minimum=0.0)
                     if cost_column
                     else np.nan
                 ),
@@ -639,6 +690,62 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], argument: str)
         raise CatalogError(
             f"{argument}: column(s) {missing} not in the frame; columns are {list(frame.columns)}"
         )
+
+
+def _missing(value: Any) -> bool:
+    """An explicit unknown: None, NaN, pd.NA or NaT (not text, not a number)."""
+    if value is None or isinstance(value, str):
+        return value is None
+    result = pd.isna(value)
+    return isinstance(result, (bool, np.bool_)) and bool(result)
+
+
+def _at(mask: np.ndarray, labels: Sequence[Any]) -> list[Any]:
+    return [labels[i] for i in np.flatnonzero(mask).tolist()]
+
+
+def _first(items: Sequence[Any], shown: int = 5) -> str:
+    """At most ``shown`` items, and how many more there are."""
+    text = ", ".join(repr(item) for item in items[:shown])
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return f"[{text}]{more}"
+
+
+def _numbers(
+    column: pd.Series,
+    argument: str,
+    name: str,
+    labels: Sequence[Any],
+    *,
+    minimum: float,
+    strict: bool = False,
+    allow_inf: bool = False,
+) -> np.ndarray:
+    """A column as floats (NaN for an explicit unknown), or a CatalogError naming the argument,
+    the column and the ids of the first bad rows.
+
+    Text that does not parse as a number is an error, never a silent unknown; so is ``inf``
+    (unless ``allow_inf``) and a value below ``minimum`` (at or below it when ``strict``).
+    """
+    given = np.array([not _missing(v) for v in column], dtype=bool)
+    parsed = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    problems = (
+        (given & np.isnan(parsed), "values that are not numbers"),
+        (np.isinf(parsed) & (not allow_inf) & (parsed > 0), "infinite values"),
+        (
+            (parsed <= minimum) if strict else (parsed < minimum),
+            f"values {'≤' if strict else '<'} {minimum:g} (they must be "
+            f"{'>' if strict else '≥'} {minimum:g}; NaN means unknown)",
+        ),
+    )
+    for mask, what in problems:
+        if mask.any():
+            raw = column.tolist()  # Python scalars: repr shows 'abc' or -0.5, not np.float64
+            shown = [(labels[i], raw[i]) for i in np.flatnonzero(mask).tolist()]
+            details = ", ".join(f"id {label!r} = {value!r}" for label, value in shown[:5])
+            more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
+            raise CatalogError(f"{argument}: column {name!r} has {what}: {details}{more}")
+    return parsed
 
 
 def _check_choice(value: str, allowed: Sequence[str], argument: str) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict
 from typing import Any
 
 from mealplan.cache import FoodCache
+from mealplan.cli import EXIT_BAD_INPUT, EXIT_OK
 from mealplan.fdc.bulk import import_bulk
 
 EXAMPLES = """examples:
@@ -44,7 +46,16 @@ def register(subparsers: Any) -> None:
     stats.add_argument("--format", choices=("table", "json"), default="table")
     stats.set_defaults(handler=_stats)
 
-    clear = actions.add_parser("clear", help="delete the user cache (never the starter pack)")
+    clear = actions.add_parser(
+        "clear",
+        help="delete the user cache (never the starter pack)",
+        description=(
+            "Delete the user cache after asking on stderr and reading y/N from stdin. Without\n"
+            "--yes and without an answer (stdin closed or empty) nothing is deleted and the\n"
+            "exit code is 2."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     clear.add_argument("--yes", action="store_true", help="do not ask")
     clear.set_defaults(handler=_clear)
 
@@ -68,21 +79,40 @@ def _import(args: argparse.Namespace) -> int:
     if args.format == "table":
         data["skipped"] = f"{len(report.skipped)} (see --format json for ids and reasons)"
     _print(data, args.format)
-    return 0
+    return EXIT_OK
 
 
 def _stats(args: argparse.Namespace) -> int:
     _print(asdict(_cache(args).stats()), args.format)
-    return 0
+    return EXIT_OK
 
 
 def _clear(args: argparse.Namespace) -> int:
     cache = _cache(args)
     if not args.yes:
-        answer = input(f"delete the user cache at {cache.path}? [y/N] ")
+        answer = _ask(f"delete the user cache at {cache.path}? [y/N] ")
+        if answer is None:
+            print(
+                "mealplan: cache clear: no answer on stdin; nothing deleted "
+                "(pass --yes to clear without asking)",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
         if answer.strip().lower() not in ("y", "yes"):
             print("nothing deleted")
-            return 0
+            return EXIT_OK
     removed = cache.clear()
     print(f"removed {removed} foods from {cache.path}")
-    return 0
+    return EXIT_OK
+
+
+def _ask(question: str) -> str | None:
+    """The line typed after ``question`` (asked on stderr, so stdout stays data), or None at
+    end of input: a closed or empty stdin is "no", never an EOFError."""
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        sys.stderr.write("\n")
+        return None
+    return line

@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from typing import Any
 
 from mealplan.catalog import FoodCatalog
+from mealplan.cli import EXIT_BAD_INPUT, EXIT_OK
+
+#: The allowed range of ``foods search --limit``.
+LIMIT_RANGE = (1, 1000)
 
 EXAMPLES = """examples:
   mealplan foods search salmon
@@ -27,7 +32,12 @@ def register(subparsers: Any) -> None:
     actions = parser.add_subparsers(dest="foods_command", metavar="ACTION", required=True)
     search = actions.add_parser("search", help="foods whose name matches WORD")
     search.add_argument("word")
-    search.add_argument("--limit", type=int, default=15)
+    search.add_argument(
+        "--limit",
+        type=int,
+        default=15,
+        help=f"at most this many foods, {LIMIT_RANGE[0]}-{LIMIT_RANGE[1]} (default: %(default)s)",
+    )
     search.add_argument(
         "--all",
         action="store_true",
@@ -50,15 +60,24 @@ def _catalog(everything: bool) -> FoodCatalog:
     return FoodCatalog.full() if everything else FoodCatalog.default()
 
 
+def _complain(message: str) -> int:
+    """A bad-input error: one line on stderr, exit code 2."""
+    print(f"mealplan: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
 def _search(args: argparse.Namespace) -> int:
+    low, high = LIMIT_RANGE
+    if not low <= args.limit <= high:
+        return _complain(f"--limit: must be between {low} and {high} (got {args.limit})")
     catalog = _catalog(args.all)
     found = catalog.find(args.word, limit=args.limit)
     if not found:
         print(f"no food matches {args.word!r}")
-        return 0
+        return EXIT_OK
     for food in found:
         print(f"{food.fdc_id!s:>8}  {food.name}  [{food.role}; {food.serving_text}]")
-    return 0
+    return EXIT_OK
 
 
 def _amount(value: float | None, unit: str) -> str:
@@ -69,14 +88,13 @@ def _show(args: argparse.Namespace) -> int:
     catalog = FoodCatalog.full()
     food = catalog.get(args.fdc_id)
     if food is None:
-        print(
-            f"mealplan: fdc_id: {args.fdc_id} is not among the shipped foods; "
+        return _complain(
+            f"fdc_id: {args.fdc_id} is not among the shipped foods; "
             "fetch it with FdcClient().get_food(...)"
         )
-        return 2
     if args.format == "json":
         print(json.dumps(food.__dict__, indent=2, default=str))
-        return 0
+        return EXIT_OK
     print(f"{food.name}  (FDC {food.fdc_id}; {food.description}; {food.category})")
     print(f"serving: {food.serving_text} = {food.serving_g:g} g   source: {catalog.release}")
     print(f"{'nutrient':<13}{'per 100 g':>16}{'per serving':>16}  FDC nutrient id")
@@ -90,7 +108,7 @@ def _show(args: argparse.Namespace) -> int:
             f"{key:<13}{_amount(food.per_100g[key], unit):>16}"
             f"{_amount(food.per_serving[key], unit):>16}  {where}"
         )
-    return 0
+    return EXIT_OK
 
 
 def _coverage(args: argparse.Namespace) -> int:
@@ -98,7 +116,7 @@ def _coverage(args: argparse.Namespace) -> int:
     frame = catalog.coverage()
     if args.format == "json":
         print(frame.to_json(orient="records", indent=2))
-        return 0
+        return EXIT_OK
     print(
         f"{len(catalog)} foods ({'all shipped' if args.all else 'everyday set'}); "
         "imputed zeros only where the category makes zero a fact"
@@ -110,4 +128,4 @@ def _coverage(args: argparse.Namespace) -> int:
             f"{row.nutrient:<{width}}{row.unit:<6}{row.from_fdc:>10}{row.imputed_zero:>11}"
             f"{row.unknown:>9}"
         )
-    return 0
+    return EXIT_OK

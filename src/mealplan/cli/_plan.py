@@ -1,12 +1,18 @@
 """``mealplan week`` and ``mealplan day``: plan menus from the shipped food data.
 
 Bad input is one stderr line naming the option and exit code 2; a request no plan can meet
-prints the diagnosis (what falls short, by how much, which foods would help) and exits 3.
+prints the diagnosis (what falls short, by how much, which foods would help) and exits 3. With
+``--format table`` the diagnosis is the output (stdout); with json, csv or html it goes to stderr,
+so it never lands in a file meant for a plan, and ``--format json`` also prints
+``{"error": "infeasible", "message": ..., "diagnosis": {...}}`` on stdout (never into ``--out``).
+An output that cannot be written is one stderr line and exit code 4 (2 for a path that must not
+be replaced, such as a device or FIFO).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Iterator
@@ -18,10 +24,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from mealplan.catalog import ALLERGENS, MEALS, FoodCatalog
-from mealplan.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK
+from mealplan.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK, silence_stdout
 from mealplan.cli._profile import BadInput, add_profile_arguments, bad_input, profile_from_args
-from mealplan.errors import InfeasiblePlanError
-from mealplan.export import OUTPUT_FILES, write_file, write_outputs
+from mealplan.errors import InfeasiblePlanError, OutputPathError
+from mealplan.export import (
+    OUTPUT_FILES,
+    check_output_path,
+    frame_to_csv,
+    write_file,
+    write_outputs,
+)
 from mealplan.plan import DayPlan, WeekPlan
 from mealplan.planner import Diagnosis, Planner, PlannerError
 from mealplan.preferences import Preferences
@@ -43,9 +55,12 @@ WEEK_EXAMPLES = """examples:
 
 --out PATH: with --format json, csv or html, the file to write instead of printing; with
 --format table (the default), a folder that receives plan.json, plan.csv, shopping_list.csv
-and report.html while the table still prints.
+and report.html (all four or none) while the table still prints. --out - means stdout. An
+existing PATH that is not a regular file (a device, FIFO or socket) is refused.
 
-Exit codes: 0 plan found, 2 bad input, 3 no plan meets the targets (the diagnosis says why).
+Exit codes: 0 plan found, 2 bad input, 3 no plan meets the targets (the diagnosis says why;
+on stderr with --format json/csv/html, and json also prints {"error": "infeasible", ...} on
+stdout), 4 an output could not be written (read-only folder, full disk).
 Food-first guidance, not medical advice: persistent cramps call for a doctor.
 """
 
@@ -56,9 +71,12 @@ DAY_EXAMPLES = """examples:
 
 --out PATH: with --format json, csv or html, the file to write instead of printing; with
 --format table (the default), a folder that receives plan.json, plan.csv, shopping_list.csv
-and report.html while the table still prints.
+and report.html (all four or none) while the table still prints. --out - means stdout. An
+existing PATH that is not a regular file (a device, FIFO or socket) is refused.
 
-Exit codes: 0 plan found, 2 bad input, 3 no plan meets the targets (the diagnosis says why).
+Exit codes: 0 plan found, 2 bad input, 3 no plan meets the targets (the diagnosis says why;
+on stderr with --format json/csv/html, and json also prints {"error": "infeasible", ...} on
+stdout), 4 an output could not be written (read-only folder, full disk).
 """
 
 #: Preferences field -> the option that sets it, so errors name what the user typed.
@@ -205,12 +223,10 @@ def _run(args: argparse.Namespace) -> int:
             with _status("planning the day"):
                 plan = planner.plan_day(targets, preferences)
     except InfeasiblePlanError as exc:
-        diagnosis = exc.diagnosis
-        if args.format == "json" and isinstance(diagnosis, Diagnosis):
-            print(diagnosis.model_dump_json(indent=2))
-        else:
-            print(render_diagnosis(diagnosis))
-        print("mealplan: no plan meets the targets (see the diagnosis)", file=sys.stderr)
+        try:
+            _report_infeasible(args.format, exc)
+        except BrokenPipeError:
+            silence_stdout()  # the reader went away; the answer is still "no plan"
         return EXIT_INFEASIBLE
     except PlannerError as exc:
         print(f"mealplan: {exc}", file=sys.stderr)
@@ -309,20 +325,54 @@ def _planner(catalog: FoodCatalog, time_limit: float | None) -> Planner:
 
 
 def _check_output(args: argparse.Namespace) -> None:
-    """Catch a file-for-folder mix-up before minutes of work, not after."""
+    """Catch a file-for-folder mix-up, or a device or FIFO given as the output, before minutes
+    of work, not after. ``--out -`` means stdout."""
     out: Path | None = args.out
+    if out is not None and str(out) == "-":
+        args.out = None
+        return
     if out is None:
         return
-    if args.format == "table":
-        if out.exists() and not out.is_dir():
-            raise BadInput("--out", f"{out} is a file; with --format table --out names a folder")
-    elif out.is_dir():
-        raise BadInput(
-            "--out", f"{out} is a folder; with --format {args.format} --out names a file"
-        )
+    try:
+        if args.format == "table":
+            if out.exists() and not out.is_dir():
+                raise BadInput(
+                    "--out", f"{out} is a file; with --format table --out names a folder"
+                )
+            check_output_path(out, "folder")
+            for name in OUTPUT_FILES.values():
+                check_output_path(out / name, "file")
+        elif out.is_dir():
+            raise BadInput(
+                "--out", f"{out} is a folder; with --format {args.format} --out names a file"
+            )
+        else:
+            check_output_path(out, "file")
+    except OutputPathError as exc:
+        raise BadInput("--out", str(exc)) from None
 
 
 # -- output ------------------------------------------------------------------------------------
+def _report_infeasible(fmt: str, exc: InfeasiblePlanError) -> None:
+    """The diagnosis where it cannot be mistaken for a plan.
+
+    With ``--format table`` the diagnosis is the report, on stdout. Otherwise stdout (or the
+    ``--out`` file) is reserved for a plan: the diagnosis goes to stderr, and for json stdout
+    gets one JSON object an app can parse. ``--out`` is never written for a failed plan.
+    """
+    diagnosis = exc.diagnosis
+    if fmt == "table":
+        print(render_diagnosis(diagnosis))
+    else:
+        if fmt == "json":
+            error: dict[str, Any] = {"error": "infeasible", "message": str(exc)}
+            if isinstance(diagnosis, Diagnosis):
+                error["diagnosis"] = diagnosis.model_dump(mode="json")
+            print(json.dumps(error, indent=2, ensure_ascii=False))
+        print(render_diagnosis(diagnosis), file=sys.stderr)
+    print("mealplan: no plan meets the targets (see the diagnosis)", file=sys.stderr)
+
+
 def _emit(
     args: argparse.Namespace,
     plan: WeekPlan | DayPlan,
@@ -348,7 +398,7 @@ def _emit(
     if args.format == "json":
         text = plan.model_dump_json(indent=2) + "\n"
     elif args.format == "csv":
-        text = plan.to_frame().to_csv(index=False)
+        text = frame_to_csv(plan.to_frame())
     else:
         text = render_html(
             plan,
