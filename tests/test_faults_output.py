@@ -365,6 +365,21 @@ def test_read_only_folder_is_one_line_exit_4_and_no_files() -> None:
         assert sorted(p.name for p in parent.iterdir()) == ["plan"]
 
 
+def test_folder_nobody_may_write_is_one_line_exit_4() -> None:
+    """Linux's sysfs refuses new files to every user, root included: a read-only folder that
+    needs no permission bits, so this case runs under any user."""
+    folder = Path("/sys/kernel")
+    if not folder.is_dir():
+        pytest.skip("no sysfs at /sys (not Linux): no folder that refuses every user")
+    before = sorted(p.name for p in folder.iterdir())
+    result = run_cli("day", *PERSON, "--out", str(folder), cwd="/")
+    assert result.returncode == EXIT_FAILURE
+    line = one_line(result.stderr)
+    assert str(folder) in line or "/sys" in line
+    assert sorted(p.name for p in folder.iterdir()) == before
+    assert not any(name.startswith(".") and "mealplan" in name for name in os.listdir("/sys"))
+
+
 # -- the partial-set rule -----------------------------------------------------------------------
 def test_failure_on_the_third_file_leaves_no_new_files(
     day: DayPlan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
