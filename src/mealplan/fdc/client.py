@@ -22,6 +22,7 @@ Why it looks the way it does:
 - **Caching.** Only complete records (full format, no nutrient filter) are stored as foods;
   abridged and filtered answers are partial, so they are served *from* a cached full record
   when there is one but never stored. Search and list results are abridged: never stored.
+  A cache that cannot be written is warned about once; the food is still returned.
 """
 
 from __future__ import annotations
@@ -471,7 +472,7 @@ class FdcClient:
                 excerpt=self._redact(excerpt(raw)),
             )
         if complete:
-            self.cache.put(food, raw=raw)
+            self.cache.try_put(food, raw=raw)
         return food
 
     def get_foods(self, ids: Iterable[int], format: Format = "full") -> FoodsResult:
@@ -512,7 +513,7 @@ class FdcClient:
                     continue
                 found[food.fdc_id] = food
                 if format == "full":
-                    self.cache.put(food, raw=raw)
+                    self.cache.try_put(food, raw=raw)
 
         return FoodsResult(
             foods=[found[i] for i in wanted if i in found],
