@@ -2,7 +2,8 @@
 
 It runs a ``ThreadingHTTPServer`` on 127.0.0.1 (ephemeral port) under ``/fdc/v1``, records every
 request so tests can count them and look at headers, and plays scripted faults queued by a test
-(429, 5xx, reset connection, slow reply, malformed JSON, 401/403, 400) before normal routing.
+(429, 5xx, reset connection, slow reply, malformed JSON, 401/403, 400, a redirect, a body
+streamed piece by piece: huge, compressed or dripped) before normal routing.
 
 What is real and what is assembled here:
 
@@ -33,6 +34,7 @@ import struct
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -146,11 +148,15 @@ class Recorded:
 class Scripted:
     """A canned answer for the next request, whatever it asks for."""
 
-    kind: Literal["reply", "reset", "slow"]
+    kind: Literal["reply", "reset", "slow", "stream"]
     status: int = 200
     body: bytes = b""
     headers: tuple[tuple[str, str], ...] = ()
     delay: float = 0.0
+    #: For "stream": makes the body's pieces, sent ``delay`` seconds apart, for at most
+    #: ``max_seconds`` (the connection is then closed: the body ends without a length).
+    chunks: Callable[[], Iterable[bytes]] | None = None
+    max_seconds: float = 30.0
 
 
 @dataclass
@@ -245,6 +251,34 @@ class FakeFdc:
 
     def queue_reset(self, times: int = 1) -> None:
         self.script(*[Scripted("reset")] * times)
+
+    def queue_redirect(self, location: str, status: int = 302) -> None:
+        """A redirect; ``ECHO_KEY`` in ``location`` becomes the request's key, as a leaky proxy."""
+        self.queue_reply(status, b"", {"Location": location})
+
+    def queue_stream(
+        self,
+        chunks: Callable[[], Iterable[bytes]],
+        *,
+        headers: dict[str, str] | None = None,
+        interval: float = 0.0,
+        max_seconds: float = 30.0,
+    ) -> None:
+        """200 whose body is ``chunks()`` sent piece by piece, ``interval`` seconds apart.
+
+        No Content-Length unless ``headers`` gives one; the server closes the connection at
+        the end, when the client hangs up, or after ``max_seconds``.
+        """
+        merged = {"Content-Type": "application/json", **(headers or {})}
+        self.script(
+            Scripted(
+                "stream",
+                headers=tuple(merged.items()),
+                delay=interval,
+                chunks=chunks,
+                max_seconds=max_seconds,
+            )
+        )
 
     def queue_slow(self, delay: float, times: int = 1) -> None:
         """Answer normally, but only after ``delay`` seconds."""
@@ -398,14 +432,37 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(
                 scripted.status,
                 scripted.body.replace(ECHO_KEY.encode(), key.encode()),
-                list(scripted.headers),
+                [(k, v.replace(ECHO_KEY, key)) for k, v in scripted.headers],
             )
+            return
+        if scripted is not None and scripted.kind == "stream":
+            self._stream(scripted)
             return
         if scripted is not None and scripted.kind == "slow":
             time.sleep(scripted.delay)
         status, payload = fake.route(request)
         headers = [("Content-Type", "application/json"), *fake._rate_headers()]
         self._send(status, payload, headers)
+
+    def _stream(self, scripted: Scripted) -> None:
+        assert scripted.chunks is not None
+        self.close_connection = True
+        self.send_response(scripted.status)
+        for name, value in scripted.headers:
+            self.send_header(name, value)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        stop_at = time.monotonic() + scripted.max_seconds
+        try:
+            for chunk in scripted.chunks():
+                self.wfile.write(chunk)
+                self.wfile.flush()
+                if time.monotonic() > stop_at:
+                    break
+                if scripted.delay:
+                    time.sleep(scripted.delay)
+        except OSError:
+            pass  # the client hung up: that is what these faults are for
 
     def _send(self, status: int, body: bytes, headers: list[tuple[str, str]]) -> None:
         self.send_response(status)

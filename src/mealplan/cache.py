@@ -9,6 +9,20 @@ Two layers:
 
 Every entry carries a schema version and a SHA-256 of its payload: an entry from another schema,
 or a truncated or corrupted one, is treated as a miss (and removed), never as data.
+
+Damaged or odd entries and folders never crash or block a read; each is a miss with a warning:
+- an entry is opened without following a symlink and without blocking (a FIFO), and read only when
+  it is a regular file; JSON nested too deep to parse is a damaged entry like any other;
+- a symlinked folder *inside* the cache (``v1``, ``v1/foods``...) is refused: nothing is read or
+  written through it (the cache folder itself may be a symlink: the user chose it);
+- a cache that cannot be written (read-only, a folder that is a file, a symlinked folder) makes
+  :meth:`FoodCache.put` raise :class:`~mealplan.errors.CacheError`; :meth:`FoodCache.try_put`, which
+  the client uses, warns once per cache instead, so a downloaded food is still returned;
+- a cache path that exists and is not a folder (e.g. ``MEALPLAN_CACHE_DIR`` naming a file) is a
+  :class:`~mealplan.errors.CacheError` when the cache is created: it is a setting to fix, and
+  running on without it would silently throw every download away;
+- temporary files left by a killed writer are removed on first use once older than an hour
+  (younger ones may belong to a writer still at work).
 """
 
 from __future__ import annotations
@@ -21,7 +35,9 @@ import json
 import logging
 import os
 import shutil
+import stat
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -31,6 +47,7 @@ from typing import Any
 import platformdirs
 from pydantic import ValidationError
 
+from mealplan.errors import CacheError
 from mealplan.models import FOOD_SCHEMA_VERSION, Food
 
 logger = logging.getLogger(__name__)
@@ -40,6 +57,9 @@ PACK_MANIFEST_FILE = "manifest.json"
 #: Beside the foods, a pack may carry the catalogue's automatic tags, computed at build time.
 PACK_AUTO_TAGS_FILE = "auto_tags.csv.gz"
 _TMP_PREFIX = ".tmp-"
+#: A temporary file older than this is left over from a killed writer and is removed on first use.
+STALE_TEMP_SECONDS = 3600.0
+CACHE_DIR_ENV = "MEALPLAN_CACHE_DIR"
 _TRUTHY = {"1", "true", "yes", "on"}
 
 
@@ -50,7 +70,7 @@ def env_flag(name: str) -> bool:
 
 def default_cache_dir() -> Path:
     """``MEALPLAN_CACHE_DIR``, else the platform's per-user cache directory for mealplan."""
-    configured = os.environ.get("MEALPLAN_CACHE_DIR")
+    configured = os.environ.get(CACHE_DIR_ENV)
     if configured:
         return Path(configured).expanduser()
     return Path(platformdirs.user_cache_dir("mealplan", appauthor=False))
@@ -66,6 +86,43 @@ def default_starter_dir() -> Path | None:
         if (candidate / PACK_MANIFEST_FILE).is_file():
             return candidate
     return None
+
+
+def _check_cache_dir(path: Path, from_env: bool) -> None:
+    """Raise CacheError when ``path`` exists and is not a folder (or lies under a file)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return  # made on the first write
+    except NotADirectoryError:
+        mode = None
+    except OSError:
+        return  # e.g. no permission: reads miss and writes warn, one by one
+    if mode is not None and stat.S_ISDIR(mode):
+        return
+    source = f" ({CACHE_DIR_ENV})" if from_env else ""
+    raise CacheError(
+        f"the food cache path {path}{source} is not a folder: point "
+        f"{CACHE_DIR_ENV if from_env else 'the cache path'} at a folder (it is created if missing)",
+        path=str(path),
+    )
+
+
+class _OddEntryError(OSError):
+    """A cache entry that is not a regular file (a folder, a FIFO, a device)."""
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path`` if it is a regular file; follows no symlink, never waits on a FIFO."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+            raise _OddEntryError(f"{path} is {kind}")
+        return handle.read()
 
 
 def _canonical(payload: Any) -> bytes:
@@ -106,7 +163,10 @@ def _envelope(kind: str, fdc_id: int, payload: Any) -> bytes:
 
 def _open_envelope(data: bytes, kind: str, fdc_id: int) -> Any:
     """The payload of an entry, or raise ValueError saying why it cannot be trusted."""
-    body = json.loads(data)
+    try:
+        body = json.loads(data)
+    except RecursionError:
+        raise ValueError("JSON nested too deep") from None
     if not isinstance(body, dict):
         raise ValueError("not a cache entry")
     if body.get("schema") != FOOD_SCHEMA_VERSION:
@@ -114,7 +174,11 @@ def _open_envelope(data: bytes, kind: str, fdc_id: int) -> Any:
     if body.get("kind") != kind or body.get("fdc_id") != fdc_id:
         raise ValueError("entry belongs to another food")
     payload = body.get("payload")
-    if hashlib.sha256(_canonical(payload)).hexdigest() != body.get("sha256"):
+    try:
+        digest = hashlib.sha256(_canonical(payload)).hexdigest()
+    except RecursionError:
+        raise ValueError("JSON nested too deep") from None
+    if digest != body.get("sha256"):
         raise ValueError("checksum mismatch")
     return payload
 
@@ -209,6 +273,8 @@ class FoodCache:
     ``FoodCache()`` uses ``MEALPLAN_CACHE_DIR`` (else the user cache directory) and the shipped
     starter pack. ``offline=True`` (or ``MEALPLAN_OFFLINE=1``) tells the client never to call
     the network: a miss is then an :class:`~mealplan.errors.OfflineCacheMissError`.
+
+    Raises :class:`~mealplan.errors.CacheError` when the cache path exists and is not a folder.
     """
 
     def __init__(
@@ -219,6 +285,7 @@ class FoodCache:
         offline: bool | None = None,
     ) -> None:
         self.path = Path(path).expanduser() if path is not None else default_cache_dir()
+        _check_cache_dir(self.path, from_env=path is None and bool(os.environ.get(CACHE_DIR_ENV)))
         if starter is True:
             starter_path = default_starter_dir()
         elif starter is False or starter is None:
@@ -227,6 +294,9 @@ class FoodCache:
             starter_path = Path(starter)
         self._starter_path = starter_path
         self.offline = env_flag("MEALPLAN_OFFLINE") if offline is None else offline
+        self._opened = False
+        #: Problems already warned about (each once per instance).
+        self._warned: set[str] = set()
 
     def __repr__(self) -> str:
         return f"FoodCache(path={str(self.path)!r}, offline={self.offline})"
@@ -241,6 +311,59 @@ class FoodCache:
 
     def _raw_path(self, fdc_id: int) -> Path:
         return self._root / "raw" / f"{int(fdc_id)}.json"
+
+    def _symlinked_folder(self, folder: Path) -> Path | None:
+        """The first folder from the cache root down to ``folder`` that is a symlink, if any."""
+        current = self.path
+        for part in folder.relative_to(self.path).parts:
+            current = current / part
+            try:
+                if stat.S_ISLNK(os.lstat(current).st_mode):
+                    return current
+            except OSError:
+                return None  # absent (or unreadable): nothing below it to follow
+        return None
+
+    def _warn_once(self, key: str, message: str, *args: object) -> None:
+        if key in self._warned:
+            logger.debug(message, *args)
+            return
+        self._warned.add(key)
+        logger.warning(message, *args)
+
+    def _open(self) -> None:
+        """First use: sweep the temporary files that killed writers left behind."""
+        if self._opened:
+            return
+        self._opened = True
+        cutoff = time.time() - STALE_TEMP_SECONDS
+        removed = 0
+        for folder in (self._root / "foods", self._root / "raw"):
+            if self._symlinked_folder(folder) is not None:
+                continue
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                if not entry.name.startswith(_TMP_PREFIX):
+                    continue
+                try:
+                    if (
+                        entry.is_file(follow_symlinks=False)
+                        and entry.stat(follow_symlinks=False).st_mtime < cutoff
+                    ):
+                        os.unlink(entry.path)
+                        removed += 1
+                except OSError as exc:
+                    logger.debug("stale temporary file %s not removed: %s", entry.path, exc)
+        if removed:
+            logger.info(
+                "removed %d temporary file(s) older than %.0f s from %s (left by killed writers)",
+                removed,
+                STALE_TEMP_SECONDS,
+                self._root,
+            )
 
     @cached_property
     def _starter(self) -> _Starter:
@@ -264,9 +387,21 @@ class FoodCache:
 
     # -- reading ----------------------------------------------------------------------------
     def _read_entry(self, path: Path, kind: str, fdc_id: int) -> Any | None:
+        self._open()
+        linked = self._symlinked_folder(path.parent)
+        if linked is not None:
+            self._warn_once(
+                f"link:{linked}",
+                "cache folder %s is a symbolic link: entries under it are not read (misses)",
+                linked,
+            )
+            return None
         try:
-            data = path.read_bytes()
+            data = _read_regular_file(path)
         except FileNotFoundError:
+            return None
+        except OSError as exc:
+            logger.warning("cache entry %s cannot be read (%s): treated as a miss", path, exc)
             return None
         try:
             return _open_envelope(data, kind, fdc_id)
@@ -283,7 +418,7 @@ class FoodCache:
         if payload is not None:
             try:
                 return Food.model_validate(payload)
-            except ValidationError as exc:
+            except (ValidationError, RecursionError) as exc:
                 logger.warning("cache entry for %s does not validate (%s): a miss", fdc_id, exc)
         record = self._starter.records.get(int(fdc_id))
         return Food.model_validate(record) if record is not None else None
@@ -324,11 +459,43 @@ class FoodCache:
 
     # -- writing ----------------------------------------------------------------------------
     def put(self, food: Food, raw: Any | None = None) -> None:
-        """Store a food (and the raw response it came from) atomically."""
+        """Store a food (and the raw response it came from) atomically.
+
+        Raises :class:`~mealplan.errors.CacheError` when the cache cannot be written: a
+        read-only folder, a folder that is a file, or a symlinked folder inside the cache.
+        """
+        self._open()
         payload = food.model_dump(mode="json", exclude_defaults=True)
-        atomic_write_bytes(self._food_path(food.fdc_id), _envelope("food", food.fdc_id, payload))
+        self._write(self._food_path(food.fdc_id), _envelope("food", food.fdc_id, payload))
         if raw is not None:
-            atomic_write_bytes(self._raw_path(food.fdc_id), _envelope("raw", food.fdc_id, raw))
+            self._write(self._raw_path(food.fdc_id), _envelope("raw", food.fdc_id, raw))
+
+    def try_put(self, food: Food, raw: Any | None = None) -> bool:
+        """:meth:`put`, but a cache that cannot be written is warned about once, not raised.
+
+        Returns whether the food was stored. For callers (the FDC client) whose food is worth
+        returning even when it cannot be kept.
+        """
+        try:
+            self.put(food, raw)
+        except CacheError as exc:
+            self._warn_once("write", "%s; foods are not cached (warned once)", exc)
+            return False
+        return True
+
+    def _write(self, path: Path, data: bytes) -> None:
+        linked = self._symlinked_folder(path.parent)
+        if linked is not None:
+            raise CacheError(
+                f"cannot write {path.name} to the food cache: folder {linked} is a symbolic "
+                "link, and the cache writes through none",
+                path=str(linked),
+            )
+        try:
+            atomic_write_bytes(path, data)
+        except OSError as exc:
+            message = f"cannot write food cache entry {path}: {exc}"
+            raise CacheError(message, path=str(path)) from exc
 
     def clear(self) -> int:
         """Delete the user cache (never the starter pack); returns the number of foods removed."""

@@ -62,8 +62,44 @@ class OfflineCacheMissError(FdcError):
         )
 
 
+class FdcResponseTooLargeError(FdcResponseError):
+    """FDC's answer (after decompression) is larger than the client accepts for that call.
+
+    ``limit`` is the cap in bytes and ``path`` the API path (never the key, never the query).
+    """
+
+    def __init__(self, message: str, *, limit: int, path: str, fdc_id: int | None = None) -> None:
+        super().__init__(message, fdc_id=fdc_id)
+        self.limit = limit
+        self.path = path
+
+
+class FdcRedirectError(FdcResponseError):
+    """FDC answered with a redirect (3xx); the client follows none, so the key goes nowhere else.
+
+    ``location`` is the redirect target as FDC sent it, with the key redacted.
+    """
+
+    def __init__(self, message: str, *, status: int, location: str | None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.location = location
+
+
+class FdcDeadlineError(FdcUnavailableError):
+    """FDC's answer did not arrive in full within the call's time budget (e.g. a slow drip)."""
+
+
 class BulkImportError(MealplanError):
     """A bulk file is not one of the FDC formats mealplan reads, or is damaged."""
+
+
+class CacheError(MealplanError):
+    """The user cache folder is unusable (not a folder, not writable, a symlinked subfolder)."""
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class InfeasiblePlanError(MealplanError):

@@ -22,32 +22,60 @@ Why it looks the way it does:
 - **Caching.** Only complete records (full format, no nutrient filter) are stored as foods;
   abridged and filtered answers are partial, so they are served *from* a cached full record
   when there is one but never stored. Search and list results are abridged: never stored.
+  A cache that cannot be written is warned about once; the food is still returned.
+- **Redirects are not followed.** A 3xx answer is a
+  :class:`~mealplan.errors.FdcRedirectError` naming the target (key redacted), never retried:
+  requests would carry ``X-Api-Key`` to whatever host the redirect names (it strips only
+  ``Authorization``), and FDC itself does not redirect API calls, so a redirect means a wrong
+  ``base_url`` or something in between that should not get the key. Point ``base_url`` at
+  the final address instead.
+- **Bounded bodies.** Bodies are streamed and decompressed here, in pieces, so a small gzip
+  that inflates enormously is stopped at the cap, not after it has been inflated: at most
+  ``max_food_bytes`` (one food, default 4 MiB) or ``max_page_bytes`` (a ``/foods`` batch, a
+  search or list page, default 16 MiB) *decoded* bytes are accepted; beyond that the call
+  fails with :class:`~mealplan.errors.FdcResponseTooLargeError` (not retried, nothing cached).
+  Only ``gzip``/``deflate`` are asked for and accepted as content encodings.
+- **Deadline.** Besides the per-read ``timeout``, every call has a deadline: the body of an
+  attempt must be complete by ``max_retry_seconds`` after the call started, or one read
+  timeout after the attempt started when that is later (so the last retry gets a fair
+  chance). The time is checked between the pieces of a body, so a server that drips a byte
+  now and then cannot hold a call open: it ends with :class:`~mealplan.errors.FdcDeadlineError`
+  (an ``FdcUnavailableError``) after at most ``max_retry_seconds`` + one read timeout, plus
+  the one read that was under way (itself bounded by the read timeout). A server that drips
+  its *status line or headers* is bounded only by the read timeout of each read.
 """
 
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import math
 import os
 import random
 import re
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from numbers import Integral
 from types import TracebackType
 from typing import Any, Literal, Self
+from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from mealplan.cache import FoodCache
 from mealplan.errors import (
     FdcAuthError,
+    FdcDeadlineError,
     FdcNotFoundError,
     FdcRateLimitError,
+    FdcRedirectError,
     FdcResponseError,
+    FdcResponseTooLargeError,
     FdcUnavailableError,
     MealplanError,
     OfflineCacheMissError,
@@ -89,10 +117,21 @@ SORT_ORDERS: tuple[str, ...] = ("asc", "desc")
 RATE_LIMIT_WINDOW_SECONDS = 3600.0
 REDACTED = "***"
 
+#: Decoded-body caps: one food (real full records are well under 1 MiB), and a page or batch.
+DEFAULT_MAX_FOOD_BYTES = 4 * 1024 * 1024
+DEFAULT_MAX_PAGE_BYTES = 16 * 1024 * 1024
+#: Of an error answer (4xx/5xx) only this much is read: enough for its message.
+ERROR_BODY_BYTES = 64 * 1024
+#: Bytes read from the socket at a time (compressed); also the most inflated in one step.
+_CHUNK_BYTES = 64 * 1024
+_ACCEPTED_ENCODINGS = {"": None, "identity": None, "gzip": 31, "x-gzip": 31, "deflate": 15}
+
 _RETRIABLE_EXCEPTIONS = (
     requests.exceptions.ConnectionError,
     requests.exceptions.Timeout,
     requests.exceptions.ChunkedEncodingError,
+    # Raised while the body is streamed from response.raw (timeouts, resets, short bodies).
+    urllib3.exceptions.HTTPError,
 )
 _NUTRIENT_NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
@@ -318,12 +357,26 @@ def _when(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MiB"
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port (the default one filled in) of a URL."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parts.hostname or "").lower(), port
+
+
 class FdcClient:
     """FoodData Central API v1 client: cached food lookups, search and listing.
 
     ``FdcClient()`` reads the key from ``FDC_API_KEY`` (else uses the rate-limited
     ``DEMO_KEY``) and caches foods in ``FoodCache()``. ``sleep``, ``clock`` and ``rng`` are
     injectable so that tests can observe waits; ``rng`` also takes an int seed.
+    ``max_food_bytes`` and ``max_page_bytes`` cap the decoded size of one food's answer and of
+    a ``/foods`` batch, search or list page. Redirects are never followed (see the module).
     """
 
     def __init__(
@@ -340,6 +393,8 @@ class FdcClient:
         backoff_cap: float = 20.0,
         rate_limit_reserve: float = 0.05,
         pace_cap: float = 30.0,
+        max_food_bytes: int = DEFAULT_MAX_FOOD_BYTES,
+        max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES,
         session: requests.Session | None = None,
         rng: random.Random | int | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -355,6 +410,9 @@ class FdcClient:
         ):
             if not number >= 0:
                 raise FdcArgumentError(name, f"must be a number >= 0, got {number!r}")
+        for name, size in (("max_food_bytes", max_food_bytes), ("max_page_bytes", max_page_bytes)):
+            if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+                raise FdcArgumentError(name, f"must be an integer >= 1 (bytes), got {size!r}")
         if not 0 <= rate_limit_reserve < 1:
             raise FdcArgumentError(
                 "rate_limit_reserve", f"must be a fraction in [0, 1), got {rate_limit_reserve!r}"
@@ -385,6 +443,8 @@ class FdcClient:
         self.backoff_cap = float(backoff_cap)
         self.rate_limit_reserve = float(rate_limit_reserve)
         self.pace_cap = float(pace_cap)
+        self.max_food_bytes = max_food_bytes
+        self.max_page_bytes = max_page_bytes
         self._owns_session = session is None
         self._session = session if session is not None else requests.Session()
         self._rng = rng if isinstance(rng, random.Random) else random.Random(rng)
@@ -471,7 +531,7 @@ class FdcClient:
                 excerpt=self._redact(excerpt(raw)),
             )
         if complete:
-            self.cache.put(food, raw=raw)
+            self.cache.try_put(food, raw=raw)
         return food
 
     def get_foods(self, ids: Iterable[int], format: Format = "full") -> FoodsResult:
@@ -512,7 +572,7 @@ class FdcClient:
                     continue
                 found[food.fdc_id] = food
                 if format == "full":
-                    self.cache.put(food, raw=raw)
+                    self.cache.try_put(food, raw=raw)
 
         return FoodsResult(
             foods=[found[i] for i in wanted if i in found],
@@ -688,8 +748,12 @@ class FdcClient:
     ) -> Any:
         """Send one API call with retries; return the decoded JSON or raise a typed FdcError."""
         what = f"{method} {path}"
-        url = self.base_url + path
-        headers = {"X-Api-Key": self._api_key, "Accept": "application/json"}
+        cap = self.max_food_bytes if path.startswith("/food/") else self.max_page_bytes
+        headers = {
+            "X-Api-Key": self._api_key,
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip, deflate",
+        }
         started = self._clock()
         deadline = started + self.max_retry_seconds
         last_problem = ""
@@ -701,14 +765,11 @@ class FdcClient:
             attempt += 1
             self._before_send(what)
             retry_after: float | None = None
+            # The body must be in by the deadline, or one read timeout from now when later.
+            until = max(deadline, self._clock() + self._read_timeout)
             try:
-                response = self._session.request(
-                    method,
-                    url,
-                    params=params,
-                    json=json_body,
-                    headers=headers,
-                    timeout=self.timeout,
+                response, data = self._exchange(
+                    method, path, params, json_body, headers, cap, until, fdc_id
                 )
             except _RETRIABLE_EXCEPTIONS as exc:
                 last_status = None
@@ -720,12 +781,12 @@ class FdcClient:
                 self._observe_rate_limit(response, retry_after)
                 logger.debug("FDC %s -> HTTP %s", what, status)
                 if 200 <= status < 300:
-                    return self._decode(response, what, fdc_id)
+                    return self._decode(response, data, what, fdc_id)
                 if status != 429 and not 500 <= status < 600:
-                    raise self._status_error(response, what, fdc_id)
+                    raise self._status_error(response, data, what, fdc_id)
                 last_status = status
                 last_retry_after = retry_after
-                last_message = self._redact(_server_message(*self._body(response)))
+                last_message = self._redact(_server_message(*self._body(response, data)))
                 last_problem = f"HTTP {status} ({last_message})"
 
             if attempt >= self.max_attempts:
@@ -767,19 +828,171 @@ class FdcClient:
             )
         raise FdcUnavailableError(f"FDC unavailable for {what} {tried}: {last_problem}")
 
-    def _body(self, response: requests.Response) -> tuple[Any, str]:
-        text = response.text
+    @property
+    def _read_timeout(self) -> float:
+        timeout = self.timeout[1] if isinstance(self.timeout, tuple) else self.timeout
+        return float(timeout) if timeout is not None else 0.0
+
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        headers: Mapping[str, str],
+        cap: int,
+        until: float,
+        fdc_id: int | None,
+    ) -> tuple[requests.Response, bytes]:
+        """One request and its whole body, read within ``cap`` and by ``until``.
+
+        A redirect is raised as :class:`FdcRedirectError`, unread. The body of an error answer
+        is cut at :data:`ERROR_BODY_BYTES` (only its message is wanted).
+        """
+        what = f"{method} {path}"
+        url = self.base_url + path
+        response = self._session.request(
+            method,
+            url,
+            params=params,
+            json=json_body,
+            headers=headers,
+            timeout=self.timeout,
+            stream=True,
+            allow_redirects=False,
+        )
+        with response:
+            status = response.status_code
+            if 300 <= status < 400:
+                raise self._redirect_error(response, what, url)
+            if 200 <= status < 300:
+                data = self._read_body(response, path, what, cap, until, fdc_id)
+            else:
+                data = self._read_body(
+                    response, path, what, ERROR_BODY_BYTES, until, fdc_id, cut=True
+                )
+        return response, data
+
+    def _read_body(
+        self,
+        response: requests.Response,
+        path: str,
+        what: str,
+        cap: int,
+        until: float,
+        fdc_id: int | None,
+        *,
+        cut: bool = False,
+    ) -> bytes:
+        """The decoded body, read and inflated piece by piece.
+
+        More than ``cap`` decoded bytes raise :class:`FdcResponseTooLargeError` (or, with
+        ``cut``, end the read: the first ``cap`` bytes are returned). Still reading at ``until``
+        raises :class:`FdcDeadlineError`.
+        """
+        encoding = response.headers.get("Content-Encoding", "").strip().lower()
+        if encoding not in _ACCEPTED_ENCODINGS:
+            raise FdcResponseError(
+                f"FDC answered {what} in content encoding {encoding!r}, which the client did "
+                f"not ask for (only gzip and deflate)",
+                fdc_id=fdc_id,
+            )
+        wbits = _ACCEPTED_ENCODINGS[encoding]
+        inflater = None if wbits is None else zlib.decompressobj(wbits)
+
+        def too_large(body: str) -> FdcResponseTooLargeError:
+            setting = "max_food_bytes" if cap == self.max_food_bytes else "max_page_bytes"
+            return FdcResponseTooLargeError(
+                f"FDC answered {what} with {body} the {cap}-byte ({_mib(cap)}) cap "
+                f"({setting}): refused, nothing cached",
+                limit=cap,
+                path=path,
+                fdc_id=fdc_id,
+            )
+
+        declared = _int_header(response.headers, "Content-Length")
+        if inflater is None and declared is not None and declared > cap and not cut:
+            raise too_large(f"a {declared}-byte body (Content-Length), over")
+
+        raw = response.raw
+        read = getattr(raw, "read1", None) or raw.read  # read1: whatever arrived, no waiting
+        started = self._clock()
+        parts: list[bytes] = []
+        total = 0
+        while True:
+            chunk = read(_CHUNK_BYTES, decode_content=False)
+            pending = chunk
+            while pending:
+                if inflater is None or wbits is None:
+                    piece, pending = pending, b""
+                else:
+                    try:
+                        piece = inflater.decompress(pending, cap - total + 1)
+                    except zlib.error as exc:
+                        raise FdcResponseError(
+                            f"FDC sent a damaged {encoding} body for {what}: {exc}", fdc_id=fdc_id
+                        ) from None
+                    pending = inflater.unconsumed_tail
+                    if inflater.eof and inflater.unused_data:  # another gzip member follows
+                        pending = inflater.unused_data
+                        inflater = zlib.decompressobj(wbits)
+                total += len(piece)
+                if total > cap:
+                    if cut:
+                        parts.append(piece[: len(piece) - (total - cap)])
+                        return b"".join(parts)
+                    raise too_large("a (decoded) body over")
+                parts.append(piece)
+            if not chunk:
+                return b"".join(parts)
+            now = self._clock()
+            if now > until:
+                raise FdcDeadlineError(
+                    f"FDC unavailable for {what}: the answer was still arriving "
+                    f"{now - started:.1f} s into the body ({total} bytes so far), past the "
+                    f"call's deadline (max_retry_seconds={self.max_retry_seconds:g}, read "
+                    f"timeout {self._read_timeout:g} s)"
+                )
+
+    def _redirect_error(self, response: requests.Response, what: str, url: str) -> Exception:
+        location = response.headers.get("Location")
+        target = self._redact(urljoin(url, location)) if location else None
+        if target is None:
+            where = "with no Location"
+        elif _origin(target) == _origin(self.base_url):
+            where = f"to {excerpt(target)}"
+        else:
+            where = f"to {excerpt(target)}, another host than {self.base_url}"
+        return FdcRedirectError(
+            f"FDC answered {what} with a redirect (HTTP {response.status_code}) {where}: not "
+            "followed, so that the API key goes to no other address; point base_url at the "
+            "final address",
+            status=response.status_code,
+            location=target,
+        )
+
+    def _body(self, response: requests.Response, data: bytes) -> tuple[Any, str]:
+        text = self._text(response, data)
         try:
-            return response.json(), text
-        except ValueError:
+            return json.loads(data), text
+        except (ValueError, RecursionError):
             return None, text
 
-    def _decode(self, response: requests.Response, what: str, fdc_id: int | None) -> Any:
+    @staticmethod
+    def _text(response: requests.Response, data: bytes) -> str:
+        try:
+            return data.decode(response.encoding or "utf-8", errors="replace")
+        except LookupError:
+            return data.decode("utf-8", errors="replace")
+
+    def _decode(
+        self, response: requests.Response, data: bytes, what: str, fdc_id: int | None
+    ) -> Any:
         """The decoded body, key scrubbed, so that no food, cache entry or error can carry it."""
         try:
-            return self._scrub(response.json())
-        except ValueError:
-            snippet = self._redact(excerpt(response.text))
+            return self._scrub(json.loads(data))
+        except (ValueError, RecursionError):
+            snippet = self._redact(excerpt(self._text(response, data)))
             subject = f"food {fdc_id}" if fdc_id is not None else what
             raise FdcResponseError(
                 f"FDC sent a body that is not JSON for {subject} ({what}, HTTP "
@@ -789,10 +1002,10 @@ class FdcClient:
             ) from None
 
     def _status_error(
-        self, response: requests.Response, what: str, fdc_id: int | None
+        self, response: requests.Response, data: bytes, what: str, fdc_id: int | None
     ) -> Exception:
         status = response.status_code
-        body, text = self._body(response)
+        body, text = self._body(response, data)
         message = self._redact(_server_message(body, text))
         if status in (401, 403):
             return FdcAuthError(
