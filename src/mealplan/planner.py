@@ -184,7 +184,7 @@ class Planner:
             )
             setup.preferences = preferences.model_copy(update={"weights": cost_only})
         week = self._plan_selection(setup, days=1, keep=None, replan=())
-        return week.days[0]
+        return week.days[0].model_copy(update={"notes": week.notes})
 
     def plan_week(
         self,
@@ -551,7 +551,7 @@ class Planner:
         )
         servings = tuple(float(round(a, 6)) if not integer else float(a) for a in amounts[used])
         meal = self._meal(setup, FREE_FORM_MEAL, tuple(int(i) for i in used), servings)
-        return self._day(setup, 1, [meal], info)
+        return self._day(setup, 1, [meal], info).model_copy(update={"notes": _notes(setup)})
 
     # -- plan objects -------------------------------------------------------------------------
     def _meal(

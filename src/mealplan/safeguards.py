@@ -10,22 +10,117 @@ from __future__ import annotations
 import logging
 import math
 
+import pandas as pd
+
 from mealplan.catalog import FoodCatalog
+from mealplan.errors import PlannerError
 from mealplan.plan import DrinkingWater
 from mealplan.preferences import Preferences
+from mealplan.safety import (
+    SafetyRule,
+    classify_frame,
+    groups_for,
+    load_rules,
+    retinol_dense_frame,
+    rules_for,
+)
 from mealplan.targets import Targets
 
 logger = logging.getLogger(__name__)
 
 #: A US cup as used for drinking water on nutrition labels, mL (= g of water).
 CUP_ML = 240.0
+RETINOL = "retinol"
+
+
+def active_rules(targets: Targets, preferences: Preferences) -> tuple[SafetyRule, ...]:
+    """The food-safety rules of the targets' profile, less those the preferences switch off.
+
+    Targets without a profile (built from numbers) carry no life stage, so no rule applies.
+    An unknown rule id in ``override_safety_rules`` is an error naming the allowed ids.
+    """
+    known = [rule.rule_id for rule in load_rules()]
+    unknown = [r for r in preferences.override_safety_rules if r not in known]
+    if unknown:
+        raise PlannerError(
+            f"preferences.override_safety_rules: unknown rule(s) {', '.join(map(repr, unknown))}; "
+            f"allowed: {', '.join(known)}"
+        )
+    profile = targets.profile
+    if profile is None:
+        return ()
+    rules = rules_for(groups_for(profile.age, profile.pregnant, profile.lactating))
+    return tuple(r for r in rules if r.rule_id not in preferences.override_safety_rules)
 
 
 def screen(
     catalog: FoodCatalog, targets: Targets, preferences: Preferences
 ) -> tuple[FoodCatalog, list[str]]:
-    """The catalogue without the foods the profile's safety rules exclude, and plan notes."""
-    return catalog, []
+    """The catalogue without the foods the profile's safety rules exclude, and the plan notes
+    that say which rules were applied, which were switched off, and what was left out.
+
+    Two screens: the life-stage rules of ``food_safety.csv`` (pregnancy, lactation, young
+    children), and, whenever the targets cap retinol, organ meats and fish-liver foods whose
+    retinol is unknown: those are where preformed vitamin A is concentrated, so an unknown value
+    is treated as over the limit rather than as zero.
+    """
+    notes: list[str] = []
+    rules = active_rules(targets, preferences)
+    profile = targets.profile
+    if profile is None:
+        notes.append(
+            "No life-stage food-safety rules were applied: these targets carry no profile "
+            "(age, pregnancy, lactation)."
+        )
+    else:
+        switched_off = [
+            rule
+            for rule in rules_for(groups_for(profile.age, profile.pregnant, profile.lactating))
+            if rule.rule_id in preferences.override_safety_rules
+        ]
+        for rule in switched_off:
+            logger.warning(
+                "food-safety rule %r switched off by preferences.override_safety_rules for %s",
+                rule.rule_id,
+                profile.describe_stage,
+            )
+            notes.append(
+                f"Food safety: the rule '{rule.rule_id}' ({rule.reason}) was switched off by the "
+                "preferences; foods it would leave out may appear."
+            )
+    foods = catalog.foods
+    verdicts = classify_frame(foods, rules)
+    excluded = verdicts.map(bool)
+    for rule in rules:
+        count = int(verdicts.map(lambda hit, r=rule.rule_id: r in hit).sum())
+        stage = profile.describe_stage if profile else ""
+        notes.append(
+            f"Food safety ({stage}), rule {rule.rule_id}: {rule.reason}. {count} food(s) of "
+            f"this catalogue left out; source: {_short_source(rule.source)}."
+        )
+    retinol = targets.get(RETINOL)
+    if retinol is not None and retinol.max is not None:
+        unknown = (
+            catalog.per_serving()[RETINOL].isna()
+            if RETINOL in catalog.nutrient_keys
+            else pd.Series(True, index=foods.index)
+        )
+        organ = retinol_dense_frame(foods) & unknown & ~excluded
+        if organ.any():
+            names = ", ".join(sorted(foods.loc[organ, "name"].astype(str))[:5])
+            notes.append(
+                f"Left out {int(organ.sum())} organ-meat or fish-liver food(s) with no retinol "
+                f"value (e.g. {names}): their vitamin A is treated as over the upper limit."
+            )
+            excluded |= organ
+    if not excluded.any():
+        return catalog, notes
+    return catalog.filter(exclude_ids=foods.index[excluded].tolist()), notes
+
+
+def _short_source(source: str) -> str:
+    """The first cited document of a rule, without its detail (the table keeps the rest)."""
+    return source.split(";")[0].split(":")[0].strip()
 
 
 def drinking_water(from_food_g: float, target_g: float) -> DrinkingWater:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from mealplan.catalog import FoodCatalog
 from mealplan.plan import DayPlan, PlanItem, WeekPlan
 from mealplan.preferences import MAIN_ROLES, Preferences
+from mealplan.safety import classify, groups_for, retinol_dense, rules_for
 from mealplan.targets import Targets
 
 __all__ = ["RULES", "Violation", "verify"]
@@ -52,6 +53,8 @@ RuleCode = Literal[
     "identical_days",
     "budget",
     "cost_mismatch",
+    "food_safety",
+    "retinol_unknown",
 ]
 
 #: The rule codes in the order violations of one day and meal are listed.
@@ -85,6 +88,8 @@ class _Food:
 
     id: Any
     name: str
+    description: str | None
+    category: str | None
     role: str
     meals: tuple[str, ...]
     diets: tuple[str, ...]
@@ -105,6 +110,12 @@ class _Lookup:
     def __init__(self, catalog: FoodCatalog, keys: Sequence[str]) -> None:
         self._foods = catalog.foods
         self._per_serving = catalog.per_serving()
+        #: Foods whose retinol value is unknown (NaN), before unknowns are counted as 0.
+        self.retinol_unknown = (
+            self._per_serving["retinol"].isna()
+            if "retinol" in self._per_serving.columns
+            else pd.Series(True, index=self._foods.index)
+        )
         # B12 from plant foods, algae, tempeh and mushrooms is not reliable and counts as 0.
         if "vitamin_b12" in self._per_serving.columns:
             self._per_serving.loc[~catalog.b12_reliable(), "vitamin_b12"] = 0.0
@@ -134,6 +145,8 @@ class _Lookup:
         return _Food(
             id=food_id,
             name=str(row["name"]),
+            description=None if pd.isna(row["description"]) else str(row["description"]),
+            category=None if pd.isna(row["category"]) else str(row["category"]),
             role=str(row["role"]),
             meals=tuple(row["meals"]),
             diets=tuple(row["diets"]),
@@ -253,6 +266,8 @@ def verify(
         _check_structure(day, lookup, totals, prefs, out)
         _check_locks(day, prefs, out)
         day_costs.append(_check_cost(day, lookup, prefs, out))
+
+    _check_food_safety(days, lookup, targets, prefs, out)
 
     if isinstance(plan, WeekPlan):
         _check_weekly_bounds(day_totals, targets, units, weekly_keys, out)
@@ -654,6 +669,60 @@ def _check_cost(day: DayPlan, lookup: _Lookup, prefs: Preferences, out: _Collect
                 day=day.day,
             )
     return cost
+
+
+def _check_food_safety(
+    days: list[DayPlan], lookup: _Lookup, targets: Targets, prefs: Preferences, out: _Collector
+) -> None:
+    """No food the profile's life-stage rules exclude (unless the preferences switch the rule
+    off), and no organ meat or fish-liver food with an unknown retinol value under a retinol
+    limit: its vitamin A counts as over the limit, not as zero."""
+    profile = targets.profile
+    rules = (
+        ()
+        if profile is None
+        else tuple(
+            rule
+            for rule in rules_for(groups_for(profile.age, profile.pregnant, profile.lactating))
+            if rule.rule_id not in prefs.override_safety_rules
+        )
+    )
+    retinol = targets.get("retinol")
+    capped = retinol is not None and retinol.max is not None
+    placed = [
+        (day.day, meal.name, food)
+        for day in days
+        for meal in day.meals
+        for item in meal.items
+        if (food := lookup.get(item.food_id)) is not None
+    ]
+    if not placed or (not rules and not capped):
+        return
+    names = [food.name for _, _, food in placed]
+    descriptions = [food.description for _, _, food in placed]
+    categories = [food.category for _, _, food in placed]
+    verdicts = classify(names, descriptions, categories, rules)
+    dense = retinol_dense(names, descriptions, categories)
+    stage = profile.describe_stage if profile is not None else ""
+    for (day, meal, food), hits, organ in zip(placed, verdicts, dense, strict=True):
+        for rule_id in hits:
+            out.add(
+                "food_safety",
+                f"{food.name} ({food.id}) is excluded for {stage} by the food-safety rule "
+                f"{rule_id!r}",
+                day=day,
+                meal=meal,
+                subject=food.id,
+            )
+        if capped and organ and bool(lookup.retinol_unknown.get(food.id, True)):
+            out.add(
+                "retinol_unknown",
+                f"{food.name} ({food.id}) is an organ meat or fish-liver food with no retinol "
+                "value; under a retinol limit it counts as over the limit",
+                day=day,
+                meal=meal,
+                subject=food.id,
+            )
 
 
 # -- per week ----------------------------------------------------------------------------------
