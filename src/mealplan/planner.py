@@ -292,9 +292,8 @@ class Planner:
     def _check_locks(self, allowed: FoodCatalog, preferences: Preferences) -> None:
         conflicts = []
         for lock in preferences.locks:
-            if lock.food not in self.catalog:
-                conflicts.append(f"locked food {lock.food!r} is not in the catalogue")
-            elif lock.food not in allowed:
+            # Unknown lock foods are bad input, refused before set-up (_validate).
+            if lock.food not in allowed:
                 name = self.catalog[lock.food].name
                 conflicts.append(
                     f"locked food {name!r} is excluded by the preferences "
@@ -397,11 +396,11 @@ class Planner:
                 )
                 raise InfeasiblePlanError(Diagnosis(conflicts=[message], message=message + "."))
             slot = names.index(meal)
+            # A lock's day lies within the plan: _validate refuses one beyond it.
             lock_days = [lock.day - 1] if lock.day is not None else list(range(days))
+            servings = float(lock.servings) if lock.servings else _FREE
             for d in lock_days:
-                if d < days:
-                    servings = float(lock.servings) if lock.servings else _FREE
-                    required.setdefault((d, slot), []).append((position, servings))
+                required.setdefault((d, slot), []).append((position, servings))
         return required
 
     def _plan_selection(
