@@ -88,9 +88,9 @@ from mealplan import (
     verify,
 )
 from mealplan.catalog import ROLES
+from mealplan.domain.plan import SolverInfo
 from mealplan.optimize._candidates import _BASE_ROLES
 from mealplan.optimize._solve import SolveResult, solve
-from mealplan.plan import SolverInfo
 from mealplan.preferences import MAIN_ROLES, MealRule
 
 RESULTS = Path(__file__).resolve().parent / "results" / "bench_planner.json"

@@ -17,7 +17,7 @@ import pandas as pd
 
 from mealplan import Planner, Preferences, Targets
 from mealplan.catalog import FoodCatalog
-from mealplan.plan import DayPlan
+from mealplan.domain.plan import DayPlan
 
 PERSON = ["--age", "34", "--sex", "female"]
 

@@ -20,7 +20,7 @@ from mealplan import (
     WeekPlan,
     verify,
 )
-from mealplan.plan import DayPlan, Meal, PlanItem
+from mealplan.domain.plan import DayPlan, Meal, PlanItem
 from mealplan.report import render_html, render_text
 
 WOMAN_34 = Profile(age=34, sex="female")

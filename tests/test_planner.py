@@ -24,7 +24,8 @@ from mealplan import (
     verify,
 )
 from mealplan.catalog import ALLERGENS
-from mealplan.preferences import MAIN_ROLES, MealRule
+from mealplan.domain.vocabulary import MAIN_ROLES
+from mealplan.preferences import MealRule
 
 WOMAN_34 = Profile(age=34, sex="female")
 

@@ -19,7 +19,7 @@ from mealplan import (
     Targets,
     verify,
 )
-from mealplan.plan import DayPlan, Meal, PlanItem
+from mealplan.domain.plan import DayPlan, Meal, PlanItem
 from mealplan.safeguards import screen
 from mealplan.safety import classify_frame, groups_for, load_rules, rules_for
 

@@ -15,7 +15,7 @@ import pytest
 
 from mealplan import Violation, verify
 from mealplan.catalog import FoodCatalog
-from mealplan.plan import DayPlan, Meal, NutrientTotal, PlanItem, SolverInfo, WeekPlan
+from mealplan.domain.plan import DayPlan, Meal, NutrientTotal, PlanItem, SolverInfo, WeekPlan
 from mealplan.preferences import Lock, Preferences
 from mealplan.targets import Targets
 

@@ -6,6 +6,8 @@ needs from food, within a calorie range and a person's preferences. Not medical 
 
 from mealplan.cache import FoodCache
 from mealplan.catalog import FoodCatalog
+from mealplan.domain.diagnosis import Diagnosis
+from mealplan.domain.plan import DayPlan, DrinkingWater, Meal, NutrientTotal, PlanItem, WeekPlan
 from mealplan.errors import (
     BulkImportError,
     CacheError,
@@ -29,8 +31,7 @@ from mealplan.errors import (
 )
 from mealplan.fdc.client import FdcClient, FoodsResult, SearchHit
 from mealplan.models import Food, NutrientValue, Portion
-from mealplan.plan import DayPlan, DrinkingWater, Meal, NutrientTotal, PlanItem, WeekPlan
-from mealplan.planner import Diagnosis, Planner
+from mealplan.planner import Planner
 from mealplan.preferences import Lock, Preferences
 from mealplan.targets import Bound, Profile, Targets
 from mealplan.verify import Violation, verify

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from typing import TypeGuard
 
 from mealplan.catalog import FoodCatalog
+from mealplan.domain.plan import WeekPlan
 from mealplan.errors import PlannerError, UnknownFoodError
 from mealplan.nutrients import NUTRIENT_KEYS
-from mealplan.plan import WeekPlan
 from mealplan.preferences import Preferences
 from mealplan.targets import Targets
 

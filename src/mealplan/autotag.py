@@ -20,6 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from mealplan.domain.vocabulary import ALLERGENS, DIET_FLAGS, MEALS, ROLES
+from mealplan.domain.vocabulary import DIETS as _DIETS
+
 __all__ = [
     "ALLERGENS",
     "DIETS",
@@ -30,27 +33,8 @@ __all__ = [
     "auto_tags",
 ]
 
-MEALS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
-ROLES: tuple[str, ...] = ("protein", "vegetable", "grain", "fruit", "dairy", "drink", "fat")
-DIETS: tuple[str, ...] = (
-    "vegan",
-    "vegetarian",
-    "pescatarian",
-    "omnivore",
-    "dairy_free",
-    "gluten_free",
-)
-ALLERGENS: tuple[str, ...] = (
-    "milk",
-    "egg",
-    "fish",
-    "crustacean_shellfish",
-    "tree_nuts",
-    "peanuts",
-    "wheat",
-    "soy",
-    "sesame",
-)
+#: Diets and diet flags in one list: the tagger gives a food every one that it fits.
+DIETS: tuple[str, ...] = (*_DIETS, *DIET_FLAGS)
 
 #: Every name in FDC's ``food_category.csv``; SR Legacy and Foundation foods use the first 25.
 FDC_CATEGORIES: tuple[str, ...] = (

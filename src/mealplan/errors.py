@@ -5,6 +5,8 @@ Messages never contain an API key: the client redacts it before an error is buil
 
 from __future__ import annotations
 
+from mealplan.domain.diagnosis import Diagnosis
+
 
 class MealplanError(Exception):
     """Base class of every error raised on purpose by mealplan."""
@@ -105,13 +107,16 @@ class CacheError(MealplanError):
 class InfeasiblePlanError(MealplanError):
     """No plan meets the targets with these foods and preferences; ``diagnosis`` says why.
 
-    ``diagnosis`` is a :class:`mealplan.planner.Diagnosis` (JSON-ready); ``str(error)`` is its
+    ``diagnosis`` is a :class:`mealplan.Diagnosis` (JSON-ready); ``str(error)`` is its
     plain-language summary.
     """
 
-    def __init__(self, diagnosis: object) -> None:
+    def __init__(self, diagnosis: Diagnosis) -> None:
         self.diagnosis = diagnosis
-        super().__init__(str(getattr(diagnosis, "message", diagnosis)))
+        super().__init__(diagnosis.message)
+
+    def __reduce__(self) -> tuple[type[InfeasiblePlanError], tuple[Diagnosis]]:
+        return (type(self), (self.diagnosis,))
 
 
 class PlannerError(MealplanError, ValueError):

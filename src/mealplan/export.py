@@ -31,8 +31,8 @@ from typing import Literal
 import pandas as pd
 
 from mealplan.cache import atomic_write_bytes
+from mealplan.domain.plan import DayPlan, WeekPlan
 from mealplan.errors import OutputPathError, OutputWriteError
-from mealplan.plan import DayPlan, WeekPlan
 from mealplan.preferences import Preferences
 from mealplan.report import render_html
 from mealplan.targets import Profile, Targets

@@ -17,24 +17,31 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
 from mealplan import _validate
 from mealplan.catalog import FoodCatalog
+from mealplan.domain.diagnosis import Diagnosis, Shortage
+from mealplan.domain.plan import DayPlan, Meal, NutrientTotal, PlanItem, SolverInfo, WeekPlan
+from mealplan.domain.vocabulary import FREE_FORM_MEAL, MAIN_ROLES, ROLE_ORDER
+from mealplan.domain.wording import (
+    B12_COUNTING_NOTE,
+    B12_SHORT_NOTE,
+    MEDICAL_NOTE,
+    VITAMIN_D_SHORT_NOTE,
+    WATER_NOTE,
+)
 from mealplan.errors import InfeasiblePlanError, PlannerError
 from mealplan.optimize._candidates import Candidates, SlotSpec, generate, nutrient_weights
 from mealplan.optimize._diagnose import EnergyUnreachable, Shortfall, shortfalls
 from mealplan.optimize._model import WeekRules, build_direct, build_selection, chosen
 from mealplan.optimize._problem import ENERGY, Bounds, FoodArrays, food_arrays
 from mealplan.optimize._solve import SolveResult, check_solver, solve
-from mealplan.plan import DayPlan, Meal, NutrientTotal, PlanItem, SolverInfo, WeekPlan
-from mealplan.preferences import MAIN_ROLES, ObjectiveWeights, Preferences
+from mealplan.preferences import ObjectiveWeights, Preferences
 from mealplan.safeguards import drinking_water, screen
 from mealplan.targets import Targets
 
 logger = logging.getLogger(__name__)
 
-FREE_FORM_MEAL = "foods"
 B12 = "vitamin_b12"
 WATER = "water"
 #: Candidate meals per slot: measured on the default catalogue (benchmarks/), 50 a slot solve
@@ -44,33 +51,6 @@ _WEEK_CANDIDATES_PER_DAY = 24
 _LOCK_CANDIDATES_PER_DAY = 12
 #: "Servings not fixed" for a locked food (one object, so equal lock sets compare equal).
 _FREE = float("nan")
-
-
-class Shortage(BaseModel):
-    """One target that the allowed foods cannot reach."""
-
-    model_config = ConfigDict(frozen=True)
-
-    nutrient: str
-    required: float
-    achievable: float
-    unit: str
-    basis: str
-    message: str
-    helpful_foods: list[str] = Field(default_factory=list)
-
-
-class Diagnosis(BaseModel):
-    """Why no plan exists, in numbers and in words. Never recommends supplements."""
-
-    model_config = ConfigDict(frozen=True)
-
-    shortfalls: list[Shortage] = Field(default_factory=list)
-    conflicts: list[str] = Field(default_factory=list)
-    #: The smallest relaxation that works: the minimum each short nutrient can reach.
-    relaxation: dict[str, float] = Field(default_factory=dict)
-    notes: list[str] = Field(default_factory=list)
-    message: str
 
 
 @dataclass
@@ -559,7 +539,7 @@ class Planner:
         items = []
         for position, amount in sorted(
             zip(positions, servings, strict=True),
-            key=lambda p: (_ROLE_ORDER.get(setup.foods.roles[p[0]], 9), setup.foods.names[p[0]]),
+            key=lambda p: (ROLE_ORDER.get(setup.foods.roles[p[0]], 9), setup.foods.names[p[0]]),
         ):
             food_id = setup.foods.ids[position]
             food = setup.table.loc[food_id]
@@ -729,21 +709,10 @@ class Planner:
                 )
         notes = []
         if any(s.nutrient == "vitamin_d" for s in shortages):
-            notes.append(
-                "Vitamin D: sunlight on the skin makes vitamin D, and few foods carry much of it "
-                "(fatty fish, fortified milks and cereals, UV-exposed mushrooms). If intake stays "
-                "low, ask a doctor, who can check your level with a blood test."
-            )
+            notes.append(VITAMIN_D_SHORT_NOTE)
         if any(s.nutrient == B12 for s in shortages):
-            notes.append(
-                "Vitamin B12: only animal foods and fortified foods are reliable sources; plant "
-                "foods, algae, tempeh and mushrooms carry little or an inactive form. Low B12 "
-                "can cause numbness, tingling and fatigue; ask a doctor about a B12 blood test."
-            )
-        notes.append(
-            "This is food-first guidance, not medical advice. Persistent muscle cramps or "
-            "spasms call for a doctor and blood tests."
-        )
+            notes.append(B12_SHORT_NOTE)
+        notes.append(MEDICAL_NOTE)
         sentences = [s.message for s in shortages] + conflicts
         return Diagnosis(
             shortfalls=shortages,
@@ -843,12 +812,6 @@ class Planner:
         return conflicts
 
 
-_ROLE_ORDER = {
-    role: i
-    for i, role in enumerate(("protein", "grain", "vegetable", "dairy", "fruit", "fat", "drink"))
-}
-
-
 def _merge(pool: Candidates, extra: Candidates) -> Candidates:
     """The pool with ``extra``'s candidates appended (their indices follow the pool's)."""
     if len(extra) == 0:
@@ -919,20 +882,9 @@ def _household(amount: float, serving_text: str, grams: float | None) -> str:
 
 
 def _notes(setup: _Setup) -> list[str]:
-    notes = [
-        "Food-first guidance from USDA FoodData Central values, not medical advice. "
-        "Persistent muscle cramps or spasms call for a doctor and blood tests."
-    ]
-    notes += setup.safety_notes
+    notes = [MEDICAL_NOTE, *setup.safety_notes]
     if B12 in setup.bounds.keys:
-        notes.append(
-            "Vitamin B12 counts only from animal foods and fortified foods; plant foods, algae, "
-            "tempeh and mushrooms are not a reliable source and count as 0."
-        )
+        notes.append(B12_COUNTING_NOTE)
     if WATER in setup.targets:
-        notes.append(
-            "Water: the plan adds plain drinking water to the water in its foods and drinks to "
-            "reach the daily total-water intake; needs rise with heat, exercise and illness, "
-            "and dehydration is one cause of muscle cramps."
-        )
+        notes.append(WATER_NOTE)
     return notes

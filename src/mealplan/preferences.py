@@ -6,22 +6,20 @@ independent checker (:func:`mealplan.verify`) read the same rules without sharin
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from mealplan.catalog._tags import ALLERGENS, MEALS, ROLES
-
-Diet = Literal["omnivore", "pescatarian", "vegetarian", "vegan"]
-MealName = Literal["breakfast", "lunch", "dinner", "snack"]
-Allergen = Literal[
-    "milk", "egg", "fish", "crustacean_shellfish", "tree_nuts", "peanuts", "wheat", "soy", "sesame"
-]
-FoodId = int | str
-
-#: Roles whose foods count as a meal's "main item" for the weekly variety rules.
-MAIN_ROLES: tuple[str, ...] = ("protein", "grain", "vegetable")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+from mealplan.domain.vocabulary import (
+    ALLERGENS,
+    MEALS,
+    ROLES,
+    WEEKDAYS,
+    Allergen,
+    Diet,
+    FoodId,
+    MealName,
+)
 
 
 class MealRule(BaseModel):
@@ -121,7 +119,7 @@ class Preferences(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    diet: Diet = "omnivore"
+    diet: Diet = Diet.OMNIVORE
     dairy_free: bool = False
     gluten_free: bool = False
     allow_fortified: bool = True
@@ -130,7 +128,7 @@ class Preferences(BaseModel):
     dislikes: tuple[FoodId, ...] = ()
     likes: tuple[FoodId, ...] = ()
     #: Meals to plan, in order; ``None`` plans one free-form list of foods with no structure.
-    meals: tuple[MealName, ...] | None = ("breakfast", "lunch", "dinner", "snack")
+    meals: tuple[MealName, ...] | None = tuple(MealName)
     #: Overrides the energy range of the targets, in kcal per day.
     calories: tuple[float, float] | None = None
     max_repeats_per_week: int = Field(default=3, ge=1, le=14)

@@ -15,9 +15,11 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from mealplan.domain.diagnosis import Diagnosis
+from mealplan.domain.energy import energy_range
+from mealplan.domain.plan import DayPlan, NutrientTotal, WeekPlan
+from mealplan.domain.wording import MEDICAL_NOTE, REPORT_MEDICAL_NOTE
 from mealplan.nutrients import BY_KEY
-from mealplan.plan import DayPlan, NutrientTotal, WeekPlan
-from mealplan.planner import Diagnosis
 from mealplan.preferences import Preferences
 from mealplan.targets import Bound, Profile, Targets
 
@@ -49,11 +51,6 @@ SUMMARY_NUTRIENTS: tuple[str, ...] = (
     "added_sugars",
     "retinol",
     "water",
-)
-MEDICAL_NOTE = (
-    "Food-first guidance, not medical advice. Persistent muscle cramps or spasms call for a "
-    "doctor and blood tests (magnesium, potassium, calcium, vitamin D, B12, kidney and thyroid "
-    "function). Do not take supplements without a diagnosed deficiency and a doctor's advice."
 )
 _DATA_SOURCE = "USDA FoodData Central"
 _UNKNOWN_NOTE = (
@@ -166,7 +163,7 @@ def render_text(plan: WeekPlan | DayPlan, *, catalog_release: str | None = None)
     parts.append(
         "\n".join(
             textwrap.fill(text, width=_TEXT_WIDTH)
-            for text in (_source_line(catalog_release), MEDICAL_NOTE)
+            for text in (_source_line(catalog_release), REPORT_MEDICAL_NOTE)
         )
     )
     return "\n\n".join(parts)
@@ -271,7 +268,7 @@ def render_html(
     body = [
         f"<header><h1>{_e(title)}</h1>",
         f"<p class='lead'>{_e(_who(profile, preferences))}</p>",
-        f"<p class='note' role='note'>{_e(MEDICAL_NOTE)}</p></header>",
+        f"<p class='note' role='note'>{_e(REPORT_MEDICAL_NOTE)}</p></header>",
         "<main>",
         _html_summary(plan, len(days)),
         "<section class='charts'>",
@@ -281,7 +278,7 @@ def render_html(
         + _e(_weekly_caption(plan))
         + "</p></div>",
         "<div class='chart'><h2 class='chart-title'>Calories per meal</h2>",
-        _calories_svg(days, _energy_range(targets, preferences)),
+        _calories_svg(days, energy_range(targets, preferences or Preferences())),
         "<p class='caption'>Stacked by meal; the shaded band is the day's energy range.</p></div>",
         "</section>",
         "<section class='menu'><h2 class='section-title'>Menu</h2><div class='days'>",
@@ -335,15 +332,6 @@ def _weekly_caption(plan: WeekPlan | DayPlan) -> str:
         f"{' and '.join(weekly)} are planned as a weekly average (the body stores them), so a "
         "single day may sit below 100 % while the average column meets the target."
     )
-
-
-def _energy_range(
-    targets: Targets, preferences: Preferences | None
-) -> tuple[float | None, float | None]:
-    if preferences is not None and preferences.calories is not None:
-        return preferences.calories
-    bound = targets.get("energy")
-    return (None, None) if bound is None else (bound.min, bound.max)
 
 
 def _html_summary(plan: WeekPlan | DayPlan, n_days: int) -> str:
@@ -498,7 +486,7 @@ def _html_sources(plan: WeekPlan | DayPlan, catalog_release: str | None) -> str:
     ids = _fdc_ids(_days(plan))
     release = f", release {catalog_release}" if catalog_release else ""
     # The medical note heads the page; the plan's own copy of it is not repeated.
-    notes = [n for n in plan.notes if n.strip() and "not medical advice" not in n]
+    notes = [n for n in plan.notes if n.strip() and n != MEDICAL_NOTE]
     note_items = "".join(f"<li>{_e(n)}</li>" for n in notes)
     solver = plan.solver
     solved = f"<p>Planned with {_e(solver.solver)} ({_e(solver.status)}).</p>" if solver else ""

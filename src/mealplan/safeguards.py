@@ -13,8 +13,8 @@ import math
 import pandas as pd
 
 from mealplan.catalog import FoodCatalog
+from mealplan.domain.plan import DrinkingWater
 from mealplan.errors import PlannerError
-from mealplan.plan import DrinkingWater
 from mealplan.preferences import Preferences
 from mealplan.safety import (
     SafetyRule,

@@ -22,8 +22,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from mealplan.catalog import FoodCatalog
-from mealplan.plan import DayPlan, PlanItem, WeekPlan
-from mealplan.preferences import MAIN_ROLES, Preferences
+from mealplan.domain.energy import energy_range
+from mealplan.domain.plan import DayPlan, PlanItem, WeekPlan
+from mealplan.domain.vocabulary import FREE_FORM_MEAL, MAIN_ROLES
+from mealplan.preferences import Preferences
 from mealplan.safety import classify, groups_for, retinol_dense, rules_for
 from mealplan.targets import Targets
 
@@ -64,8 +66,6 @@ REL_TOL = 1e-6
 ABS_TOL = 1e-6
 ENERGY_TOL_KCAL = 0.5
 GRAMS_TOL = 0.01
-#: Name of the single meal of a plan made without meal structure (``Preferences.meals=None``).
-FREE_MEAL = "foods"
 
 
 class Violation(BaseModel):
@@ -415,13 +415,6 @@ def _check_totals(
             )
 
 
-def _energy_range(targets: Targets, prefs: Preferences) -> tuple[float | None, float | None]:
-    if prefs.calories is not None:
-        return prefs.calories
-    bound = targets.get("energy")
-    return (None, None) if bound is None else (bound.min, bound.max)
-
-
 def _check_energy(
     day: DayPlan,
     totals: dict[str, float],
@@ -429,7 +422,7 @@ def _check_energy(
     prefs: Preferences,
     out: _Collector,
 ) -> None:
-    low, high = _energy_range(targets, prefs)
+    low, high = energy_range(targets, prefs)
     energy = totals["energy"]
     source = "the calories preference" if prefs.calories is not None else "the energy target"
     if low is not None and energy < low - ENERGY_TOL_KCAL:
@@ -510,10 +503,10 @@ def _check_structure(
                 subject="energy",
             )
     if prefs.meals is None:
-        if names != [FREE_MEAL]:
+        if names != [FREE_FORM_MEAL]:
             out.add(
                 "meal_names",
-                f"a plan without meal structure has one meal named {FREE_MEAL!r}, not {names}",
+                f"a plan without meal structure has one meal named {FREE_FORM_MEAL!r}, not {names}",
                 day=day.day,
             )
         return
@@ -842,7 +835,7 @@ def _check_week_cost(plan: WeekPlan, day_costs: list[float | None], out: _Collec
 
 def _ordered(violations: list[Violation], prefs: Preferences) -> list[Violation]:
     """By day (week-wide last), then meal (day-wide first, then in meal order), then rule."""
-    meal_order = [*(prefs.meals or ()), FREE_MEAL, "breakfast", "lunch", "dinner", "snack"]
+    meal_order = [*(prefs.meals or ()), FREE_FORM_MEAL, "breakfast", "lunch", "dinner", "snack"]
     rank = {rule: i for i, rule in enumerate(RULES)}
 
     def key(v: Violation) -> tuple[Any, ...]:

@@ -23,15 +23,8 @@ import pandas as pd
 
 from mealplan.autotag import AutoTags, auto_tags, tags_from_csv
 from mealplan.cache import FoodCache, default_starter_dir, read_pack, read_pack_auto_tags
-from mealplan.catalog._tags import (
-    ALLERGENS,
-    DIET_FLAGS,
-    DIETS,
-    MEALS,
-    ROLES,
-    TagRow,
-    read_tag_table,
-)
+from mealplan.catalog._tags import TagRow, read_tag_table
+from mealplan.domain.vocabulary import ALLERGENS, DIET_FLAGS, DIETS, MEALS, ROLES
 from mealplan.errors import MealplanError
 from mealplan.models import Food
 from mealplan.nutrients import NUTRIENT_KEYS, unit_of

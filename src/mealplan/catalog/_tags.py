@@ -12,13 +12,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from mealplan.autotag import ALLERGENS, MEALS, ROLES
-from mealplan.autotag import DIETS as _ALL_DIETS
+from mealplan.domain.vocabulary import ALLERGENS, DIET_FLAGS, DIETS, MEALS, ROLES
 from mealplan.errors import MealplanError
-
-#: The tag vocabularies are the automatic tagger's, so both always speak the same words.
-DIET_FLAGS = ("dairy_free", "gluten_free")
-DIETS = tuple(d for d in _ALL_DIETS if d not in DIET_FLAGS)
 
 
 class TagTableError(MealplanError):

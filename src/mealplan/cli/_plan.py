@@ -15,6 +15,7 @@ import argparse
 import json
 import logging
 import sys
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,10 +24,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mealplan.catalog import ALLERGENS, MEALS, FoodCatalog
+from mealplan.catalog import FoodCatalog
 from mealplan.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK, silence_stdout
 from mealplan.cli._profile import BadInput, add_profile_arguments, bad_input, profile_from_args
-from mealplan.errors import InfeasiblePlanError, OutputPathError
+from mealplan.domain.diagnosis import Diagnosis
+from mealplan.domain.plan import DayPlan, WeekPlan
+from mealplan.domain.vocabulary import ALLERGENS, MEALS
+from mealplan.domain.wording import MEDICAL_NOTE
+from mealplan.errors import InfeasiblePlanError, OutputPathError, PlannerError
 from mealplan.export import (
     OUTPUT_FILES,
     check_output_path,
@@ -34,8 +39,7 @@ from mealplan.export import (
     write_file,
     write_outputs,
 )
-from mealplan.plan import DayPlan, WeekPlan
-from mealplan.planner import Diagnosis, Planner, PlannerError
+from mealplan.planner import Planner
 from mealplan.preferences import Preferences
 from mealplan.report import render_diagnosis, render_html, render_text
 from mealplan.targets import Profile, Targets, TargetsError
@@ -61,8 +65,8 @@ existing PATH that is not a regular file (a device, FIFO or socket) is refused.
 Exit codes: 0 plan found, 2 bad input, 3 no plan meets the targets (the diagnosis says why;
 on stderr with --format json/csv/html, and json also prints {"error": "infeasible", ...} on
 stdout), 4 an output could not be written (read-only folder, full disk).
-Food-first guidance, not medical advice: persistent cramps call for a doctor.
-"""
+
+""" + textwrap.fill(MEDICAL_NOTE, width=92)
 
 DAY_EXAMPLES = """examples:
   mealplan day --age 34 --sex female

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from typing import Any
 
 from mealplan.cli import EXIT_BAD_INPUT, EXIT_OK
 from mealplan.cli._profile import BadInput, add_profile_arguments, profile_from_args
+from mealplan.domain.wording import REPORT_MEDICAL_NOTE
 from mealplan.targets import Bound, Profile, Targets, TargetsError
 
 EXAMPLES = """examples:
@@ -18,11 +20,7 @@ EXAMPLES = """examples:
   mealplan targets --age 8 --sex male --format json
 """
 
-CRAMP_NOTE = (
-    "Food-first guidance, not medical advice, and no supplement advice. Cramps that persist\n"
-    "call for a doctor and blood tests (magnesium, potassium, calcium, vitamin D and B12\n"
-    "levels; kidney and thyroid function)."
-)
+CRAMP_NOTE = textwrap.fill(REPORT_MEDICAL_NOTE, width=92)
 
 
 def register(subparsers: Any) -> None:

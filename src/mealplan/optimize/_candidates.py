@@ -14,13 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mealplan.domain.vocabulary import BASE_ROLES, DEFAULT_BASE_ROLES
 from mealplan.optimize._problem import FoodArrays
 
-#: Roles a meal without required roles (breakfast, snacks) starts from.
-_BASE_ROLES = {
-    "breakfast": ("grain", "dairy", "protein"),
-    "snack": ("fruit", "dairy", "fat", "grain"),
-}
 _OVERSAMPLE = 8
 _NUDGES = 4
 
@@ -145,7 +141,7 @@ def generate(
         columns.append(_draw(rng, np.flatnonzero(eligible & (foods.roles == role)), weights, draws))
         fixed.append(np.full(draws, np.nan))
     if not spec.required_roles and not forced_positions.size:
-        base = _BASE_ROLES.get(spec.meal, ("grain", "dairy", "protein", "fruit"))
+        base = BASE_ROLES.get(spec.meal, DEFAULT_BASE_ROLES)
         columns.append(
             _draw(rng, np.flatnonzero(eligible & np.isin(foods.roles, base)), weights, draws)
         )

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-FoodId = int | str
+from mealplan.domain.vocabulary import FoodId
 
 
 class PlanItem(BaseModel):

@@ -1,0 +1,111 @@
+"""The words mealplan plans with, defined once: meals, roles, diets, allergens, food ids.
+
+Everything that names a meal, a role, a diet or an allergen (the automatic tagger, the tag
+table, ``Preferences``, the planner, ``verify``, the CLI and the report) imports it from here,
+so the vocabulary has one owner. The enums are ``StrEnum``: a member *is* its string, so JSON,
+CSV and messages show plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+
+#: A food's id in a catalogue: an FDC id, or an app's own id (text or number).
+FoodId = int | str
+
+
+class MealName(StrEnum):
+    """The meals of a day, in the order they are eaten."""
+
+    BREAKFAST = "breakfast"
+    LUNCH = "lunch"
+    DINNER = "dinner"
+    SNACK = "snack"
+
+
+class Role(StrEnum):
+    """What a food does on the plate; meal rules ask for roles, not foods."""
+
+    PROTEIN = "protein"
+    VEGETABLE = "vegetable"
+    GRAIN = "grain"
+    FRUIT = "fruit"
+    DAIRY = "dairy"
+    DRINK = "drink"
+    FAT = "fat"
+
+
+class Diet(StrEnum):
+    """Eating patterns, from the strictest."""
+
+    VEGAN = "vegan"
+    VEGETARIAN = "vegetarian"
+    PESCATARIAN = "pescatarian"
+    OMNIVORE = "omnivore"
+
+
+class DietFlag(StrEnum):
+    """Restrictions that combine with any diet."""
+
+    DAIRY_FREE = "dairy_free"
+    GLUTEN_FREE = "gluten_free"
+
+
+class Allergen(StrEnum):
+    """The nine major US food allergens (FALCPA 2004 and the FASTER Act 2021)."""
+
+    MILK = "milk"
+    EGG = "egg"
+    FISH = "fish"
+    CRUSTACEAN_SHELLFISH = "crustacean_shellfish"
+    TREE_NUTS = "tree_nuts"
+    PEANUTS = "peanuts"
+    WHEAT = "wheat"
+    SOY = "soy"
+    SESAME = "sesame"
+
+
+MEALS: tuple[str, ...] = tuple(MealName)
+ROLES: tuple[str, ...] = tuple(Role)
+DIETS: tuple[str, ...] = tuple(Diet)
+DIET_FLAGS: tuple[str, ...] = tuple(DietFlag)
+ALLERGENS: tuple[str, ...] = tuple(Allergen)
+
+#: The one meal of a plan made without meal structure (``Preferences(meals=None)``).
+FREE_FORM_MEAL = "foods"
+
+#: Roles whose foods count as a meal's "main item" for the weekly variety rules.
+MAIN_ROLES: tuple[str, ...] = (Role.PROTEIN, Role.GRAIN, Role.VEGETABLE)
+
+#: The order items are listed on a plate: the main item first, the drink last.
+ROLE_ORDER: Mapping[str, int] = MappingProxyType(
+    {
+        role: i
+        for i, role in enumerate(
+            (Role.PROTEIN, Role.GRAIN, Role.VEGETABLE, Role.DAIRY, Role.FRUIT, Role.FAT, Role.DRINK)
+        )
+    }
+)
+
+#: Roles a meal without required roles starts its candidates from (breakfast and snacks have
+#: no required roles; these keep them recognisable).
+BASE_ROLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        MealName.BREAKFAST: (Role.GRAIN, Role.DAIRY, Role.PROTEIN),
+        MealName.SNACK: (Role.FRUIT, Role.DAIRY, Role.FAT, Role.GRAIN),
+    }
+)
+#: The base roles of any other meal without required roles.
+DEFAULT_BASE_ROLES: tuple[str, ...] = (Role.GRAIN, Role.DAIRY, Role.PROTEIN, Role.FRUIT)
+
+WEEKDAYS: tuple[str, ...] = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
