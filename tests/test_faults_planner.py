@@ -55,7 +55,7 @@ def no_setup(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("bad input reached the planner's set-up")
 
-    monkeypatch.setattr(Planner, "_setup", refuse)
+    monkeypatch.setattr("mealplan.planner.build_problem", refuse)
 
 
 @pytest.fixture
@@ -65,8 +65,8 @@ def no_solve(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("the planner built candidates or solved")
 
-    monkeypatch.setattr("mealplan.planner.generate", refuse)
-    monkeypatch.setattr("mealplan.planner.build_direct", refuse)
+    monkeypatch.setattr("mealplan.planner.candidate_pools", refuse)
+    monkeypatch.setattr("mealplan.planner.direct_model", refuse)
     monkeypatch.setattr(Planner, "_solve", refuse)
 
 

@@ -43,6 +43,11 @@ class FoodArrays:
     cost: np.ndarray  # per serving, NaN unknown
     score: np.ndarray  # preference points per serving (disliked > 0, liked < 0)
     position: dict[object, int] = field(default_factory=dict)
+    #: What a plan shows of each food: its FDC id (None for an app's own food), the weight of
+    #: one serving in g (NaN unknown) and the serving in household words.
+    fdc_ids: list[int | None] = field(default_factory=list)
+    serving_g: np.ndarray = field(default_factory=lambda: np.empty(0))
+    serving_text: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -92,4 +97,7 @@ def food_arrays(
         cost=foods["cost"].to_numpy(dtype=float),
         score=score,
         position={food_id: i for i, food_id in enumerate(ids)},
+        fdc_ids=[None if pd.isna(f) else int(f) for f in foods["fdc_id"]],
+        serving_g=foods["serving_g"].to_numpy(dtype=float),
+        serving_text=foods["serving_text"].astype(str).tolist(),
     )

@@ -1,0 +1,31 @@
+"""The steps between a request and a plan, as a documented internal API.
+
+:class:`~mealplan.Planner` composes them; benchmarks and tests may call them one by one:
+
+1. :func:`build_problem` — the request resolved into a :class:`PlanningProblem` (allowed foods
+   as arrays, bounds, meal slots, locks, seed);
+2. :func:`candidate_pools` — candidate meals per slot and day (:class:`CandidatePools`);
+3. :func:`selection_model` / :func:`direct_model` — the optimizer's model for the problem;
+4. :func:`selection_week` / :func:`free_form_day` — the solution as a plan;
+5. :func:`diagnose` — why no plan exists, in numbers and words.
+
+Nothing here is public API: names may change between releases.
+"""
+
+from mealplan.planning.assemble import free_form_day, selection_week
+from mealplan.planning.explain import diagnose
+from mealplan.planning.formulation import direct_model, selection_model
+from mealplan.planning.pools import CandidatePools, candidate_pools
+from mealplan.planning.problem import PlanningProblem, build_problem
+
+__all__ = [
+    "CandidatePools",
+    "PlanningProblem",
+    "build_problem",
+    "candidate_pools",
+    "diagnose",
+    "direct_model",
+    "free_form_day",
+    "selection_model",
+    "selection_week",
+]

@@ -1,0 +1,226 @@
+"""From a solution to the plan a person reads: meals with household amounts, each day's totals
+against the targets (with the foods whose values are unknown, imputed or unreliable), the
+drinking water, the week's averages and the notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from mealplan.domain.plan import DayPlan, Meal, NutrientTotal, PlanItem, SolverInfo, WeekPlan
+from mealplan.domain.vocabulary import FREE_FORM_MEAL, ROLE_ORDER, FoodId
+from mealplan.domain.wording import B12_COUNTING_NOTE, MEDICAL_NOTE, WATER_NOTE
+from mealplan.optimize._problem import ENERGY
+from mealplan.planning.pools import CandidatePools
+from mealplan.planning.problem import B12, WATER, PlanningProblem
+from mealplan.safeguards import drinking_water
+
+
+def selection_week(
+    problem: PlanningProblem,
+    pools: CandidatePools,
+    picks: Sequence[Sequence[int]],
+    info: SolverInfo,
+) -> WeekPlan:
+    """The week the selection model chose: ``picks[day][slot]`` is a candidate of that slot."""
+    days = []
+    for d in range(problem.days):
+        meals = [
+            meal(problem, spec.meal, pool.foods[c], pool.servings[c])
+            for spec, pool, c in zip(problem.slots, pools.pools, picks[d], strict=True)
+        ]
+        days.append(day(problem, d + 1, meals, info if problem.days == 1 else None))
+    return week(problem, days, info)
+
+
+def free_form_day(
+    problem: PlanningProblem,
+    positions: Sequence[int],
+    servings: Sequence[float],
+    info: SolverInfo,
+) -> DayPlan:
+    """One list of foods, without meal structure, with the plan's notes."""
+    foods = meal(problem, FREE_FORM_MEAL, tuple(positions), tuple(servings))
+    return day(problem, 1, [foods], info).model_copy(update={"notes": notes(problem)})
+
+
+def meal(
+    problem: PlanningProblem, name: str, positions: tuple[int, ...], servings: tuple[float, ...]
+) -> Meal:
+    """A meal's items, main item first (by role), each in servings, grams and household words."""
+    foods = problem.foods
+    items = []
+    for position, amount in sorted(
+        zip(positions, servings, strict=True),
+        key=lambda p: (ROLE_ORDER.get(foods.roles[p[0]], 9), foods.names[p[0]]),
+    ):
+        serving_g = float(foods.serving_g[position])
+        grams = None if np.isnan(serving_g) else amount * serving_g
+        text = foods.serving_text[position]
+        items.append(
+            PlanItem(
+                food_id=foods.ids[position],  # type: ignore[arg-type]
+                fdc_id=foods.fdc_ids[position],
+                name=foods.names[position],
+                role=str(foods.roles[position]),
+                servings=amount,
+                grams=grams,
+                serving_text=text,
+                household=household(amount, text, grams),
+                energy_kcal=amount * float(foods.energy[position]),
+            )
+        )
+    return Meal(name=name, items=items, energy_kcal=sum(i.energy_kcal for i in items))
+
+
+def day(
+    problem: PlanningProblem, number: int, meals: list[Meal], info: SolverInfo | None
+) -> DayPlan:
+    """A day with its totals and, when the targets set a water AI, its drinking water."""
+    servings = _servings_by_food(meals)
+    totals = _totals(problem, servings)
+    drinking = None
+    water = totals.get(WATER)
+    if water is not None and water.min is not None:
+        drinking = drinking_water(water.amount, water.min)
+        amount = water.amount + drinking.grams
+        totals[WATER] = water.model_copy(
+            update={"amount": amount, "percent_of_target": round(100 * amount / water.min, 1)}
+        )
+    return DayPlan(
+        day=number,
+        meals=meals,
+        totals=totals,
+        cost=_cost(problem, servings),
+        solver=info,
+        drinking_water=drinking,
+    )
+
+
+def week(problem: PlanningProblem, days: list[DayPlan], info: SolverInfo) -> WeekPlan:
+    """The days with each nutrient's average per day; weekly nutrients are marked as such."""
+    weekly_keys = [k for k in problem.preferences.weekly_nutrients if k in problem.bounds.keys]
+    several = len(days) > 1
+    average: dict[str, NutrientTotal] = {}
+    for key, first in days[0].totals.items():
+        mean = sum(d.totals[key].amount for d in days) / len(days)
+        average[key] = first.model_copy(
+            update={
+                "amount": mean,
+                "percent_of_target": round(100 * mean / first.min, 1) if first.min else None,
+                "unknown_in": sorted({n for d in days for n in d.totals[key].unknown_in}),
+                "imputed_in": sorted({n for d in days for n in d.totals[key].imputed_in}),
+                "basis": "weekly" if key in weekly_keys and several else "daily",
+            }
+        )
+    if several:
+        days = [_mark_weekly(d, weekly_keys) for d in days]
+    costs = [d.cost for d in days]
+    return WeekPlan(
+        days=days,
+        weekly_average=average,
+        weekly_nutrients=weekly_keys if several else [],
+        cost=None if any(c is None for c in costs) else sum(c for c in costs if c is not None),
+        solver=info,
+        notes=notes(problem),
+    )
+
+
+def notes(problem: PlanningProblem) -> list[str]:
+    """The plan's notes: the medical note, what the safety screen did, how B12 and water count."""
+    found = [MEDICAL_NOTE, *problem.safety_notes]
+    if B12 in problem.bounds.keys:
+        found.append(B12_COUNTING_NOTE)
+    if WATER in problem.targets:
+        found.append(WATER_NOTE)
+    return found
+
+
+def _mark_weekly(plan: DayPlan, weekly_keys: list[str]) -> DayPlan:
+    totals = {
+        k: (t.model_copy(update={"basis": "weekly"}) if k in weekly_keys else t)
+        for k, t in plan.totals.items()
+    }
+    return plan.model_copy(update={"totals": totals})
+
+
+def _totals(problem: PlanningProblem, servings: pd.Series) -> dict[str, NutrientTotal]:
+    """Each nutrient's total for the servings, with the foods whose value is unknown (counted
+    as 0), an imputed zero, or not a reliable source. ``basis`` is "daily" here."""
+    foods = problem.foods
+
+    def names(ids: Iterable[FoodId]) -> list[str]:
+        return sorted(foods.names[foods.position[i]] for i in ids)
+
+    water = [WATER] if WATER in problem.targets else []
+    totals = {}
+    for key in [ENERGY, *problem.bounds.keys, *water]:
+        unreliable: list[str] = []
+        if key in problem.per_serving:
+            column = problem.per_serving.loc[servings.index, key]
+            amount = float((column.fillna(0.0) * servings).sum())
+            unknown = names(column.index[column.isna()])
+            imputed_in = names(column.index[problem.imputed.loc[servings.index, key]])
+            if key == B12:
+                flags = problem.b12_unreliable.loc[servings.index]
+                unreliable = names(flags.index[flags])
+        else:
+            amount, unknown, imputed_in = 0.0, names(servings.index), []
+        bound = problem.targets.get(key)
+        low = bound.min if bound else None
+        high = bound.max if bound else None
+        if key == ENERGY and problem.preferences.calories is not None:
+            low, high = problem.preferences.calories
+        unit = bound.unit if bound and bound.unit else problem.catalog.units.get(key, "")
+        totals[key] = NutrientTotal(
+            nutrient=key,
+            amount=amount,
+            unit=unit,
+            min=low,
+            max=high,
+            percent_of_target=round(100 * amount / low, 1) if low else None,
+            unknown_in=unknown,
+            imputed_in=imputed_in,
+            unreliable_in=unreliable,
+            source=bound.source if bound else None,
+        )
+    return totals
+
+
+def _servings_by_food(meals: list[Meal]) -> pd.Series:
+    amounts: dict[FoodId, float] = {}
+    for plated in meals:
+        for item in plated.items:
+            amounts[item.food_id] = amounts.get(item.food_id, 0.0) + item.servings
+    return pd.Series(amounts, dtype=float)
+
+
+def _cost(problem: PlanningProblem, servings: pd.Series) -> float | None:
+    """The day's cost, or None when a food in it has no price."""
+    if servings.empty:
+        return 0.0
+    foods = problem.foods
+    costs = pd.Series(foods.cost, index=foods.ids).loc[servings.index].astype(float)
+    if costs.isna().any():
+        return None
+    return float((costs * servings).sum())
+
+
+def _fraction(amount: float) -> str:
+    whole = int(amount)
+    if abs(amount - whole) < 1e-9:
+        return str(whole)
+    if abs(amount - whole - 0.5) < 1e-9:
+        return f"{whole}½" if whole else "½"
+    return f"{amount:.2f}".rstrip("0").rstrip(".")
+
+
+def household(amount: float, serving_text: str, grams: float | None) -> str:
+    """The amount in words: "1½ × 1 cup (366 g)"."""
+    weight = f" ({grams:.0f} g)" if grams is not None else ""
+    if abs(amount - 1) < 1e-9:
+        return f"{serving_text}{weight}"
+    return f"{_fraction(amount)} × {serving_text}{weight}"
