@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from mealplan.domain.energy import energy_range
 from mealplan.domain.plan import DayPlan, Meal, NutrientTotal, PlanItem, SolverInfo, WeekPlan
 from mealplan.domain.vocabulary import FREE_FORM_MEAL, ROLE_ORDER, FoodId
 from mealplan.domain.wording import B12_COUNTING_NOTE, MEDICAL_NOTE, WATER_NOTE
@@ -170,10 +171,9 @@ def _totals(problem: PlanningProblem, servings: pd.Series) -> dict[str, Nutrient
         else:
             amount, unknown, imputed_in = 0.0, names(servings.index), []
         bound = problem.targets.get(key)
-        low = bound.min if bound else None
-        high = bound.max if bound else None
-        if key == ENERGY and problem.preferences.calories is not None:
-            low, high = problem.preferences.calories
+        low, high = (bound.min, bound.max) if bound else (None, None)
+        if key == ENERGY:
+            low, high = energy_range(problem.targets, problem.preferences)
         unit = bound.unit if bound and bound.unit else problem.catalog.units.get(key, "")
         totals[key] = NutrientTotal(
             nutrient=key,
