@@ -98,7 +98,7 @@ class Planner:
                 "integer_servings: continuous amounts plan one free-form list of foods; "
                 "pass Preferences(meals=None) with integer_servings=False"
             )
-        if objective == "cost" and self.catalog.foods["cost"].isna().all():
+        if objective == "cost" and not self.catalog.has_costs:
             raise PlannerError("objective: 'cost' needs a catalogue with prices (cost_column)")
         problem = build_problem(self.catalog, targets, preferences, days=1, weekly=False)
         if preferences.meals is None:

@@ -631,6 +631,11 @@ class FoodCatalog:
             release=self.release,
         )
 
+    @property
+    def has_costs(self) -> bool:
+        """True when at least one food has a price (a budget or a cost objective needs some)."""
+        return bool(self._foods["cost"].notna().any())
+
     def with_costs(self, costs: Mapping[Any, float]) -> FoodCatalog:
         """A copy with a cost per serving for the given foods (others keep theirs)."""
         foods = self._foods.copy()

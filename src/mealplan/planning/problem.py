@@ -129,7 +129,7 @@ def build_problem(
 
 
 def _check_budget(catalog: FoodCatalog, preferences: Preferences) -> None:
-    if preferences.budget_per_day is not None and catalog.foods["cost"].isna().all():
+    if preferences.budget_per_day is not None and not catalog.has_costs:
         raise PlannerError(
             "budget_per_day: this catalogue has no costs, so a budget cannot be kept; give "
             "prices with FoodCatalog.with_costs(...) or from_frame(cost_column=...), or "
