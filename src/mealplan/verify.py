@@ -16,7 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypedDict, get_args
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from mealplan.catalog import FoodCatalog
 from mealplan.domain.energy import energy_range
 from mealplan.domain.plan import DayPlan, PlanItem, WeekPlan
-from mealplan.domain.vocabulary import FREE_FORM_MEAL, MAIN_ROLES
+from mealplan.domain.vocabulary import FREE_FORM_MEAL, MAIN_ROLES, FoodId
 from mealplan.preferences import Preferences
 from mealplan.safety import classify, groups_for, retinol_dense, rules_for
 from mealplan.targets import Targets
@@ -220,6 +220,14 @@ class _Collector:
         )
 
 
+class _Where(TypedDict):
+    """Where an item's violation sits, passed on to :meth:`_Collector.add` as keywords."""
+
+    day: int
+    meal: str
+    subject: FoodId
+
+
 def verify(
     plan: DayPlan | WeekPlan,
     catalog: FoodCatalog,
@@ -291,7 +299,7 @@ def _check_items(
     for meal in day.meals:
         for item in meal.items:
             food = lookup.get(item.food_id)
-            where = {"day": day.day, "meal": meal.name, "subject": item.food_id}
+            where: _Where = {"day": day.day, "meal": meal.name, "subject": item.food_id}
             if food is None:
                 out.add(
                     "unknown_food",
@@ -312,7 +320,7 @@ def _check_items(
 
 
 def _check_item_amounts(
-    item: PlanItem, food: _Food, label: str, where: dict[str, Any], out: _Collector
+    item: PlanItem, food: _Food, label: str, where: _Where, out: _Collector
 ) -> None:
     if food.serving_g is None:
         if item.grams is not None:
@@ -346,7 +354,7 @@ def _check_servings(
     food: _Food,
     label: str,
     continuous: bool,
-    where: dict[str, Any],
+    where: _Where,
     out: _Collector,
 ) -> None:
     servings = item.servings
@@ -380,7 +388,7 @@ def _check_item_preferences(
     label: str,
     prefs: Preferences,
     excluded: set[Any],
-    where: dict[str, Any],
+    where: _Where,
     out: _Collector,
 ) -> None:
     if prefs.diet not in food.diets:

@@ -344,8 +344,9 @@ def _server_message(body: Any, text: str) -> str:
             if parts:
                 return ": ".join(parts)
         for key in ("message", "error"):
-            if isinstance(body.get(key), str) and body[key]:
-                return body[key]
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
     return excerpt(text) if text else "(empty body)"
 
 
@@ -519,7 +520,7 @@ class FdcClient:
         if self.offline:
             raise OfflineCacheMissError([fdc_id])
 
-        params = {"format": format}
+        params: dict[str, str] = {"format": format}
         if numbers is not None:
             params["nutrients"] = ",".join(numbers)
         raw = self._request("GET", f"/food/{fdc_id}", params=params, fdc_id=fdc_id)
