@@ -168,60 +168,72 @@ def parse_rules(text: str, where: str = _RULES_FILE) -> tuple[SafetyRule, ...]:
     safety table that half-loads would silently let foods through.
     """
     reader = csv.DictReader(io.StringIO(text))
-    header = tuple(reader.fieldnames or ())
+    _check_columns(tuple(reader.fieldnames or ()), where)
+    rules: list[SafetyRule] = []
+    seen: set[str] = set()
+    for line, row in enumerate(reader, start=2):
+        at = f"{where}:{line}"
+        if None in row or any(value is None for value in row.values()):
+            raise SafetyRulesError(f"{at}: wrong number of fields")
+        values = {key: row[key].strip() for key in _COLUMNS}
+        rule_id = values["rule_id"]
+        if not _RULE_ID.fullmatch(rule_id):
+            raise SafetyRulesError(f"{at}: rule_id {rule_id!r} is not snake_case")
+        if rule_id in seen:
+            raise SafetyRulesError(f"{at}: duplicate rule_id {rule_id!r}")
+        seen.add(rule_id)
+        rules.append(_parse_rule(rule_id, values, at))
+    if not rules:
+        raise SafetyRulesError(f"{where}: no rules")
+    return tuple(rules)
+
+
+def _check_columns(header: tuple[str, ...], where: str) -> None:
+    """Reject a header other than :data:`_COLUMNS`: an unknown column would be silently unread."""
     if set(header) != set(_COLUMNS):
         missing = sorted(set(_COLUMNS) - set(header))
         extra = sorted(set(header) - set(_COLUMNS))
         raise SafetyRulesError(f"{where}: columns differ: missing {missing}, unexpected {extra}")
-    rules: list[SafetyRule] = []
-    seen: set[str] = set()
-    for line, row in enumerate(reader, start=2):
-        if None in row or any(value is None for value in row.values()):
-            raise SafetyRulesError(f"{where}:{line}: wrong number of fields")
-        values = {key: row[key].strip() for key in _COLUMNS}
-        rule_id = values["rule_id"]
-        if not _RULE_ID.fullmatch(rule_id):
-            raise SafetyRulesError(f"{where}:{line}: rule_id {rule_id!r} is not snake_case")
-        if rule_id in seen:
-            raise SafetyRulesError(f"{where}:{line}: duplicate rule_id {rule_id!r}")
-        seen.add(rule_id)
-        groups = tuple(g.strip() for g in values["groups"].split(";") if g.strip())
-        if not groups:
-            raise SafetyRulesError(f"{where}:{line}: rule {rule_id!r} has no groups")
-        unknown = [g for g in groups if g not in LIFE_STAGE_GROUPS]
-        if unknown:
-            raise SafetyRulesError(
-                f"{where}:{line}: rule {rule_id!r}: unknown group(s) {unknown}; "
-                f"allowed: {sorted(LIFE_STAGE_GROUPS)}"
-            )
-        for column in ("reason", "source"):
-            if not values[column]:
-                raise SafetyRulesError(f"{where}:{line}: rule {rule_id!r} has no {column}")
-        if not values["pattern"] and not values["category_pattern"]:
-            raise SafetyRulesError(
-                f"{where}:{line}: rule {rule_id!r} needs a pattern or a category_pattern"
-            )
-        for column in _PATTERN_COLUMNS:
-            if values[column]:
-                _check_pattern(rule_id, column, values[column], f"{where}:{line}")
-        rules.append(
-            SafetyRule(
-                rule_id=rule_id,
-                groups=groups,
-                pattern=values["pattern"],
-                except_pattern=values["except_pattern"],
-                category_pattern=values["category_pattern"],
-                scope_pattern=values["scope_pattern"],
-                scope_category_pattern=values["scope_category_pattern"],
-                except_category_pattern=values["except_category_pattern"],
-                reason=values["reason"],
-                source=values["source"],
-                note=values["note"],
-            )
+
+
+def _parse_rule(rule_id: str, values: dict[str, str], at: str) -> SafetyRule:
+    """One row whose id is checked: its groups, reason, source and patterns validated."""
+    groups = _parse_groups(values["groups"], rule_id, at)
+    for column in ("reason", "source"):
+        if not values[column]:
+            raise SafetyRulesError(f"{at}: rule {rule_id!r} has no {column}")
+    if not values["pattern"] and not values["category_pattern"]:
+        raise SafetyRulesError(f"{at}: rule {rule_id!r} needs a pattern or a category_pattern")
+    for column in _PATTERN_COLUMNS:
+        if values[column]:
+            _check_pattern(rule_id, column, values[column], at)
+    return SafetyRule(
+        rule_id=rule_id,
+        groups=groups,
+        pattern=values["pattern"],
+        except_pattern=values["except_pattern"],
+        category_pattern=values["category_pattern"],
+        scope_pattern=values["scope_pattern"],
+        scope_category_pattern=values["scope_category_pattern"],
+        except_category_pattern=values["except_category_pattern"],
+        reason=values["reason"],
+        source=values["source"],
+        note=values["note"],
+    )
+
+
+def _parse_groups(text: str, rule_id: str, at: str) -> tuple[str, ...]:
+    """The ``;``-separated life-stage groups; none, or an unknown one, would protect no one."""
+    groups = tuple(g.strip() for g in text.split(";") if g.strip())
+    if not groups:
+        raise SafetyRulesError(f"{at}: rule {rule_id!r} has no groups")
+    unknown = [g for g in groups if g not in LIFE_STAGE_GROUPS]
+    if unknown:
+        raise SafetyRulesError(
+            f"{at}: rule {rule_id!r}: unknown group(s) {unknown}; "
+            f"allowed: {sorted(LIFE_STAGE_GROUPS)}"
         )
-    if not rules:
-        raise SafetyRulesError(f"{where}: no rules")
-    return tuple(rules)
+    return groups
 
 
 @lru_cache(maxsize=1)

@@ -16,16 +16,16 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypedDict, get_args
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from mealplan.catalog import FoodCatalog
 from mealplan.domain.energy import energy_range
-from mealplan.domain.plan import DayPlan, PlanItem, WeekPlan
-from mealplan.domain.vocabulary import FREE_FORM_MEAL, MAIN_ROLES
-from mealplan.preferences import Preferences
+from mealplan.domain.plan import DayPlan, Meal, PlanItem, WeekPlan
+from mealplan.domain.vocabulary import FREE_FORM_MEAL, MAIN_ROLES, FoodId
+from mealplan.preferences import MealRule, Preferences
 from mealplan.safety import classify, groups_for, retinol_dense, rules_for
 from mealplan.targets import Targets
 
@@ -220,6 +220,14 @@ class _Collector:
         )
 
 
+class _Where(TypedDict):
+    """Where an item's violation sits, passed on to :meth:`_Collector.add` as keywords."""
+
+    day: int
+    meal: str
+    subject: FoodId
+
+
 def verify(
     plan: DayPlan | WeekPlan,
     catalog: FoodCatalog,
@@ -291,7 +299,7 @@ def _check_items(
     for meal in day.meals:
         for item in meal.items:
             food = lookup.get(item.food_id)
-            where = {"day": day.day, "meal": meal.name, "subject": item.food_id}
+            where: _Where = {"day": day.day, "meal": meal.name, "subject": item.food_id}
             if food is None:
                 out.add(
                     "unknown_food",
@@ -312,7 +320,7 @@ def _check_items(
 
 
 def _check_item_amounts(
-    item: PlanItem, food: _Food, label: str, where: dict[str, Any], out: _Collector
+    item: PlanItem, food: _Food, label: str, where: _Where, out: _Collector
 ) -> None:
     if food.serving_g is None:
         if item.grams is not None:
@@ -346,7 +354,7 @@ def _check_servings(
     food: _Food,
     label: str,
     continuous: bool,
-    where: dict[str, Any],
+    where: _Where,
     out: _Collector,
 ) -> None:
     servings = item.servings
@@ -380,7 +388,7 @@ def _check_item_preferences(
     label: str,
     prefs: Preferences,
     excluded: set[Any],
-    where: dict[str, Any],
+    where: _Where,
     out: _Collector,
 ) -> None:
     if prefs.diet not in food.diets:
@@ -483,25 +491,9 @@ def _check_structure(
     prefs: Preferences,
     out: _Collector,
 ) -> None:
+    """The meals' listed energy, their names, and each planned meal's rule and energy share."""
+    meal_energy = _check_meal_totals(day, lookup, out)
     names = [meal.name for meal in day.meals]
-    meal_energy: dict[int, float] = {}
-    for index, meal in enumerate(day.meals):
-        _check_duplicates(day.day, meal.name, meal.items, out)
-        energy = 0.0
-        for item in meal.items:
-            food = lookup.get(item.food_id)
-            if food is not None:
-                energy += item.servings * food.nutrients["energy"]
-        meal_energy[index] = energy
-        if not _close(meal.energy_kcal, energy):
-            out.add(
-                "totals_mismatch",
-                f"the meal is listed at {_num(meal.energy_kcal)} kcal but its items add up to "
-                f"{_num(energy)} kcal",
-                day=day.day,
-                meal=meal.name,
-                subject="energy",
-            )
     if prefs.meals is None:
         if names != [FREE_FORM_MEAL]:
             out.add(
@@ -515,51 +507,90 @@ def _check_structure(
         out.add("meal_names", f"meals are {names}, expected {wanted} in order", day=day.day)
     bands = prefs.energy_bands()
     day_energy = totals["energy"]
-    for index, meal in enumerate(day.meals):
+    for meal, energy in zip(day.meals, meal_energy, strict=True):
         if meal.name not in wanted:
             continue
-        rule = prefs.rule(meal.name)
-        count = len(meal.items)
-        if not rule.min_items <= count <= rule.max_items:
+        _check_meal_rule(day.day, meal, prefs.rule(meal.name), lookup, out)
+        _check_meal_band(day.day, meal.name, energy, bands[meal.name], day_energy, out)
+
+
+def _check_meal_totals(day: DayPlan, lookup: _Lookup, out: _Collector) -> list[float]:
+    """Each meal's energy from the catalogue, flagging repeated items and a wrong listed energy."""
+    meal_energy: list[float] = []
+    for meal in day.meals:
+        _check_duplicates(day.day, meal.name, meal.items, out)
+        energy = 0.0
+        for item in meal.items:
+            food = lookup.get(item.food_id)
+            if food is not None:
+                energy += item.servings * food.nutrients["energy"]
+        meal_energy.append(energy)
+        if not _close(meal.energy_kcal, energy):
             out.add(
-                "items_per_meal",
-                f"{count} items; a {meal.name} has {rule.min_items}–{rule.max_items}",
-                day=day.day,
-                meal=meal.name,
-            )
-        known = [f for f in (lookup.get(item.food_id) for item in meal.items) if f is not None]
-        roles = {food.role for food in known}
-        for role in rule.required_roles:
-            if role not in roles:
-                out.add(
-                    "required_role",
-                    f"no {role} item; a {meal.name} needs {', '.join(rule.required_roles)}",
-                    day=day.day,
-                    meal=meal.name,
-                    subject=role,
-                )
-        for food in known:
-            if meal.name not in food.meals:
-                out.add(
-                    "meal_tag",
-                    f"{food.name} ({food.id}) is tagged for {', '.join(food.meals)}, "
-                    f"not {meal.name}",
-                    day=day.day,
-                    meal=meal.name,
-                    subject=food.id,
-                )
-        energy = meal_energy[index]
-        low, high = bands[meal.name]
-        if not low * day_energy - ENERGY_TOL_KCAL <= energy <= high * day_energy + ENERGY_TOL_KCAL:
-            out.add(
-                "meal_energy_band",
-                f"{_num(energy)} kcal is outside {_num(low * 100)}–{_num(high * 100)} % of the "
-                f"day's {_num(day_energy)} kcal ({_num(low * day_energy)}–"
-                f"{_num(high * day_energy)} kcal)",
+                "totals_mismatch",
+                f"the meal is listed at {_num(meal.energy_kcal)} kcal but its items add up to "
+                f"{_num(energy)} kcal",
                 day=day.day,
                 meal=meal.name,
                 subject="energy",
             )
+    return meal_energy
+
+
+def _check_meal_rule(
+    day: int, meal: Meal, rule: MealRule, lookup: _Lookup, out: _Collector
+) -> None:
+    """A planned meal's item count, required roles, and foods tagged for that meal."""
+    count = len(meal.items)
+    if not rule.min_items <= count <= rule.max_items:
+        out.add(
+            "items_per_meal",
+            f"{count} items; a {meal.name} has {rule.min_items}–{rule.max_items}",
+            day=day,
+            meal=meal.name,
+        )
+    known = [f for f in (lookup.get(item.food_id) for item in meal.items) if f is not None]
+    roles = {food.role for food in known}
+    for role in rule.required_roles:
+        if role not in roles:
+            out.add(
+                "required_role",
+                f"no {role} item; a {meal.name} needs {', '.join(rule.required_roles)}",
+                day=day,
+                meal=meal.name,
+                subject=role,
+            )
+    for food in known:
+        if meal.name not in food.meals:
+            out.add(
+                "meal_tag",
+                f"{food.name} ({food.id}) is tagged for {', '.join(food.meals)}, not {meal.name}",
+                day=day,
+                meal=meal.name,
+                subject=food.id,
+            )
+
+
+def _check_meal_band(
+    day: int,
+    meal: str,
+    energy: float,
+    band: tuple[float, float],
+    day_energy: float,
+    out: _Collector,
+) -> None:
+    """A meal's energy within its (low, high) share of the day's, give or take 0.5 kcal."""
+    low, high = band
+    if not low * day_energy - ENERGY_TOL_KCAL <= energy <= high * day_energy + ENERGY_TOL_KCAL:
+        out.add(
+            "meal_energy_band",
+            f"{_num(energy)} kcal is outside {_num(low * 100)}–{_num(high * 100)} % of the "
+            f"day's {_num(day_energy)} kcal ({_num(low * day_energy)}–"
+            f"{_num(high * day_energy)} kcal)",
+            day=day,
+            meal=meal,
+            subject="energy",
+        )
 
 
 def _check_duplicates(day: int, meal: str, items: Iterable[PlanItem], out: _Collector) -> None:

@@ -318,15 +318,7 @@ class FoodCatalog:
             meals_column,
             max_servings_column,
         }
-        if nutrient_columns is None:
-            nutrient_columns = [
-                c
-                for c in frame.columns
-                if c not in reserved and pd.api.types.is_numeric_dtype(frame[c])
-            ]
-        _require_columns(frame, list(nutrient_columns), "nutrient_columns")
-        if not nutrient_columns:
-            raise CatalogError("nutrient_columns: no numeric nutrient columns found")
+        nutrient_columns = _nutrient_columns(frame, nutrient_columns, reserved)
         if amounts not in ("per_100g", "per_serving"):
             raise CatalogError(f"amounts: must be 'per_100g' or 'per_serving' (got {amounts!r})")
         if amounts == "per_100g" and serving_g_column is None:
@@ -341,19 +333,7 @@ class FoodCatalog:
         ):
             if column is not None:
                 _require_columns(frame, [column], argument)
-        raw_ids = frame[id_column]
-        missing_ids = raw_ids.isna().to_numpy()
-        if missing_ids.any():
-            rows = np.flatnonzero(missing_ids).tolist()
-            raise CatalogError(
-                f"id_column: column {id_column!r} has missing ids (NaN/None) at row positions "
-                f"{_first(rows)}"
-            )
-        if raw_ids.duplicated().any():
-            dupes = raw_ids[raw_ids.duplicated()].tolist()[:5]
-            raise CatalogError(f"id_column: ids must be unique (repeated: {dupes})")
-
-        labels = raw_ids.tolist()
+        labels = _frame_ids(frame, id_column)
         index = pd.Index(labels, name="id")
         values = pd.DataFrame(
             {
@@ -688,6 +668,42 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], argument: str)
         raise CatalogError(
             f"{argument}: column(s) {missing} not in the frame; columns are {list(frame.columns)}"
         )
+
+
+def _nutrient_columns(
+    frame: pd.DataFrame, given: Sequence[str] | None, reserved: set[str | None]
+) -> Sequence[str]:
+    """The given nutrient columns, or else every numeric column not used for something else.
+
+    A table without one is refused: its foods would carry no nutrients to plan with.
+    """
+    columns = given
+    if columns is None:
+        columns = [
+            c
+            for c in frame.columns
+            if c not in reserved and pd.api.types.is_numeric_dtype(frame[c])
+        ]
+    _require_columns(frame, list(columns), "nutrient_columns")
+    if not columns:
+        raise CatalogError("nutrient_columns: no numeric nutrient columns found")
+    return columns
+
+
+def _frame_ids(frame: pd.DataFrame, id_column: str) -> list[Any]:
+    """The table's ids in row order, refused when one is missing or repeated (ids key foods)."""
+    raw_ids = frame[id_column]
+    missing_ids = raw_ids.isna().to_numpy()
+    if missing_ids.any():
+        rows = np.flatnonzero(missing_ids).tolist()
+        raise CatalogError(
+            f"id_column: column {id_column!r} has missing ids (NaN/None) at row positions "
+            f"{_first(rows)}"
+        )
+    if raw_ids.duplicated().any():
+        dupes = raw_ids[raw_ids.duplicated()].tolist()[:5]
+        raise CatalogError(f"id_column: ids must be unique (repeated: {dupes})")
+    return raw_ids.tolist()
 
 
 def _missing(value: Any) -> bool:

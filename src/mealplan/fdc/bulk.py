@@ -27,7 +27,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from tqdm import tqdm
 
@@ -103,7 +103,13 @@ class BulkInfo:
 _ARRAY_START = re.compile(r'\s*\{\s*"(?P<key>[A-Za-z]+)"\s*:\s*\[')
 
 
-def iter_json_array(stream: IO[str]) -> Iterator[Any]:
+class _TextSource(Protocol):
+    """What :func:`iter_json_array` reads from: a file, a zip member, or a prefixed stream."""
+
+    def read(self, size: int, /) -> str: ...
+
+
+def iter_json_array(stream: _TextSource) -> Iterator[Any]:
     """Decode the items of ``{"Key": [item, item, ...]}`` one by one from a text stream.
 
     Holds the read buffer (about ``_CHUNK_CHARS``) and one decoded item at a time.
@@ -226,8 +232,8 @@ def _csv_foods(files: _Files) -> dict[int, _CsvFood]:
     for table, label in _DATA_TYPE_TABLES.items():
         if files.has(f"{table}.csv"):
             for row in _csv_rows(files, f"{table}.csv"):
-                ndb = (row.get("NDB_number") or "").strip()
-                wanted[int(row["fdc_id"])] = (label, int(ndb) if ndb.isdigit() else None)
+                ndb_text = (row.get("NDB_number") or "").strip()
+                wanted[int(row["fdc_id"])] = (label, int(ndb_text) if ndb_text.isdigit() else None)
     if not wanted:
         raise BulkImportError(
             f"{files.path}: no foundation_food.csv, sr_legacy_food.csv, survey_fndds_food.csv "

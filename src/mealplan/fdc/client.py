@@ -344,8 +344,9 @@ def _server_message(body: Any, text: str) -> str:
             if parts:
                 return ": ".join(parts)
         for key in ("message", "error"):
-            if isinstance(body.get(key), str) and body[key]:
-                return body[key]
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
     return excerpt(text) if text else "(empty body)"
 
 
@@ -367,6 +368,50 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     scheme = parts.scheme.lower()
     port = parts.port or {"http": 80, "https": 443}.get(scheme)
     return scheme, (parts.hostname or "").lower(), port
+
+
+class _BodyDecoder:
+    """A body's bytes as sent turned into its bytes as meant, a bounded piece at a time.
+
+    Bounded so that a small compressed body cannot inflate past the size cap in one call; a
+    gzip member followed by another is read on, as curl does.
+    """
+
+    def __init__(self, content_encoding: str, what: str, fdc_id: int | None) -> None:
+        encoding = content_encoding.strip().lower()
+        if encoding not in _ACCEPTED_ENCODINGS:
+            raise FdcResponseError(
+                f"FDC answered {what} in content encoding {encoding!r}, which the client did "
+                f"not ask for (only gzip and deflate)",
+                fdc_id=fdc_id,
+            )
+        self._encoding = encoding
+        self._what = what
+        self._fdc_id = fdc_id
+        self._wbits = _ACCEPTED_ENCODINGS[encoding]
+        self._inflater = None if self._wbits is None else zlib.decompressobj(self._wbits)
+
+    @property
+    def identity(self) -> bool:
+        """Whether the body is sent as is, so that its Content-Length is its decoded size."""
+        return self._inflater is None
+
+    def decode(self, pending: bytes, limit: int) -> tuple[bytes, bytes]:
+        """At most ``limit`` decoded bytes of ``pending``, and the part of it still to decode."""
+        if self._inflater is None or self._wbits is None:
+            return pending, b""
+        try:
+            piece = self._inflater.decompress(pending, limit)
+        except zlib.error as exc:
+            raise FdcResponseError(
+                f"FDC sent a damaged {self._encoding} body for {self._what}: {exc}",
+                fdc_id=self._fdc_id,
+            ) from None
+        if self._inflater.eof and self._inflater.unused_data:  # another gzip member follows
+            rest = self._inflater.unused_data
+            self._inflater = zlib.decompressobj(self._wbits)
+            return piece, rest
+        return piece, self._inflater.unconsumed_tail
 
 
 class FdcClient:
@@ -519,7 +564,7 @@ class FdcClient:
         if self.offline:
             raise OfflineCacheMissError([fdc_id])
 
-        params = {"format": format}
+        params: dict[str, str] = {"format": format}
         if numbers is not None:
             params["nutrients"] = ",".join(numbers)
         raw = self._request("GET", f"/food/{fdc_id}", params=params, fdc_id=fdc_id)
@@ -890,15 +935,7 @@ class FdcClient:
         ``cut``, end the read: the first ``cap`` bytes are returned). Still reading at ``until``
         raises :class:`FdcDeadlineError`.
         """
-        encoding = response.headers.get("Content-Encoding", "").strip().lower()
-        if encoding not in _ACCEPTED_ENCODINGS:
-            raise FdcResponseError(
-                f"FDC answered {what} in content encoding {encoding!r}, which the client did "
-                f"not ask for (only gzip and deflate)",
-                fdc_id=fdc_id,
-            )
-        wbits = _ACCEPTED_ENCODINGS[encoding]
-        inflater = None if wbits is None else zlib.decompressobj(wbits)
+        decoder = _BodyDecoder(response.headers.get("Content-Encoding", ""), what, fdc_id)
 
         def too_large(body: str) -> FdcResponseTooLargeError:
             setting = "max_food_bytes" if cap == self.max_food_bytes else "max_page_bytes"
@@ -911,7 +948,7 @@ class FdcClient:
             )
 
         declared = _int_header(response.headers, "Content-Length")
-        if inflater is None and declared is not None and declared > cap and not cut:
+        if decoder.identity and declared is not None and declared > cap and not cut:
             raise too_large(f"a {declared}-byte body (Content-Length), over")
 
         raw = response.raw
@@ -923,19 +960,7 @@ class FdcClient:
             chunk = read(_CHUNK_BYTES, decode_content=False)
             pending = chunk
             while pending:
-                if inflater is None or wbits is None:
-                    piece, pending = pending, b""
-                else:
-                    try:
-                        piece = inflater.decompress(pending, cap - total + 1)
-                    except zlib.error as exc:
-                        raise FdcResponseError(
-                            f"FDC sent a damaged {encoding} body for {what}: {exc}", fdc_id=fdc_id
-                        ) from None
-                    pending = inflater.unconsumed_tail
-                    if inflater.eof and inflater.unused_data:  # another gzip member follows
-                        pending = inflater.unused_data
-                        inflater = zlib.decompressobj(wbits)
+                piece, pending = decoder.decode(pending, cap - total + 1)
                 total += len(piece)
                 if total > cap:
                     if cut:
