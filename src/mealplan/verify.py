@@ -15,13 +15,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, TypedDict, get_args
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from mealplan.catalog import FoodCatalog
+from mealplan.catalog import CatalogFood, FoodCatalog
 from mealplan.domain.energy import energy_range
 from mealplan.domain.plan import DayPlan, Meal, PlanItem, WeekPlan
 from mealplan.domain.vocabulary import FREE_FORM_MEAL, MAIN_ROLES, FoodId
@@ -82,83 +80,37 @@ class Violation(BaseModel):
     message: str
 
 
-@dataclass(frozen=True)
-class _Food:
-    """The catalogue facts about one food that the checks need, read once per call."""
-
-    id: Any
-    name: str
-    description: str | None
-    category: str | None
-    role: str
-    meals: tuple[str, ...]
-    diets: tuple[str, ...]
-    allergens: tuple[str, ...]
-    fortified: bool
-    min_servings: float
-    max_servings: float
-    half_servings: bool
-    serving_g: float | None
-    cost: float | None
-    #: Per-serving amounts with unknown (NaN) already counted as 0.
-    nutrients: dict[str, float]
-
-
 class _Lookup:
-    """Catalogue rows by food id, built lazily for the foods a plan uses."""
+    """Catalogue records by food id, read once per call for the foods a plan uses, with the
+    per-serving amounts the checks add up: unknown counted as 0, and B12 from plant foods,
+    algae, tempeh and mushrooms counted as 0 (not a reliable source)."""
 
     def __init__(self, catalog: FoodCatalog, keys: Sequence[str]) -> None:
-        self._foods = catalog.foods
-        self._per_serving = catalog.per_serving()
-        #: Foods whose retinol value is unknown (NaN), before unknowns are counted as 0.
-        self.retinol_unknown = (
-            self._per_serving["retinol"].isna()
-            if "retinol" in self._per_serving.columns
-            else pd.Series(True, index=self._foods.index)
-        )
-        # B12 from plant foods, algae, tempeh and mushrooms is not reliable and counts as 0.
-        if "vitamin_b12" in self._per_serving.columns:
-            self._per_serving.loc[~catalog.b12_reliable(), "vitamin_b12"] = 0.0
+        self._catalog = catalog
+        self._reliable_b12 = catalog.b12_reliable()
         self._keys = list(keys)
-        self._cache: dict[Any, _Food | None] = {}
-        costs = self._foods["cost"] if "cost" in self._foods.columns else pd.Series(dtype=float)
-        self.has_costs = bool(pd.to_numeric(costs, errors="coerce").notna().any())
+        self._cache: dict[tuple[str, Any], CatalogFood | None] = {}
+        self._amounts: dict[tuple[str, Any], dict[str, float]] = {}
+        self.has_costs = catalog.has_costs
 
-    def get(self, food_id: Any) -> _Food | None:
+    def get(self, food_id: Any) -> CatalogFood | None:
         key = (type(food_id).__name__, food_id)
         if key not in self._cache:
-            self._cache[key] = self._read(food_id)
+            try:
+                self._cache[key] = self._catalog.get(food_id)
+            except TypeError:  # an unhashable id from a hand-made plan
+                self._cache[key] = None
         return self._cache[key]
 
-    def _read(self, food_id: Any) -> _Food | None:
-        try:
-            if food_id not in self._foods.index:
-                return None
-        except TypeError:
-            return None
-        row = self._foods.loc[food_id]
-        amounts = self._per_serving.loc[food_id]
-        nutrients = {
-            key: _known(amounts[key]) if key in amounts.index else 0.0 for key in self._keys
-        }
-        serving_g = _optional(row["serving_g"])
-        return _Food(
-            id=food_id,
-            name=str(row["name"]),
-            description=None if pd.isna(row["description"]) else str(row["description"]),
-            category=None if pd.isna(row["category"]) else str(row["category"]),
-            role=str(row["role"]),
-            meals=tuple(row["meals"]),
-            diets=tuple(row["diets"]),
-            allergens=tuple(row["allergens"]),
-            fortified=bool(row["fortified"]),
-            min_servings=float(row["min_servings"]),
-            max_servings=float(row["max_servings"]),
-            half_servings=bool(row["half_servings"]),
-            serving_g=serving_g,
-            cost=_optional(row["cost"]),
-            nutrients=nutrients,
-        )
+    def amounts(self, food: CatalogFood) -> dict[str, float]:
+        """Per-serving amounts of every checked key, unknown and unreliable counted as 0."""
+        key = (type(food.id).__name__, food.id)
+        if key not in self._amounts:
+            values = {k: _known(food.per_serving.get(k)) for k in self._keys}
+            if "vitamin_b12" in values and not self._reliable_b12[food.id]:
+                values["vitamin_b12"] = 0.0
+            self._amounts[key] = values
+        return self._amounts[key]
 
 
 def _optional(value: Any) -> float | None:
@@ -309,8 +261,8 @@ def _check_items(
                 continue
             label = f"{food.name} ({food.id})"
             for key in keys:
-                totals[key] += item.servings * food.nutrients[key]
-            _check_item_amounts(item, food, label, where, out)
+                totals[key] += item.servings * lookup.amounts(food)[key]
+            _check_item_amounts(item, food, lookup.amounts(food)["energy"], label, where, out)
             _check_servings(item, food, label, continuous, where, out)
             _check_item_preferences(food, label, prefs, excluded, where, out)
     if day.drinking_water is not None and "water" in totals:
@@ -320,7 +272,12 @@ def _check_items(
 
 
 def _check_item_amounts(
-    item: PlanItem, food: _Food, label: str, where: _Where, out: _Collector
+    item: PlanItem,
+    food: CatalogFood,
+    kcal_per_serving: float,
+    label: str,
+    where: _Where,
+    out: _Collector,
 ) -> None:
     if food.serving_g is None:
         if item.grams is not None:
@@ -339,7 +296,7 @@ def _check_item_amounts(
                 f"= {_num(expected)} g",
                 **where,
             )
-    energy = item.servings * food.nutrients["energy"]
+    energy = item.servings * kcal_per_serving
     if not _close(item.energy_kcal, energy):
         out.add(
             "totals_mismatch",
@@ -351,7 +308,7 @@ def _check_item_amounts(
 
 def _check_servings(
     item: PlanItem,
-    food: _Food,
+    food: CatalogFood,
     label: str,
     continuous: bool,
     where: _Where,
@@ -384,7 +341,7 @@ def _check_servings(
 
 
 def _check_item_preferences(
-    food: _Food,
+    food: CatalogFood,
     label: str,
     prefs: Preferences,
     excluded: set[Any],
@@ -523,7 +480,7 @@ def _check_meal_totals(day: DayPlan, lookup: _Lookup, out: _Collector) -> list[f
         for item in meal.items:
             food = lookup.get(item.food_id)
             if food is not None:
-                energy += item.servings * food.nutrients["energy"]
+                energy += item.servings * lookup.amounts(food)["energy"]
         meal_energy.append(energy)
         if not _close(meal.energy_kcal, energy):
             out.add(
@@ -738,7 +695,7 @@ def _check_food_safety(
                 meal=meal,
                 subject=food.id,
             )
-        if capped and organ and bool(lookup.retinol_unknown.get(food.id, True)):
+        if capped and organ and food.per_serving.get("retinol") is None:
             out.add(
                 "retinol_unknown",
                 f"{food.name} ({food.id}) is an organ meat or fish-liver food with no retinol "

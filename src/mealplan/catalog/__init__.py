@@ -13,6 +13,7 @@ a cost per serving. Constructors:
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -92,6 +93,10 @@ class CatalogFood:
     units: dict[str, str]
     #: FDC nutrient id behind each value (0 computed, -1 imputed zero, -2 user supplied).
     nutrient_ids: dict[str, int]
+    #: The servings a meal may hold of this food, and whether half servings are allowed.
+    min_servings: float = 0.0
+    max_servings: float = math.inf
+    half_servings: bool = True
 
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -524,6 +529,9 @@ class FoodCatalog:
             per_serving={k: clean(per_serving[k]) for k in self.nutrient_keys},
             units=self.units,
             nutrient_ids={k: int(ids[k]) for k in self.nutrient_keys},
+            min_servings=float(row["min_servings"]),
+            max_servings=float(row["max_servings"]),
+            half_servings=bool(row["half_servings"]),
         )
 
     def get(self, food_id: Any) -> CatalogFood | None:
