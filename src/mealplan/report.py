@@ -3,21 +3,28 @@
 Both are pure functions of the plan and its inputs (no clock, no network), so the same plan
 renders to the same bytes. The HTML page carries its CSS and SVG charts inline and loads
 nothing, so it can be mailed, archived or opened offline; every piece of text in it goes
-through :func:`html.escape` because food names and sources come from data files.
+through :func:`html.escape` because food names and sources come from data files. Its markup
+and stylesheet are files in ``mealplan/data/report`` (``string.Template`` placeholders).
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import math
+import numbers
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from string import Template
 
 import pandas as pd
 
 from mealplan.domain.diagnosis import Diagnosis
 from mealplan.domain.energy import energy_range
-from mealplan.domain.plan import DayPlan, NutrientTotal, WeekPlan
+from mealplan.domain.plan import DayPlan, Meal, NutrientTotal, PlanItem, WeekPlan
 from mealplan.domain.wording import MEDICAL_NOTE, REPORT_MEDICAL_NOTE
 from mealplan.nutrients import BY_KEY
 from mealplan.preferences import Preferences
@@ -59,13 +66,6 @@ _UNKNOWN_NOTE = (
 )
 _TEXT_WIDTH = 96
 _GRAMS_SUFFIX = re.compile(r"\s*\([\d,.]+\s*g\)$")
-_MEAL_COLOURS = {
-    "breakfast": "#e9a23b",
-    "lunch": "#4c8bbf",
-    "dinner": "#6a5a9c",
-    "snack": "#5aa37a",
-    "foods": "#7f7f7f",
-}
 
 
 # --------------------------------------------------------------------------------------------
@@ -147,6 +147,60 @@ def _source_line(catalog_release: str | None) -> str:
     )
 
 
+def _period(n_days: int) -> str:
+    return f"{n_days} days" if n_days > 1 else "1 day"
+
+
+@dataclass(frozen=True)
+class _ShoppingRow:
+    """A shopping-list line as typed values; the frame's cells are untyped to a type checker."""
+
+    name: str
+    servings: float
+    serving_text: str
+    grams: float | None
+    fdc_id: int | None
+
+    @property
+    def amount(self) -> str:
+        return _amount(self.servings, self.serving_text)
+
+    @property
+    def fdc_text(self) -> str:
+        return "" if self.fdc_id is None else str(self.fdc_id)
+
+
+def _number(value: object) -> float | None:
+    """A number from a frame cell; None for a missing one (None or NaN). Anything else is a
+    bug upstream and raises rather than printing as text."""
+    if value is None:
+        return None
+    if not isinstance(value, numbers.Real):
+        raise TypeError(f"expected a number in the shopping list, got {value!r}")
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _shopping_rows(frame: pd.DataFrame) -> list[_ShoppingRow]:
+    """The rows of ``DayPlan/WeekPlan.shopping_list()``; grams and FDC id may be missing."""
+    rows = []
+    for record in frame.to_dict("records"):
+        servings = _number(record["servings"])
+        if servings is None:
+            raise ValueError(f"{record['name']!r} has no servings in the shopping list")
+        fdc_id = _number(record["fdc_id"])
+        rows.append(
+            _ShoppingRow(
+                name=str(record["name"]),
+                servings=servings,
+                serving_text=str(record["serving_text"]),
+                grams=_number(record["grams"]),
+                fdc_id=None if fdc_id is None else int(fdc_id),
+            )
+        )
+    return rows
+
+
 # --------------------------------------------------------------------------------------------
 # Text
 
@@ -202,19 +256,12 @@ def _text_nutrients(average: dict[str, NutrientTotal], n_days: int) -> str:
 
 
 def _text_shopping(frame: pd.DataFrame, n_days: int) -> str:
-    period = f"{n_days} days" if n_days > 1 else "1 day"
     rows = [("food", "amount", "grams", "FDC id")]
     rows += [
-        (
-            str(row.name),
-            _amount(float(row.servings), str(row.serving_text)),
-            _grams(row.grams),
-            "" if pd.isna(row.fdc_id) else str(int(row.fdc_id)),
-        )
-        for row in frame.itertuples(index=False)
+        (row.name, row.amount, _grams(row.grams), row.fdc_text) for row in _shopping_rows(frame)
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = [f"Shopping list ({period})"]
+    lines = [f"Shopping list ({_period(n_days)})"]
     for name, amount, grams, fdc_id in rows:
         lines.append(
             f"  {name.ljust(widths[0])}  {amount.ljust(widths[1])}  {grams.rjust(widths[2])}"
@@ -247,6 +294,62 @@ def render_diagnosis(diagnosis: object) -> str:
 
 # --------------------------------------------------------------------------------------------
 # HTML
+#
+# The page is filled from templates in mealplan/data/report (page.html, a template per
+# section and per repeated row, style.css). Only the SVG charts are written here: they are
+# computed geometry. Text goes into a template escaped; a filled template or a chart is
+# _Markup and goes in as it is, so nothing from data reaches the page unescaped.
+
+
+class _Markup(str):
+    """HTML that is safe as it stands (a filled template or a chart); `_fill` does not escape it."""
+
+    __slots__ = ()
+
+
+_NOTHING = _Markup("")
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+@functools.cache
+def _resource(name: str) -> str:
+    """A file of ``mealplan/data/report``, read once, through importlib.resources so that an
+    installed (even zipped) package finds it as a source checkout does."""
+    return (resources.files("mealplan.data") / "report" / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def _template(name: str) -> tuple[Template, frozenset[str]]:
+    """``name.html`` and its placeholders; the file's final newline is not part of it."""
+    template = Template(_resource(f"{name}.html").removesuffix("\n"))
+    return template, frozenset(template.get_identifiers())
+
+
+def _fill(name: str, /, **values: object) -> _Markup:
+    """Template ``name`` filled in: text escaped, `_Markup` as it is (``name`` is positional
+    only, so a placeholder may be called ``name`` too).
+
+    A placeholder without a value, or a value without a placeholder, raises: a renamed
+    placeholder must fail the tests, not leave ``$name`` on the page or drop a value.
+    """
+    template, placeholders = _template(name)
+    if unknown := values.keys() - placeholders:
+        raise TypeError(f"{name}.html has no placeholder for {sorted(unknown)}")
+    return _Markup(
+        template.substitute(
+            {
+                key: value if isinstance(value, _Markup) else _e(value)
+                for key, value in values.items()
+            }
+        )
+    )
+
+
+def _join(fragments: Iterable[_Markup], separator: str = "\n") -> _Markup:
+    return _Markup(separator.join(fragments))
 
 
 def render_html(
@@ -264,42 +367,22 @@ def render_html(
     """
     profile = profile if profile is not None else targets.profile
     days = _days(plan)
-    title = f"Meal plan: {len(days)} day{'s' if len(days) != 1 else ''}"
-    body = [
-        f"<header><h1>{_e(title)}</h1>",
-        f"<p class='lead'>{_e(_who(profile, preferences))}</p>",
-        f"<p class='note' role='note'>{_e(REPORT_MEDICAL_NOTE)}</p></header>",
-        "<main>",
-        _html_summary(plan, len(days)),
-        "<section class='charts'>",
-        "<div class='chart'><h2 class='chart-title'>Nutrient coverage per day</h2>",
-        _coverage_svg(plan),
-        "<p class='caption'>Percent of the daily target (the RDA or AI); 100 % meets it. "
-        + _e(_weekly_caption(plan))
-        + "</p></div>",
-        "<div class='chart'><h2 class='chart-title'>Calories per meal</h2>",
-        _calories_svg(days, energy_range(targets, preferences or Preferences())),
-        "<p class='caption'>Stacked by meal; the shaded band is the day's energy range.</p></div>",
-        "</section>",
-        "<section class='menu'><h2 class='section-title'>Menu</h2><div class='days'>",
-        *(_html_day(day) for day in days),
-        "</div></section>",
-        _html_shopping(plan.shopping_list(), len(days)),
-        _html_inputs(profile, targets, preferences),
-        _html_sources(plan, catalog_release),
-        "</main>",
-    ]
-    return (
-        "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
+    page = _fill(
+        "page",
+        title=f"Meal plan: {len(days)} day{'s' if len(days) != 1 else ''}",
+        style=_Markup(_resource("style.css")),
+        who=_who(profile, preferences),
+        medical_note=REPORT_MEDICAL_NOTE,
+        summary=_html_summary(plan, len(days)),
+        coverage_chart=_coverage_svg(plan),
+        weekly_caption=_weekly_caption(plan),
+        calories_chart=_calories_svg(days, energy_range(targets, preferences or Preferences())),
+        days=_join(_html_day(day) for day in days),
+        shopping=_html_shopping(plan.shopping_list(), len(days)),
+        inputs=_html_inputs(profile, targets, preferences),
+        sources=_html_sources(plan, catalog_release),
     )
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return page + "\n"
 
 
 def _who(profile: Profile | None, preferences: Preferences | None) -> str:
@@ -334,111 +417,105 @@ def _weekly_caption(plan: WeekPlan | DayPlan) -> str:
     )
 
 
-def _html_summary(plan: WeekPlan | DayPlan, n_days: int) -> str:
-    average = _average(plan)
-    title = "Average per day" if n_days > 1 else "Nutrients for the day"
-    rows = []
-    for key, total in average.items():
-        flag = ""
-        if total.unknown_in:
-            flag = f" <span class='flag' title='{_e(', '.join(total.unknown_in))}'>*</span>"
-        short = total.percent_of_target is not None and total.percent_of_target < 100
-        row_class = " class='short'" if short else ""
-        rows.append(
-            f"<tr{row_class}><th scope='row'>{_e(_label(key))}{flag}</th>"
-            f"<td class='num'>{_e(_num(total.amount))} {_e(total.unit)}</td>"
-            f"<td class='num'>{_e(_target_text(total))}</td>"
-            f"<td class='num'>{_e(_percent(total))}</td><td>{_e(total.basis)}</td></tr>"
+def _html_summary(plan: WeekPlan | DayPlan, n_days: int) -> _Markup:
+    return _fill(
+        "summary",
+        title="Average per day" if n_days > 1 else "Nutrients for the day",
+        rows=_join(_summary_row(key, total) for key, total in _average(plan).items()),
+        unknown_note=_UNKNOWN_NOTE,
+    )
+
+
+def _summary_row(key: str, total: NutrientTotal) -> _Markup:
+    short = total.percent_of_target is not None and total.percent_of_target < 100
+    return _fill(
+        "summary_row",
+        short=_Markup(" class='short'") if short else _NOTHING,
+        nutrient=_label(key),
+        flag=_fill("flag", foods=", ".join(total.unknown_in)) if total.unknown_in else _NOTHING,
+        amount=_num(total.amount),
+        unit=total.unit,
+        target=_target_text(total),
+        percent=_percent(total),
+        basis=total.basis,
+    )
+
+
+def _html_day(day: DayPlan) -> _Markup:
+    water = day.drinking_water
+    return _fill(
+        "day",
+        day=day.day,
+        kcal=_num(_day_energy(day), 0),
+        meals=_join(_html_meal(meal) for meal in day.meals),
+        water=_NOTHING if water is None else _fill("water", amount=water.household),
+    )
+
+
+def _html_meal(meal: Meal) -> _Markup:
+    return _fill(
+        "meal",
+        meal=meal.name,
+        name=meal.name.capitalize(),
+        kcal=_num(meal.energy_kcal, 0),
+        rows=_join(_item_row(item) for item in meal.items),
+    )
+
+
+def _item_row(item: PlanItem) -> _Markup:
+    # The grams have a column of their own, so the household text drops its "(… g)".
+    amount = _GRAMS_SUFFIX.sub("", item.household) if item.grams else item.household
+    return _fill(
+        "item_row",
+        name=item.name,
+        fdc=_NOTHING if item.fdc_id is None else _fill("fdc", fdc_id=item.fdc_id),
+        amount=amount,
+        grams=_grams(item.grams),
+        kcal=_num(item.energy_kcal, 0),
+    )
+
+
+def _html_shopping(frame: pd.DataFrame, n_days: int) -> _Markup:
+    rows = (
+        _fill(
+            "shopping_row",
+            name=row.name,
+            amount=row.amount,
+            grams=_grams(row.grams),
+            fdc_id=row.fdc_text,
         )
-    return (
-        f"<section class='summary'><h2 class='section-title'>{_e(title)}</h2>"
-        "<table><thead><tr><th>Nutrient</th><th class='num'>Amount</th>"
-        "<th class='num'>Target</th><th class='num'>% of target</th><th>Basis</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-        f"<p class='caption'>* {_e(_UNKNOWN_NOTE)}</p></section>"
+        for row in _shopping_rows(frame)
     )
+    return _fill("shopping", period=_period(n_days), rows=_join(rows))
 
 
-def _html_day(day: DayPlan) -> str:
-    meals = []
-    for meal in day.meals:
-        rows = []
-        for item in meal.items:
-            amount = _GRAMS_SUFFIX.sub("", item.household) if item.grams else item.household
-            fdc = f"<span class='fdc'>FDC {item.fdc_id}</span>" if item.fdc_id is not None else ""
-            rows.append(
-                f"<tr><td>{_e(item.name)} {fdc}</td><td>{_e(amount)}</td>"
-                f"<td class='num'>{_e(_grams(item.grams))}</td>"
-                f"<td class='num'>{_e(_num(item.energy_kcal, 0))}</td></tr>"
-            )
-        colour = _MEAL_COLOURS.get(meal.name, "#7f7f7f")
-        meals.append(
-            f"<div class='meal'><h3><span class='swatch' style='background:{colour}'></span>"
-            f"{_e(meal.name.capitalize())} <span class='kcal'>{_e(_num(meal.energy_kcal, 0))} "
-            "kcal</span></h3><table class='items'><thead><tr><th>Food</th><th>Amount</th>"
-            "<th class='num'>Grams</th><th class='num'>kcal</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>"
-        )
-    water = ""
-    if day.drinking_water is not None:
-        water = f"<p class='water'>Water: {_e(day.drinking_water.household)}</p>"
-    return (
-        f"<section class='day' id='day-{day.day}'><h2>Day {day.day}</h2>"
-        f"<p class='daysum'>{_e(_num(_day_energy(day), 0))} kcal</p>{''.join(meals)}{water}"
-        "</section>"
-    )
-
-
-def _html_shopping(frame: pd.DataFrame, n_days: int) -> str:
-    rows = "".join(
-        f"<tr><td>{_e(row.name)}</td><td>{_e(_amount(float(row.servings), str(row.serving_text)))}"
-        f"</td><td class='num'>{_e(_grams(row.grams))}</td>"
-        f"<td class='num'>{'' if pd.isna(row.fdc_id) else int(row.fdc_id)}</td></tr>"
-        for row in frame.itertuples(index=False)
-    )
-    period = f"{n_days} days" if n_days > 1 else "1 day"
-    return (
-        f"<section class='shopping'><h2 class='section-title'>Shopping list ({period})</h2>"
-        "<table><thead><tr><th>Food</th><th>Amount</th><th class='num'>Grams</th>"
-        f"<th class='num'>FDC id</th></tr></thead><tbody>{rows}</tbody></table></section>"
-    )
-
-
-def _html_inputs(profile: Profile | None, targets: Targets, preferences: Preferences | None) -> str:
-    profile_rows: list[tuple[str, str]] = []
-    if profile is not None:
-        profile_rows = [
-            ("Age", f"{profile.age:g} years"),
-            ("Sex", profile.sex),
-            ("DRI life stage", profile.life_stage),
-            ("Activity", profile.activity.replace("_", " ")),
-            (
-                "Weight",
-                "DRI reference" if profile.weight_kg is None else f"{profile.weight_kg:g} kg",
-            ),
-            (
-                "Height",
-                "DRI reference" if profile.height_cm is None else f"{profile.height_cm:g} cm",
-            ),
-        ]
-        if profile.pregnant:
-            profile_rows.append(("Pregnant", f"trimester {profile.trimester or 'not given'}"))
-        if profile.lactating:
-            profile_rows.append(("Lactating", "yes"))
+def _html_inputs(
+    profile: Profile | None, targets: Targets, preferences: Preferences | None
+) -> _Markup:
+    rows = _profile_rows(profile) if profile is not None else []
     if preferences is not None:
-        profile_rows += _preference_rows(preferences)
-    profile_table = "".join(
-        f"<tr><th scope='row'>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in profile_rows
+        rows += _preference_rows(preferences)
+    return _fill(
+        "inputs",
+        profile_rows=_join(_fill("profile_row", name=name, value=value) for name, value in rows),
+        target_rows=_join(_target_row(bound) for bound in targets.values()),
     )
-    target_rows = "".join(_target_row(bound) for bound in targets.values())
-    return (
-        "<section class='inputs'><h2 class='section-title'>Profile and targets</h2>"
-        f"<table class='profile'><tbody>{profile_table}</tbody></table>"
-        "<h3 class='subtitle'>Daily targets</h3>"
-        "<table class='targets'><thead><tr><th>Nutrient</th><th class='num'>Min</th>"
-        "<th class='num'>Max</th><th>Unit</th><th>Source</th></tr></thead>"
-        f"<tbody>{target_rows}</tbody></table></section>"
-    )
+
+
+def _profile_rows(profile: Profile) -> list[tuple[str, str]]:
+    rows = [
+        ("Age", f"{profile.age:g} years"),
+        ("Sex", profile.sex),
+        ("DRI life stage", profile.life_stage),
+        ("Activity", profile.activity.replace("_", " ")),
+        ("Weight", "DRI reference" if profile.weight_kg is None else f"{profile.weight_kg:g} kg"),
+        ("Height", "DRI reference" if profile.height_cm is None else f"{profile.height_cm:g} cm"),
+    ]
+    if profile.pregnant:
+        rows.append(("Pregnant", f"trimester {profile.trimester or 'not given'}"))
+    if profile.lactating:
+        rows.append(("Lactating", "yes"))
+    return rows
 
 
 def _preference_rows(preferences: Preferences) -> list[tuple[str, str]]:
@@ -474,54 +551,83 @@ def _limit(value: float | None) -> str:
     return "—" if value is None else _bound_num(value)
 
 
-def _target_row(bound: Bound) -> str:
-    return (
-        f"<tr><th scope='row'>{_e(_label(bound.nutrient))}</th>"
-        f"<td class='num'>{_e(_limit(bound.min))}</td><td class='num'>{_e(_limit(bound.max))}</td>"
-        f"<td>{_e(bound.unit or '')}</td><td class='source'>{_e(bound.source)}</td></tr>"
+def _target_row(bound: Bound) -> _Markup:
+    return _fill(
+        "target_row",
+        nutrient=_label(bound.nutrient),
+        min=_limit(bound.min),
+        max=_limit(bound.max),
+        unit=bound.unit or "",
+        source=bound.source,
     )
 
 
-def _html_sources(plan: WeekPlan | DayPlan, catalog_release: str | None) -> str:
+def _html_sources(plan: WeekPlan | DayPlan, catalog_release: str | None) -> _Markup:
     ids = _fdc_ids(_days(plan))
-    release = f", release {catalog_release}" if catalog_release else ""
     # The medical note heads the page; the plan's own copy of it is not repeated.
     notes = [n for n in plan.notes if n.strip() and n != MEDICAL_NOTE]
-    note_items = "".join(f"<li>{_e(n)}</li>" for n in notes)
     solver = plan.solver
-    solved = f"<p>Planned with {_e(solver.solver)} ({_e(solver.status)}).</p>" if solver else ""
-    return (
-        "<footer><h2 class='section-title'>Sources and notes</h2>"
-        f"<p class='source-line'>Nutrient values: {_DATA_SOURCE}{_e(release)}. Targets: the "
-        "Dietary Reference Intakes, with each source in the table above.</p>"
-        f"<p class='fdc-ids'>FDC ids used ({len(ids)}): "
-        f"{_e(', '.join(str(i) for i in ids))}</p>"
-        + (f"<ul class='notes'>{note_items}</ul>" if note_items else "")
-        + solved
-        + "</footer>"
+    return _fill(
+        "sources",
+        data_source=_DATA_SOURCE,
+        release=f", release {catalog_release}" if catalog_release else "",
+        count=len(ids),
+        fdc_ids=", ".join(str(i) for i in ids),
+        notes=_fill("notes", items=_join(_fill("note", note=n) for n in notes))
+        if notes
+        else _NOTHING,
+        solver=_NOTHING
+        if solver is None
+        else _fill("solver", solver=solver.solver, status=solver.status),
     )
 
 
 # --------------------------------------------------------------------------------------------
 # SVG charts
+#
+# Computed geometry, so written here; colours, anchors and fonts are in style.css, reached
+# through classes and the data-meal / data-coverage attributes.
+
+#: The coverage chart's bands: (upper bound in percent, name in style.css, key text).
+_COVERAGE_BANDS: tuple[tuple[float, str, str], ...] = (
+    (50, "under-50", "< 50 %"),
+    (75, "50-74", "50–74 %"),
+    (100, "75-99", "75–99 %"),
+    (150, "100-149", "100–149 %"),
+    (math.inf, "150-up", "≥ 150 %"),
+)
+_COV_LABEL_W, _COV_CELL_W, _COV_CELL_H, _COV_TOP = 120, 72, 34, 28
+_KEY_STEP = 96
 
 
-def _coverage_colour(percent: float | None) -> tuple[str, str]:
-    """(fill, text colour) by band; the number is written in the cell as well."""
+def _svg_open(name: str, width: int, height: int, title: str) -> str:
+    """The chart's ``<svg id='{name}-chart'>`` and the title that labels it."""
+    return (
+        f"<svg id='{name}-chart' viewBox='0 0 {width} {height}' width='{width}' "
+        f"height='{height}' role='img' aria-labelledby='{name}-title' class='svg-chart'>"
+        f"<title id='{name}-title'>{_e(title)}</title>"
+    )
+
+
+def _key_entry(x: int, y: int, swatch: str, text: str) -> str:
+    """One entry of a chart's key: a swatch (its attributes given) and its words."""
+    return (
+        f"<rect x='{x}' y='{y}' width='14' height='14' {swatch}/>"
+        f"<text x='{x + 19}' y='{y + 11}' class='legend'>{_e(text)}</text>"
+    )
+
+
+def _coverage_band(percent: float | None) -> str:
+    """The band ``percent`` falls in; ``none`` without a target."""
     if percent is None:
-        return "#e6e6e6", "#333333"
-    if percent < 50:
-        return "#c0392b", "#ffffff"
-    if percent < 75:
-        return "#e67e22", "#1a1a1a"
-    if percent < 100:
-        return "#f4d03f", "#1a1a1a"
-    if percent < 150:
-        return "#8fd19e", "#1a1a1a"
-    return "#2e8b57", "#ffffff"
+        return "none"
+    for upper, name, _ in _COVERAGE_BANDS:
+        if percent < upper:
+            return name
+    return _COVERAGE_BANDS[-1][1]  # NaN compares false everywhere; it reads as the top band
 
 
-def _coverage_svg(plan: WeekPlan | DayPlan) -> str:
+def _coverage_svg(plan: WeekPlan | DayPlan) -> _Markup:
     """A heatmap: a row per cramp nutrient, a column per day plus the average."""
     days = _days(plan)
     average = _average(plan)
@@ -531,60 +637,56 @@ def _coverage_svg(plan: WeekPlan | DayPlan) -> str:
     if len(days) > 1:
         columns.append(("Average", average))
     keys = [k for k in COVERAGE_NUTRIENTS if k in average]
-    label_w, cell_w, cell_h, top = 120, 72, 34, 28
-    width = label_w + cell_w * len(columns) + 8
-    height = top + cell_h * len(keys) + 44
-    parts = [
-        f"<svg id='coverage-chart' viewBox='0 0 {width} {height}' width='{width}' "
-        f"height='{height}' role='img' aria-labelledby='coverage-title' class='svg-chart'>",
-        "<title id='coverage-title'>Percent of the daily target per day for magnesium, "
-        "potassium, calcium, vitamin D and vitamin B12</title>",
-    ]
+    width = _COV_LABEL_W + _COV_CELL_W * len(columns) + 8
+    height = _COV_TOP + _COV_CELL_H * len(keys) + 44
+    title = (
+        "Percent of the daily target per day for magnesium, potassium, calcium, vitamin D "
+        "and vitamin B12"
+    )
+    parts = [_svg_open("coverage", width, height, title)]
     for c, (name, _) in enumerate(columns):
-        x = label_w + c * cell_w + cell_w / 2
-        weight = " font-weight='700'" if name == "Average" else ""
+        x = _COV_LABEL_W + c * _COV_CELL_W + _COV_CELL_W / 2
+        strong = " total" if name == "Average" else ""
         parts.append(
-            f"<text x='{x:.1f}' y='{top - 10}' text-anchor='middle' class='axis'{weight}>"
-            f"{_e(name)}</text>"
+            f"<text x='{x:.1f}' y='{_COV_TOP - 10}' class='axis mid{strong}'>{_e(name)}</text>"
         )
     for r, key in enumerate(keys):
-        y = top + r * cell_h
+        y = _COV_TOP + r * _COV_CELL_H
         parts.append(
-            f"<text x='{label_w - 8}' y='{y + cell_h / 2 + 4:.1f}' text-anchor='end' "
-            f"class='axis'>{_e(_label(key))}</text>"
+            f"<text x='{_COV_LABEL_W - 8}' y='{y + _COV_CELL_H / 2 + 4:.1f}' "
+            f"class='axis end'>{_e(_label(key))}</text>"
         )
-        for c, (name, totals) in enumerate(columns):
-            total = totals.get(key)
-            percent = None if total is None else total.percent_of_target
-            fill, ink = _coverage_colour(percent)
-            x = label_w + c * cell_w
-            text = "—" if percent is None else f"{percent:,.0f} %"
-            tip = f"{_label(key)}, {name}: {text}"
-            if total is not None:
-                tip += f" ({_num(total.amount)} {total.unit}, {total.basis} target)"
-            data = (
-                f"data-nutrient='{_e(key)}' data-column='{_e(name)}' "
-                f"data-percent='{'' if percent is None else f'{percent:.1f}'}'"
-            )
-            parts.append(
-                f"<g><title>{_e(tip)}</title><rect class='cov-cell' {data} x='{x + 1}' "
-                f"y='{y + 1}' width='{cell_w - 2}' height='{cell_h - 2}' rx='3' fill='{fill}'/>"
-                f"<text x='{x + cell_w / 2:.1f}' y='{y + cell_h / 2 + 4:.1f}' "
-                f"text-anchor='middle' class='cell' fill='{ink}'>{_e(text)}</text></g>"
-            )
-    legend_y = top + cell_h * len(keys) + 16
-    bands = [(40, "< 50 %"), (60, "50–74 %"), (90, "75–99 %"), (120, "100–149 %")]
-    bands.append((160, "≥ 150 %"))
-    x = label_w
-    for value, text in bands:
-        fill, _ = _coverage_colour(value)
-        parts.append(
-            f"<rect x='{x}' y='{legend_y}' width='14' height='14' rx='2' fill='{fill}'/>"
-            f"<text x='{x + 19}' y='{legend_y + 11}' class='legend'>{_e(text)}</text>"
+        parts.extend(
+            _coverage_cell(key, name, totals.get(key), _COV_LABEL_W + c * _COV_CELL_W, y)
+            for c, (name, totals) in enumerate(columns)
         )
-        x += 96
+    key_y = _COV_TOP + _COV_CELL_H * len(keys) + 16
+    parts.extend(
+        _key_entry(_COV_LABEL_W + i * _KEY_STEP, key_y, f"rx='2' data-coverage='{band}'", text)
+        for i, (_, band, text) in enumerate(_COVERAGE_BANDS)
+    )
     parts.append("</svg>")
-    return "".join(parts)
+    return _Markup("".join(parts))
+
+
+def _coverage_cell(key: str, column: str, total: NutrientTotal | None, x: int, y: int) -> str:
+    """One cell: its band's colour, the percentage written on it, the amounts in its tooltip."""
+    percent = None if total is None else total.percent_of_target
+    band = _coverage_band(percent)
+    text = "—" if percent is None else f"{percent:,.0f} %"
+    tip = f"{_label(key)}, {column}: {text}"
+    if total is not None:
+        tip += f" ({_num(total.amount)} {total.unit}, {total.basis} target)"
+    data = (
+        f"data-nutrient='{_e(key)}' data-column='{_e(column)}' "
+        f"data-percent='{'' if percent is None else f'{percent:.1f}'}' data-coverage='{band}'"
+    )
+    return (
+        f"<g><title>{_e(tip)}</title><rect class='cov-cell' {data} x='{x + 1}' y='{y + 1}' "
+        f"width='{_COV_CELL_W - 2}' height='{_COV_CELL_H - 2}' rx='3'/>"
+        f"<text x='{x + _COV_CELL_W / 2:.1f}' y='{y + _COV_CELL_H / 2 + 4:.1f}' class='cell' "
+        f"data-coverage='{band}'>{_e(text)}</text></g>"
+    )
 
 
 def _nice_step(limit: float) -> float:
@@ -594,143 +696,111 @@ def _nice_step(limit: float) -> float:
     return 2000.0
 
 
-def _calories_svg(days: list[DayPlan], energy: tuple[float | None, float | None]) -> str:
+@dataclass(frozen=True)
+class _CaloriesLayout:
+    """Where the calorie chart's bars and scale go."""
+
+    n_days: int
+    peak: float
+    left: int = 56
+    right: int = 12
+    top: int = 40
+    plot_h: int = 240
+    gap: int = 18
+
+    @property
+    def bar_w(self) -> int:
+        return max(24, min(64, int(640 / max(self.n_days, 1)) - self.gap))
+
+    @property
+    def width(self) -> int:
+        return max(self.left + self.right + self.n_days * (self.bar_w + self.gap) + self.gap, 360)
+
+    @property
+    def height(self) -> int:
+        return self.top + self.plot_h + 36
+
+    def y(self, kcal: float) -> float:
+        return self.top + self.plot_h - kcal / self.peak * self.plot_h
+
+    def bar_x(self, index: int) -> int:
+        return self.left + self.gap + index * (self.bar_w + self.gap)
+
+
+def _calories_svg(days: list[DayPlan], energy: tuple[float | None, float | None]) -> _Markup:
     """Stacked bars of kcal per meal for each day, over the day's energy range."""
     low, high = energy
-    totals = [_day_energy(day) for day in days]
-    peak = max([*totals, high or 0.0, 1.0]) * 1.12
-    step = _nice_step(peak)
-    left, right, top, plot_h = 56, 12, 40, 240
-    bar_gap = 18
-    bar_w = max(24, min(64, int(640 / max(len(days), 1)) - bar_gap))
-    width = left + right + len(days) * (bar_w + bar_gap) + bar_gap
-    width = max(width, 360)
-    height = top + plot_h + 36
-
-    def y_of(kcal: float) -> float:
-        return top + plot_h - kcal / peak * plot_h
-
+    peak = max([*(_day_energy(day) for day in days), high or 0.0, 1.0]) * 1.12
+    layout = _CaloriesLayout(n_days=len(days), peak=peak)
     parts = [
-        f"<svg id='calories-chart' viewBox='0 0 {width} {height}' width='{width}' "
-        f"height='{height}' role='img' aria-labelledby='calories-title' class='svg-chart'>",
-        "<title id='calories-title'>Calories per meal for each day, stacked</title>",
+        _svg_open(
+            "calories", layout.width, layout.height, "Calories per meal for each day, stacked"
+        ),
+        *_calories_scale(layout),
     ]
-    tick = 0.0
-    while tick <= peak:
-        y = y_of(tick)
-        parts.append(
-            f"<line x1='{left}' x2='{width - right}' y1='{y:.1f}' y2='{y:.1f}' class='grid'/>"
-            f"<text x='{left - 6}' y='{y + 4:.1f}' text-anchor='end' class='axis'>"
-            f"{tick:,.0f}</text>"
-        )
-        tick += step
     if low is not None and high is not None:
         parts.append(
-            f"<rect x='{left}' y='{y_of(high):.1f}' width='{width - left - right}' "
-            f"height='{y_of(low) - y_of(high):.1f}' class='band'>"
+            f"<rect x='{layout.left}' y='{layout.y(high):.1f}' "
+            f"width='{layout.width - layout.left - layout.right}' "
+            f"height='{layout.y(low) - layout.y(high):.1f}' class='band'>"
             f"<title>{_e(f'energy range {_num(low)}–{_num(high)} kcal')}</title></rect>"
         )
-    for d, day in enumerate(days):
-        x = left + bar_gap + d * (bar_w + bar_gap)
-        base = 0.0
-        for meal in day.meals:
-            y_top, y_bottom = y_of(base + meal.energy_kcal), y_of(base)
-            colour = _MEAL_COLOURS.get(meal.name, "#7f7f7f")
-            label = f"Day {day.day} {meal.name}: {_num(meal.energy_kcal, 0)} kcal"
-            parts.append(
-                f"<g><title>{_e(label)}</title><rect class='kcal-seg' data-day='{day.day}' "
-                f"data-meal='{_e(meal.name)}' data-kcal='{meal.energy_kcal:.1f}' x='{x}' "
-                f"y='{y_top:.1f}' width='{bar_w}' height='{max(y_bottom - y_top, 0):.1f}' "
-                f"fill='{colour}'/>"
-            )
-            if y_bottom - y_top >= 14 and bar_w >= 34:
-                parts.append(
-                    f"<text x='{x + bar_w / 2:.1f}' y='{(y_top + y_bottom) / 2 + 4:.1f}' "
-                    f"text-anchor='middle' class='seg'>{meal.energy_kcal:,.0f}</text>"
-                )
-            parts.append("</g>")
-            base += meal.energy_kcal
-        parts.append(
-            f"<text x='{x + bar_w / 2:.1f}' y='{y_of(base) - 6:.1f}' text-anchor='middle' "
-            f"class='axis total'>{base:,.0f}</text>"
-            f"<text x='{x + bar_w / 2:.1f}' y='{top + plot_h + 18}' text-anchor='middle' "
-            f"class='axis'>Day {day.day}</text>"
-        )
-    x = left
+    parts.extend(_calories_bar(layout, d, day) for d, day in enumerate(days))
     meals = list(dict.fromkeys(meal.name for day in days for meal in day.meals))
-    for name in meals:
-        colour = _MEAL_COLOURS.get(name, "#7f7f7f")
-        parts.append(
-            f"<rect x='{x}' y='10' width='14' height='14' rx='2' fill='{colour}'/>"
-            f"<text x='{x + 19}' y='21' class='legend'>{_e(name.capitalize())}</text>"
+    parts.extend(
+        _key_entry(
+            layout.left + i * _KEY_STEP, 10, f"rx='2' data-meal='{_e(name)}'", name.capitalize()
         )
-        x += 96
+        for i, name in enumerate(meals)
+    )
     if low is not None and high is not None:
         parts.append(
-            f"<rect x='{x}' y='10' width='14' height='14' class='band'/>"
-            f"<text x='{x + 19}' y='21' class='legend'>energy range</text>"
+            _key_entry(layout.left + len(meals) * _KEY_STEP, 10, "class='band'", "energy range")
         )
     parts.append("</svg>")
+    return _Markup("".join(parts))
+
+
+def _calories_scale(layout: _CaloriesLayout) -> list[str]:
+    """The kcal grid lines and their numbers."""
+    step = _nice_step(layout.peak)
+    lines = []
+    tick = 0.0
+    while tick <= layout.peak:
+        y = layout.y(tick)
+        lines.append(
+            f"<line x1='{layout.left}' x2='{layout.width - layout.right}' y1='{y:.1f}' "
+            f"y2='{y:.1f}' class='grid'/><text x='{layout.left - 6}' y='{y + 4:.1f}' "
+            f"class='axis end'>{tick:,.0f}</text>"
+        )
+        tick += step
+    return lines
+
+
+def _calories_bar(layout: _CaloriesLayout, index: int, day: DayPlan) -> str:
+    """A day's bar: a segment per meal (its kcal on it where it fits), the total on top."""
+    x, bar_w = layout.bar_x(index), layout.bar_w
+    middle = x + bar_w / 2
+    parts = []
+    base = 0.0
+    for meal in day.meals:
+        y_top, y_bottom = layout.y(base + meal.energy_kcal), layout.y(base)
+        label = f"Day {day.day} {meal.name}: {_num(meal.energy_kcal, 0)} kcal"
+        parts.append(
+            f"<g><title>{_e(label)}</title><rect class='kcal-seg' data-day='{day.day}' "
+            f"data-meal='{_e(meal.name)}' data-kcal='{meal.energy_kcal:.1f}' x='{x}' "
+            f"y='{y_top:.1f}' width='{bar_w}' height='{max(y_bottom - y_top, 0):.1f}'/>"
+        )
+        if y_bottom - y_top >= 14 and bar_w >= 34:
+            parts.append(
+                f"<text x='{middle:.1f}' y='{(y_top + y_bottom) / 2 + 4:.1f}' class='seg'>"
+                f"{meal.energy_kcal:,.0f}</text>"
+            )
+        parts.append("</g>")
+        base += meal.energy_kcal
+    parts.append(
+        f"<text x='{middle:.1f}' y='{layout.y(base) - 6:.1f}' class='axis mid total'>"
+        f"{base:,.0f}</text><text x='{middle:.1f}' y='{layout.top + layout.plot_h + 18}' "
+        f"class='axis mid'>Day {day.day}</text>"
+    )
     return "".join(parts)
-
-
-_CSS = """
-:root { color-scheme: light; --ink: #1d2125; --muted: #5c6670; --line: #d9dee3;
-  --panel: #f6f8fa; --accent: #2c6e91; }
-* { box-sizing: border-box; }
-body { margin: 0; padding: 24px 32px 48px; color: var(--ink); background: #fff;
-  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-  sans-serif; }
-header, main { max-width: 1180px; margin: 0 auto; }
-h1 { font-size: 28px; margin: 0 0 4px; }
-.lead { margin: 0 0 12px; color: var(--muted); }
-.note { margin: 8px 0 20px; padding: 10px 14px; background: #fff7e6;
-  border-left: 4px solid #e9a23b; border-radius: 4px; }
-.section-title, .chart-title { font-size: 19px; margin: 28px 0 10px; }
-.chart-title { margin-top: 0; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line);
-  vertical-align: top; }
-thead th { font-size: 13px; color: var(--muted); font-weight: 600; }
-.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tr.short th, tr.short td { background: #fdf0ee; }
-.flag { color: #b03a2e; cursor: help; }
-.caption { font-size: 13px; color: var(--muted); margin: 6px 0 0; }
-.summary table { max-width: 760px; }
-.charts { display: grid; grid-template-columns: 1fr; gap: 24px; margin-top: 8px; }
-.chart { background: var(--panel); border: 1px solid var(--line); border-radius: 8px;
-  padding: 16px; overflow-x: auto; }
-.svg-chart { display: block; max-width: 100%; height: auto; }
-.svg-chart .axis { font-size: 12px; fill: #3b4249; }
-.svg-chart .total { font-weight: 700; }
-.svg-chart .cell { font-size: 13px; font-weight: 600; }
-.svg-chart .seg { font-size: 11px; fill: #fff; }
-.svg-chart .legend { font-size: 12px; fill: #3b4249; }
-.svg-chart .grid { stroke: #d5dbe0; stroke-width: 1; }
-.svg-chart .band { fill: #2c6e91; fill-opacity: 0.12; stroke: #2c6e91;
-  stroke-opacity: 0.5; stroke-dasharray: 4 3; }
-.days { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr));
-  gap: 18px; }
-.day { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px;
-  break-inside: avoid; }
-.day h2 { font-size: 18px; margin: 0; display: inline-block; }
-.daysum { display: inline-block; margin: 0 0 0 10px; color: var(--muted); }
-.meal h3 { font-size: 15px; margin: 12px 0 4px; }
-.meal .kcal { font-weight: 400; color: var(--muted); font-size: 13px; }
-.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
-  margin-right: 6px; }
-.items td { font-size: 14px; }
-.items th:first-child { width: 50%; }
-.fdc { color: var(--muted); font-size: 11px; white-space: nowrap; }
-.inputs table { margin-bottom: 16px; }
-.profile { max-width: 560px; }
-.subtitle { font-size: 15px; margin: 18px 0 6px; }
-.profile th { width: 40%; font-weight: 600; }
-.source { font-size: 13px; color: var(--muted); }
-footer { margin-top: 12px; }
-.fdc-ids { font-size: 13px; color: var(--muted); word-break: break-word; }
-.notes { padding-left: 20px; }
-@media (max-width: 640px) { body { padding: 12px; } .days { grid-template-columns: 1fr; } }
-@media print { body { padding: 0; } .chart { break-inside: avoid; }
-  .day { break-inside: avoid; } }
-"""
