@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 # now. mypy follows imports, so it checks the whole package; errors anywhere else fail. When
 # those branches land, the lead empties this tuple: then the package has no errors at all.
 PENDING = (
-    "src/mealplan/report.py",
     "src/mealplan/optimize/",
 )
 
