@@ -20,12 +20,11 @@ import numpy as np
 import numpy.typing as npt
 import pulp  # type: ignore[import-untyped]
 
+from mealplan.optimize._candidates import Floats
 from mealplan.optimize._problem import Bounds
 
 if TYPE_CHECKING:
     from mealplan.optimize._model import SelectionModel, WeekRules
-
-Floats = npt.NDArray[np.float64]
 
 
 # -- rows --------------------------------------------------------------------------------------
