@@ -30,10 +30,13 @@ from typing import Any
 
 from mealplan import FoodCatalog, Lock, Planner, Preferences, Profile, Targets
 from mealplan import planner as planner_module
+from mealplan.domain.vocabulary import Diet, MealName
 from mealplan.optimize import build_selection
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_PATH = "src/mealplan/optimize/_model.py"
+#: The name the planner module calls the selection model's builder by.
+BUILDER = "build_selection"
 
 Call = tuple[tuple[Any, ...], dict[str, Any]]
 
@@ -54,7 +57,7 @@ def record_calls() -> dict[str, Call]:
         "week_woman_34": lambda: planner.plan_week(woman),
         "week_vegetarian_lock": lambda: planner.plan_week(
             Targets.cramp_support(Profile(age=28, sex="female")),
-            Preferences(diet="vegetarian", locks=(Lock(food=oatmeal, meal="breakfast"),)),
+            Preferences(diet=Diet.VEGETARIAN, locks=(Lock(food=oatmeal, meal=MealName.BREAKFAST),)),
         ),
         "week_pregnant_22": lambda: planner.plan_week(
             Targets.cramp_support(Profile(age=22, sex="female", pregnant=True))
@@ -63,19 +66,19 @@ def record_calls() -> dict[str, Call]:
     week = planner.plan_week(woman, days=5)  # kept by the re-plan below
     requests["week_replan_day_3"] = lambda: planner.plan_week(woman, days=5, keep=week, replan=[3])
     calls: dict[str, Call] = {}
-    original = planner_module.build_selection
+    original = getattr(planner_module, BUILDER)
     for name, request in requests.items():
 
         def recorder(*args: Any, name: str = name, **kwargs: Any) -> Any:
             calls[name] = (args, kwargs)
             raise _Recorded
 
-        planner_module.build_selection = recorder  # type: ignore[assignment]
+        setattr(planner_module, BUILDER, recorder)
         try:
             with contextlib.suppress(_Recorded):
                 request()
         finally:
-            planner_module.build_selection = original
+            setattr(planner_module, BUILDER, original)
     missing = set(requests) - set(calls)
     if missing:
         sys.exit(f"the planner no longer calls mealplan.planner.build_selection for {missing}")
@@ -99,8 +102,8 @@ def earlier_build(revision: str) -> Callable[..., Any]:
 
 def _rows(problem: Any) -> list[tuple[str, int, float, list[tuple[str, float]]]]:
     return [
-        (name, c.sense, c.constant, [(v.name, a) for v, a in c.items()])
-        for name, c in problem.constraints.items()
+        (c.name, c.sense, c.constant, [(v.name, a) for v, a in c.items()])
+        for c in problem.constraints()
     ]
 
 
@@ -130,7 +133,7 @@ def main() -> None:
                 started = time.perf_counter()
                 model = build(*args, **kwargs)
                 times[label].append(time.perf_counter() - started)
-        rows = len(model.problem.constraints)
+        rows = len(model.problem.constraints())
         b, a = statistics.median(times["before"]), statistics.median(times["after"])
         total_before, total_after = total_before + b, total_after + a
         print(f"{name:<24} {rows:>6} {b * 1e3:>10.1f} {a * 1e3:>10.1f} {a / b:>6.2f}")
