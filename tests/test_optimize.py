@@ -31,6 +31,7 @@ from mealplan.optimize import (
     DirectModel,
     FoodArrays,
     SelectionModel,
+    SelectionVars,
     WeekRules,
     build_direct,
     build_selection,
@@ -39,7 +40,6 @@ from mealplan.optimize import (
     solve,
 )
 from mealplan.optimize import _families as families
-from mealplan.optimize._model import SelectionVars
 
 OATS, LENTILS, SPINACH, MILK, APPLE = range(5)
 KEYS = ("calcium", "protein")

@@ -18,6 +18,9 @@ use them; they are not part of :mod:`mealplan`'s public API and may change with 
   ``chosen``, ``DirectModel``, ``build_direct``;
 - solving: ``SolveResult``, ``solve``, ``check_solver``, ``SOLVERS``;
 - diagnosis: ``Shortfall``, ``EnergyUnreachable``, ``shortfalls``.
+
+The constraint families themselves are the functions of :mod:`._families`; the tests call them
+one at a time on a :class:`SelectionModel`.
 """
 
 from mealplan.optimize._candidates import Candidates, SlotSpec, generate, nutrient_weights
@@ -25,6 +28,7 @@ from mealplan.optimize._diagnose import EnergyUnreachable, Shortfall, shortfalls
 from mealplan.optimize._model import (
     DirectModel,
     SelectionModel,
+    SelectionVars,
     WeekRules,
     build_direct,
     build_selection,
@@ -42,6 +46,7 @@ __all__ = [
     "EnergyUnreachable",
     "FoodArrays",
     "SelectionModel",
+    "SelectionVars",
     "Shortfall",
     "SlotSpec",
     "SolveResult",

@@ -17,10 +17,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 import pulp  # type: ignore[import-untyped]
 
-from mealplan.optimize._candidates import Floats
+from mealplan.optimize._candidates import Floats, Ints
 from mealplan.optimize._problem import Bounds
 
 if TYPE_CHECKING:
@@ -177,7 +176,7 @@ def weekly_minimums(m: SelectionModel, bounds: Bounds) -> None:
             )
 
 
-def once_a_week(m: SelectionModel, open_on: Sequence[npt.NDArray[np.int64]]) -> None:
+def once_a_week(m: SelectionModel, open_on: Sequence[Ints]) -> None:
     """A candidate open on every day is served at most once, so no two days are the same:
     ``Σ_d x[d,s,c] ≤ 1  ∀ s, c open on any day`` (``open_on[s][c] < 0``), when ``D > 1``.
     Rows ``once_{s}_{c}``."""
@@ -244,7 +243,8 @@ def main_food_repeats(
 def main_food_variety(m: SelectionModel, rules: WeekRules) -> None:
     """A main food at most once a day, never on consecutive days and at most ``N`` times in the
     plan (:func:`main_food_once_a_day`, :func:`main_food_not_on_consecutive_days`,
-    :func:`main_food_repeats`), food by food in position order. Locked foods are exempt."""
+    :func:`main_food_repeats`), food by food in position order. The foods in ``rules.exempt``
+    (the planner's locked foods) are left free."""
     for food, per_day_vars in sorted(main_food_carriers(m, rules).items()):
         per_day = [total(vs) for vs in per_day_vars]
         sizes = [len(vs) for vs in per_day_vars]

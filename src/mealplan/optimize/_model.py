@@ -27,7 +27,7 @@ import numpy.typing as npt
 import pulp  # type: ignore[import-untyped]
 
 from mealplan.optimize import _families as families
-from mealplan.optimize._candidates import Candidates
+from mealplan.optimize._candidates import Candidates, Floats, Ints
 from mealplan.optimize._problem import Bounds, FoodArrays
 
 Label = tuple[int, int, int]
@@ -50,9 +50,7 @@ class SelectionVars:
     kept in day, slot, candidate order, which is the order of every row's terms.
     """
 
-    def __init__(
-        self, problem: pulp.LpProblem, open_on: Sequence[npt.NDArray[np.int_]], days: int
-    ) -> None:
+    def __init__(self, problem: pulp.LpProblem, open_on: Sequence[Ints], days: int) -> None:
         self.days = days
         self.slots = len(open_on)
         self._open = [[np.flatnonzero((o == d) | (o < 0)) for o in open_on] for d in range(days)]
@@ -70,7 +68,7 @@ class SelectionVars:
             self._by_slot.append(day)
         self._by_day = [[v for slot in day for v in slot] for day in self._by_slot]
 
-    def open_candidates(self, d: int, s: int) -> npt.NDArray[np.intp]:
+    def open_candidates(self, d: int, s: int) -> Ints:
         """The labels of slot ``s``'s candidates open on day ``d``, ascending."""
         return self._open[d][s]
 
@@ -94,14 +92,12 @@ class SelectionVars:
         """Every variable, in order."""
         return list(self._by_label.values())
 
-    def day_column(
-        self, d: int, per_slot: Sequence[npt.NDArray[np.float64]]
-    ) -> npt.NDArray[np.float64]:
+    def day_column(self, d: int, per_slot: Sequence[Floats]) -> Floats:
         """Per-candidate values (``per_slot[s][c]``, or rows of a matrix) aligned with
         :meth:`for_day`."""
         return np.concatenate([per_slot[s][self._open[d][s]] for s in range(self.slots)])
 
-    def week_column(self, per_slot: Sequence[npt.NDArray[np.float64]]) -> npt.NDArray[np.float64]:
+    def week_column(self, per_slot: Sequence[Floats]) -> Floats:
         """Per-candidate values aligned with :meth:`all`."""
         return np.concatenate([self.day_column(d, per_slot) for d in range(self.days)])
 
@@ -127,7 +123,7 @@ def build_selection(
     calorie_weight: float,
     cost_weight: float,
     budget: float | None,
-    open_on: Sequence[npt.NDArray[np.int_]] | None = None,
+    open_on: Sequence[Ints] | None = None,
     required: Mapping[tuple[int, int], tuple[int, ...]] | None = None,
     fixed: Mapping[tuple[int, int], int] | None = None,
 ) -> SelectionModel:
@@ -173,7 +169,7 @@ def _served(x: SelectionVars, d: int, s: int) -> int:
 class DirectModel:
     problem: pulp.LpProblem
     amounts: list[pulp.LpVariable]  # servings (or half-servings) per food
-    unit: npt.NDArray[np.float64]  # servings per unit of the variable (0.5 for half steps)
+    unit: Floats  # servings per unit of the variable (0.5 for half steps)
 
 
 def build_direct(
@@ -186,7 +182,7 @@ def build_direct(
     calorie_weight: float,
     cost_weight: float,
     budget: float | None,
-    max_per_food: npt.NDArray[np.float64],
+    max_per_food: Floats,
 ) -> DirectModel:
     """The direct diet model over one free-form list of foods (the classic diet problem).
 
