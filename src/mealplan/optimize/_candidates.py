@@ -13,9 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from mealplan.domain.vocabulary import BASE_ROLES, DEFAULT_BASE_ROLES
 from mealplan.optimize._problem import FoodArrays
+
+#: Per-food or per-candidate values; food positions (-1 = no food).
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int_]
 
 _OVERSAMPLE = 8
 _NUDGES = 4
@@ -46,43 +51,41 @@ class Candidates:
     slot: str
     foods: list[tuple[int, ...]]
     servings: list[tuple[float, ...]]
-    energy: np.ndarray  # kcal per candidate
-    nutrients: np.ndarray  # candidates × keys
-    cost: np.ndarray
-    score: np.ndarray  # preference and serving-size points
+    energy: Floats  # kcal per candidate
+    nutrients: Floats  # candidates × keys
+    cost: Floats
+    score: Floats  # preference and serving-size points
 
     def __len__(self) -> int:
         return len(self.foods)
 
 
-def nutrient_weights(foods: FoodArrays, daily_low: np.ndarray, energy_mid: float) -> np.ndarray:
+def nutrient_weights(foods: FoodArrays, daily_low: Floats, energy_mid: float) -> Floats:
     """A sampling weight per food: its share of the daily minimums per kcal, plus a floor, times
     the preference (liked foods are drawn more often, disliked ones less)."""
     lows = np.where(np.isnan(daily_low) | (daily_low <= 0), np.inf, daily_low)
-    share = np.minimum(foods.nutrients / lows, 1.0).sum(axis=1) if lows.size else 0.0
-    per_kcal = share / (np.maximum(foods.energy, 10.0) / max(energy_mid, 1.0))
+    share: Floats = (
+        np.minimum(foods.nutrients / lows, 1.0).sum(axis=1) if lows.size else np.zeros(len(foods))
+    )
+    per_kcal: Floats = share / (np.maximum(foods.energy, 10.0) / max(energy_mid, 1.0))
     weights = 0.5 + per_kcal / (np.mean(per_kcal) + 1e-9)
     return weights * np.where(foods.score > 0, 0.3, np.where(foods.score < 0, 3.0, 1.0))
 
 
-def _draw(
-    rng: np.random.Generator, options: np.ndarray, weights: np.ndarray, size: int
-) -> np.ndarray:
+def _draw(rng: np.random.Generator, options: Ints, weights: Floats, size: int) -> Ints:
     if options.size == 0:
         return np.full(size, -1)
     p = weights[options] / weights[options].sum()
     return rng.choice(options, size=size, p=p)
 
 
-def _snap(value: np.ndarray, step: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+def _snap(value: Floats, step: Floats, low: Floats, high: Floats) -> Floats:
     low_ok = np.ceil(low / step - 1e-9) * step
     high_ok = np.floor(high / step + 1e-9) * step
     return np.clip(np.round(value / step) * step, low_ok, high_ok)
 
 
-def _fit_servings(
-    foods: FoodArrays, items: np.ndarray, fixed: np.ndarray, target: np.ndarray
-) -> np.ndarray:
+def _fit_servings(foods: FoodArrays, items: Ints, fixed: Floats, target: Floats) -> Floats:
     """Servings (rows × items) that bring each row's energy close to its target.
 
     ``items`` is padded with -1; ``fixed`` holds locked servings (NaN = free).
@@ -121,8 +124,8 @@ def _fit_servings(
 def generate(
     foods: FoodArrays,
     spec: SlotSpec,
-    weights: np.ndarray,
-    daily_low: np.ndarray,
+    weights: Floats,
+    daily_low: Floats,
     count: int,
     rng: np.random.Generator,
     *,
@@ -232,7 +235,7 @@ def generate(
 
 
 def _pack(
-    foods: FoodArrays, slot: str, items: np.ndarray, servings: np.ndarray, serving_weight: float
+    foods: FoodArrays, slot: str, items: Ints, servings: Floats, serving_weight: float
 ) -> Candidates:
     keys = foods.nutrients.shape[1]
     if items.size == 0:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pulp
+import numpy.typing as npt
+import pulp  # type: ignore[import-untyped]
 
 from mealplan.optimize._problem import Bounds, FoodArrays
 from mealplan.optimize._solve import solve
@@ -35,7 +36,7 @@ class Shortfall:
 
 
 def _free_amount_model(
-    foods: FoodArrays, bounds: Bounds, max_servings: np.ndarray, budget: float | None
+    foods: FoodArrays, bounds: Bounds, max_servings: npt.NDArray[np.float64], budget: float | None
 ) -> tuple[pulp.LpProblem, list[pulp.LpVariable], pulp.LpAffineExpression]:
     problem = pulp.LpProblem("mealplan_elastic", pulp.LpMinimize)
     amounts = [
@@ -57,7 +58,10 @@ def _free_amount_model(
 
 
 def shortfalls(
-    foods: FoodArrays, bounds: Bounds, max_servings: np.ndarray, budget: float | None = None
+    foods: FoodArrays,
+    bounds: Bounds,
+    max_servings: npt.NDArray[np.float64],
+    budget: float | None = None,
 ) -> list[Shortfall]:
     """Minimums the allowed foods cannot reach in free amounts (within the energy range, the
     maximums and the daily budget), with the most each can reach."""
@@ -99,7 +103,11 @@ def shortfalls(
 
 
 def _most_reachable(
-    foods: FoodArrays, bounds: Bounds, max_servings: np.ndarray, k: int, budget: float | None
+    foods: FoodArrays,
+    bounds: Bounds,
+    max_servings: npt.NDArray[np.float64],
+    k: int,
+    budget: float | None,
 ) -> float:
     problem, amounts, _ = _free_amount_model(foods, bounds, max_servings, budget)
     column = foods.nutrients[:, k].tolist()

@@ -1,13 +1,17 @@
 """PuLP models built from arrays: the candidate-selection model and the direct model.
 
-Selection model (the default): binary ``x[d, c]`` picks candidate meal ``c`` for its slot on day
-``d``. Rows: one candidate per slot and day; nutrient minimums per day (or per week for the
+Each model is built in three steps: make the variables, add the constraint families of
+:mod:`._families` (each one function, with its rule in math), set the objective. The solution is
+read back by label (:func:`chosen`).
+
+Selection model (the default): binary ``x[d, s, c]`` serves candidate meal ``c`` of slot ``s`` on
+day ``d``. Rows: one candidate per slot and day; nutrient minimums per day (or per week for the
 nutrients met as a weekly average) and maximums per day; the energy range; each meal's share of
-the day's energy; a main food at most once a day, never on consecutive days and at most N times
-a week; each candidate at most once a week (so no two days are the same); the daily budget;
-locks. Objective (points, lower is better), linear in the candidates so that the LP relaxation
-bounds it tightly: each meal's distance from its share of the day's calorie target (which bounds
-the day's distance from the target), preference and serving-size points, cost.
+the day's energy; the daily budget; each candidate at most once a week (so no two days are the
+same); a main food at most once a day, never on consecutive days and at most N times a week;
+locks; kept meals. Objective (points, lower is better), linear in the candidates so that the LP
+relaxation bounds it tightly: each meal's distance from its share of the day's calorie target
+(which bounds the day's distance from the target), preference and serving-size points, cost.
 
 Direct model (free-form lists and continuous amounts): servings ``n[f]`` per food, integer in
 steps of a half or a whole serving, or continuous.
@@ -15,41 +19,96 @@ steps of a half or a whole serving, or continuous.
 
 from __future__ import annotations
 
+from collections.abc import ItemsView, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pulp
+import numpy.typing as npt
+import pulp  # type: ignore[import-untyped]
 
-from mealplan.optimize._candidates import Candidates
+from mealplan.optimize import _families as families
+from mealplan.optimize._candidates import Candidates, Floats, Ints
 from mealplan.optimize._problem import Bounds, FoodArrays
 
-
-def _expr(variables: list[pulp.LpVariable], coefficients: np.ndarray) -> pulp.LpAffineExpression:
-    pairs = [(v, float(c)) for v, c in zip(variables, coefficients, strict=True) if c != 0.0]
-    return pulp.LpAffineExpression(pairs)
-
-
-def _add(
-    problem: pulp.LpProblem, expr: pulp.LpAffineExpression, sense: int, rhs: float, name: str
-) -> None:
-    problem.addConstraint(pulp.LpConstraint(expr, sense=sense, rhs=float(rhs), name=name))
+Label = tuple[int, int, int]
 
 
 @dataclass(frozen=True)
 class WeekRules:
     """The variety rules of the selection model."""
 
-    main_foods: np.ndarray  # bool per food
+    main_foods: npt.NDArray[np.bool_]  # per food
     max_repeats: int
     exempt: frozenset[int] = frozenset()
 
 
+class SelectionVars:
+    """The binaries ``x[d,s,c]``, labelled ``(day, slot, candidate)``.
+
+    A candidate's label is its position in its slot's pool (:class:`Candidates`). A day has
+    variables only for the candidates open on it. The variables are named ``x_{d}_{s}_{c}`` and
+    kept in day, slot, candidate order, which is the order of every row's terms.
+    """
+
+    def __init__(self, problem: pulp.LpProblem, open_on: Sequence[Ints], days: int) -> None:
+        self.days = days
+        self.slots = len(open_on)
+        self._open = [[np.flatnonzero((o == d) | (o < 0)) for o in open_on] for d in range(days)]
+        self._by_label: dict[Label, pulp.LpVariable] = {}
+        self._by_slot: list[list[list[pulp.LpVariable]]] = []
+        for d in range(days):
+            day = []
+            for s in range(self.slots):
+                labels = self._open[d][s].tolist()
+                variables = [
+                    problem.add_variable(f"x_{d}_{s}_{c}", cat=pulp.LpBinary) for c in labels
+                ]
+                self._by_label.update(zip([(d, s, c) for c in labels], variables, strict=True))
+                day.append(variables)
+            self._by_slot.append(day)
+        self._by_day = [[v for slot in day for v in slot] for day in self._by_slot]
+
+    def open_candidates(self, d: int, s: int) -> Ints:
+        """The labels of slot ``s``'s candidates open on day ``d``, ascending."""
+        return self._open[d][s]
+
+    def for_slot(self, d: int, s: int) -> Sequence[pulp.LpVariable]:
+        """``x[d,s,c]`` for ``c`` in :meth:`open_candidates` (do not modify)."""
+        return self._by_slot[d][s]
+
+    def for_day(self, d: int) -> Sequence[pulp.LpVariable]:
+        """``x[d,s,c]`` over the day's slots and their open candidates (do not modify)."""
+        return self._by_day[d]
+
+    def of_candidate(self, d: int, s: int, c: int) -> pulp.LpVariable:
+        """``x[d,s,c]``; a KeyError if candidate ``c`` is not open on day ``d``."""
+        return self._by_label[(d, s, c)]
+
+    def items(self) -> ItemsView[Label, pulp.LpVariable]:
+        """``((d, s, c), x[d,s,c])`` for every variable, in order."""
+        return self._by_label.items()
+
+    def all(self) -> list[pulp.LpVariable]:
+        """Every variable, in order."""
+        return list(self._by_label.values())
+
+    def day_column(self, d: int, per_slot: Sequence[Floats]) -> Floats:
+        """Per-candidate values (``per_slot[s][c]``, or rows of a matrix) aligned with
+        :meth:`for_day`."""
+        return np.concatenate([per_slot[s][self._open[d][s]] for s in range(self.slots)])
+
+    def week_column(self, per_slot: Sequence[Floats]) -> Floats:
+        """Per-candidate values aligned with :meth:`all`."""
+        return np.concatenate([self.day_column(d, per_slot) for d in range(self.days)])
+
+
 @dataclass
 class SelectionModel:
+    """The selection MILP, its labelled variables and the candidate pools they choose from."""
+
     problem: pulp.LpProblem
-    #: x[day][slot] → the variables of the candidates open on that day, and their indices.
-    x: list[list[list[pulp.LpVariable]]]
-    index: list[list[np.ndarray]]
+    x: SelectionVars
+    slots: Sequence[Candidates]
 
 
 def build_selection(
@@ -64,9 +123,9 @@ def build_selection(
     calorie_weight: float,
     cost_weight: float,
     budget: float | None,
-    open_on: list[np.ndarray] | None = None,
-    required: dict[tuple[int, int], tuple[int, ...]] | None = None,
-    fixed: dict[tuple[int, int], int] | None = None,
+    open_on: Sequence[Ints] | None = None,
+    required: Mapping[tuple[int, int], tuple[int, ...]] | None = None,
+    fixed: Mapping[tuple[int, int], int] | None = None,
 ) -> SelectionModel:
     """The selection MILP.
 
@@ -74,189 +133,43 @@ def build_selection(
     for any day (then it is served at most once a week). Giving each day its own candidates
     keeps the model small and breaks the symmetry between days, which is what makes a week fast.
     ``required[(day, slot)] = foods`` forces foods into that meal; ``fixed[(day, slot)] = c``
-    keeps a meal as it was.
+    keeps a meal as it was. ``foods`` is not needed: the candidates carry their totals.
     """
     problem = pulp.LpProblem("mealplan_selection", pulp.LpMinimize)
     open_on = open_on or [np.full(len(slot), -1) for slot in slots]
-    index = [
-        [np.flatnonzero((open_on[s] == d) | (open_on[s] < 0)) for s in range(len(slots))]
-        for d in range(days)
-    ]
-    x = [
-        [
-            [problem.add_variable(f"x_{d}_{s}_{c}", cat=pulp.LpBinary) for c in index[d][s]]
-            for s in range(len(slots))
-        ]
-        for d in range(days)
-    ]
-    has_cost = cost_weight > 0 and all(np.all(np.isfinite(slot.cost)) for slot in slots)
-    slot_weights = []
-    for s, slot in enumerate(slots):
-        weights = slot.score + calorie_weight * np.abs(slot.energy - slot_targets[s]) / 100.0
-        slot_weights.append(weights + cost_weight * slot.cost if has_cost else weights)
-
-    objective: list[tuple[pulp.LpVariable, float]] = []
+    m = SelectionModel(problem, SelectionVars(problem, open_on, days), slots)
     for d in range(days):
-        day_vars = [v for s in range(len(slots)) for v in x[d][s]]
-
-        def day_column(values: list[np.ndarray], d: int = d) -> np.ndarray:
-            return np.concatenate([values[s][index[d][s]] for s in range(len(slots))])
-
-        objective += list(zip(day_vars, day_column(slot_weights).tolist(), strict=True))
-        for s in range(len(slots)):
-            _add(
-                problem,
-                pulp.LpAffineExpression([(v, 1.0) for v in x[d][s]]),
-                pulp.LpConstraintEQ,
-                1,
-                f"one_{d}_{s}",
-            )
-        energy = day_column([slot.energy for slot in slots])
-        day_energy = _expr(day_vars, energy)
-        _add(problem, day_energy, pulp.LpConstraintGE, bounds.energy_low, f"energy_lo_{d}")
-        _add(problem, day_energy, pulp.LpConstraintLE, bounds.energy_high, f"energy_hi_{d}")
-        nutrients = np.vstack([slot.nutrients[index[d][s]] for s, slot in enumerate(slots)])
-        for k, key in enumerate(bounds.keys):
-            if not np.isnan(bounds.low[k]) and not (bounds.weekly[k] and days > 1):
-                _add(
-                    problem,
-                    _expr(day_vars, nutrients[:, k]),
-                    pulp.LpConstraintGE,
-                    bounds.low[k],
-                    f"min_{key}_{d}",
-                )
-            if not np.isnan(bounds.high[k]):
-                _add(
-                    problem,
-                    _expr(day_vars, nutrients[:, k]),
-                    pulp.LpConstraintLE,
-                    bounds.high[k],
-                    f"max_{key}_{d}",
-                )
-        if len(slots) > 1:
-            sizes = np.cumsum([0] + [len(index[d][s]) for s in range(len(slots))])
-            for s in range(len(slots)):
-                low, high = bands[s]
-                share = np.zeros(len(energy))
-                share[sizes[s] : sizes[s + 1]] = energy[sizes[s] : sizes[s + 1]]
-                _add(
-                    problem,
-                    _expr(day_vars, share - low * energy),
-                    pulp.LpConstraintGE,
-                    0,
-                    f"band_lo_{d}_{s}",
-                )
-                _add(
-                    problem,
-                    _expr(day_vars, share - high * energy),
-                    pulp.LpConstraintLE,
-                    0,
-                    f"band_hi_{d}_{s}",
-                )
-        cost = day_column([slot.cost for slot in slots])
-        if budget is not None and np.all(np.isfinite(cost)):
-            _add(problem, _expr(day_vars, cost), pulp.LpConstraintLE, budget, f"budget_{d}")
-
-    if days > 1:
-        for k, key in enumerate(bounds.keys):
-            if bounds.weekly[k] and not np.isnan(bounds.low[k]):
-                pairs = [
-                    (v, float(slot.nutrients[c, k]))
-                    for d in range(days)
-                    for s, slot in enumerate(slots)
-                    for v, c in zip(x[d][s], index[d][s], strict=True)
-                    if slot.nutrients[c, k]
-                ]
-                _add(
-                    problem,
-                    pulp.LpAffineExpression(pairs),
-                    pulp.LpConstraintGE,
-                    bounds.low[k] * days,
-                    f"week_min_{key}",
-                )
-        for s in range(len(slots)):
-            for c in np.flatnonzero(open_on[s] < 0):
-                uses = [x[d][s][int(np.searchsorted(index[d][s], c))] for d in range(days)]
-                _add(
-                    problem,
-                    pulp.LpAffineExpression([(v, 1.0) for v in uses]),
-                    pulp.LpConstraintLE,
-                    1,
-                    f"once_{s}_{c}",
-                )
-
-    # Main foods: the variables, per day, of the candidates that carry each one.
-    carriers: dict[int, list[list[pulp.LpVariable]]] = {}
-    for d in range(days):
-        for s, slot in enumerate(slots):
-            for v, c in zip(x[d][s], index[d][s], strict=True):
-                for food in slot.foods[c]:
-                    if rules.main_foods[food] and food not in rules.exempt:
-                        carriers.setdefault(food, [[] for _ in range(days)])[d].append(v)
-    for food, per_day_vars in sorted(carriers.items()):
-        per_day = [pulp.LpAffineExpression([(v, 1.0) for v in vs]) for vs in per_day_vars]
-        for d in range(days):
-            if len(per_day_vars[d]) > 1:
-                _add(problem, per_day[d], pulp.LpConstraintLE, 1, f"daily_{food}_{d}")
-        for d in range(days - 1):
-            if per_day_vars[d] and per_day_vars[d + 1]:
-                _add(
-                    problem,
-                    per_day[d] + per_day[d + 1],
-                    pulp.LpConstraintLE,
-                    1,
-                    f"consecutive_{food}_{d}",
-                )
-        if sum(1 for vs in per_day_vars if vs) > rules.max_repeats:
-            _add(
-                problem,
-                pulp.lpSum(per_day),
-                pulp.LpConstraintLE,
-                rules.max_repeats,
-                f"repeats_{food}",
-            )
-
-    for (d, s), locked in sorted((required or {}).items()):
-        for food in locked:
-            carriers_here = [
-                v for v, c in zip(x[d][s], index[d][s], strict=True) if food in slots[s].foods[c]
-            ]
-            _add(
-                problem,
-                pulp.LpAffineExpression([(v, 1.0) for v in carriers_here]),
-                pulp.LpConstraintEQ,
-                1,
-                f"lock_{d}_{s}_{food}",
-            )
-    for (d, s), c in sorted((fixed or {}).items()):
-        position = int(np.searchsorted(index[d][s], c))
-        _add(
-            problem,
-            pulp.LpAffineExpression([(x[d][s][position], 1.0)]),
-            pulp.LpConstraintEQ,
-            1,
-            f"keep_{d}_{s}",
-        )
-    problem.setObjective(pulp.LpAffineExpression(objective))
-    return SelectionModel(problem, x, index)
+        families.one_per_slot(m, d)
+        families.energy_range(problem, families.day_energy(m, d), bounds, f"_{d}")
+        families.day_nutrient_bounds(m, d, bounds)
+        families.meal_energy_bands(m, d, bands)
+        families.day_budget(m, d, budget)
+    families.weekly_minimums(m, bounds)
+    families.once_a_week(m, open_on)
+    families.main_food_variety(m, rules)
+    families.locked_foods(m, required or {})
+    families.kept_meals(m, fixed or {})
+    problem.setObjective(families.selection_objective(m, slot_targets, calorie_weight, cost_weight))
+    return m
 
 
 def chosen(model: SelectionModel) -> list[list[int]]:
-    """The candidate picked for each day and slot."""
-    return [
-        [
-            int(model.index[d][s][int(np.argmax([v.varValue or 0.0 for v in slot_vars]))])
-            for s, slot_vars in enumerate(day)
-        ]
-        for d, day in enumerate(model.x)
-    ]
+    """The label of the candidate served on each day (outer) and slot (inner)."""
+    x = model.x
+    return [[_served(x, d, s) for s in range(x.slots)] for d in range(x.days)]
+
+
+def _served(x: SelectionVars, d: int, s: int) -> int:
+    """The open candidate whose variable is largest (the first of equals)."""
+    values = [v.varValue or 0.0 for v in x.for_slot(d, s)]
+    return int(x.open_candidates(d, s)[int(np.argmax(values))])
 
 
 @dataclass
 class DirectModel:
     problem: pulp.LpProblem
     amounts: list[pulp.LpVariable]  # servings (or half-servings) per food
-    unit: np.ndarray  # servings per unit of the variable (0.5 for half steps)
+    unit: Floats  # servings per unit of the variable (0.5 for half steps)
 
 
 def build_direct(
@@ -269,9 +182,13 @@ def build_direct(
     calorie_weight: float,
     cost_weight: float,
     budget: float | None,
-    max_per_food: np.ndarray,
+    max_per_food: Floats,
 ) -> DirectModel:
-    """The direct diet model over one free-form list of foods (the classic diet problem)."""
+    """The direct diet model over one free-form list of foods (the classic diet problem).
+
+    ``objective="cost"`` minimizes the day's cost; otherwise points (preference, cost when every
+    cost is known) plus the distance from ``energy_target``.
+    """
     problem = pulp.LpProblem("mealplan_direct", pulp.LpMinimize)
     unit = foods.step if integer else np.ones(len(foods))
     upper = np.floor(max_per_food / unit + 1e-9)
@@ -280,59 +197,23 @@ def build_direct(
         problem.add_variable(f"n_{i}", lowBound=0, upBound=float(upper[i]), cat=category)
         for i in range(len(foods))
     ]
-    energy = foods.energy * unit
-    day_energy = _expr(amounts, energy)
-    if not np.isnan(bounds.energy_low):
-        _add(problem, day_energy, pulp.LpConstraintGE, bounds.energy_low, "energy_lo")
-    if not np.isnan(bounds.energy_high):
-        _add(problem, day_energy, pulp.LpConstraintLE, bounds.energy_high, "energy_hi")
-    for k, key in enumerate(bounds.keys):
-        column = foods.nutrients[:, k] * unit
-        if not np.isnan(bounds.low[k]):
-            _add(problem, _expr(amounts, column), pulp.LpConstraintGE, bounds.low[k], f"min_{key}")
-        if not np.isnan(bounds.high[k]):
-            _add(problem, _expr(amounts, column), pulp.LpConstraintLE, bounds.high[k], f"max_{key}")
+    energy = families.linear(amounts, foods.energy * unit)
+    families.energy_range(problem, energy, bounds)
+    families.nutrient_bounds(problem, amounts, foods.nutrients * unit[:, None], bounds, bounds.low)
     # A food's minimum serving, when above what one step gives, needs an on/off switch.
     minimum = np.ceil(foods.min_servings / unit - 1e-9) if integer else foods.min_servings
-    for i in np.flatnonzero(minimum > (1 if integer else 0)):
-        on = problem.add_variable(f"y_{i}", cat=pulp.LpBinary)
-        _add(
-            problem,
-            pulp.LpAffineExpression([(amounts[i], 1.0), (on, -float(minimum[i]))]),
-            pulp.LpConstraintGE,
-            0,
-            f"min_serving_{i}",
-        )
-        _add(
-            problem,
-            pulp.LpAffineExpression([(amounts[i], 1.0), (on, -float(upper[i]))]),
-            pulp.LpConstraintLE,
-            0,
-            f"max_serving_{i}",
-        )
+    families.minimum_servings(problem, amounts, minimum, upper, integer)
     cost = foods.cost * unit
-    if budget is not None and np.all(np.isfinite(cost)):
-        _add(problem, _expr(amounts, cost), pulp.LpConstraintLE, budget, "budget")
+    families.budget(problem, amounts, cost, budget, "budget")
     if objective == "cost":
-        problem.setObjective(_expr(amounts, np.nan_to_num(cost, nan=0.0)))
+        problem.setObjective(families.linear(amounts, np.nan_to_num(cost, nan=0.0)))
     else:
-        terms = foods.score * unit
+        points = foods.score * unit
         if cost_weight > 0 and np.all(np.isfinite(cost)):
-            terms = terms + cost_weight * cost
-        deviation = problem.add_variable("dev", lowBound=0)
-        _add(
-            problem,
-            pulp.LpAffineExpression([(deviation, 1.0)]) - day_energy,
-            pulp.LpConstraintGE,
-            -energy_target,
-            "dev_hi",
+            points = points + cost_weight * cost
+        problem.setObjective(
+            families.calorie_distance_objective(
+                problem, amounts, points, energy, energy_target, calorie_weight
+            )
         )
-        _add(
-            problem,
-            pulp.LpAffineExpression([(deviation, 1.0)]) + day_energy,
-            pulp.LpConstraintGE,
-            energy_target,
-            "dev_lo",
-        )
-        problem.setObjective(_expr(amounts, terms) + (calorie_weight / 100.0) * deviation)
     return DirectModel(problem, amounts, unit)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import highspy
-import pulp
+import pulp  # type: ignore[import-untyped]
 
 from mealplan.errors import SolverError
 
@@ -53,7 +53,7 @@ def _absorb_highs_banner() -> None:
     try:
         with open(os.devnull, "w") as devnull:
             os.dup2(devnull.fileno(), 1)
-            highspy.Highs()
+            highspy.Highs()  # type: ignore[no-untyped-call]  # highspy leaves it unannotated
     finally:
         os.dup2(saved, 1)
         os.close(saved)

@@ -1,0 +1,330 @@
+"""The constraint families of the selection and direct models, one function each.
+
+Notation. Selection model: ``x[d,s,c] ∈ {0,1}`` serves candidate meal ``c`` of slot ``s`` on day
+``d``; ``C(d,s)`` are the candidates open on day ``d``; per candidate, ``e[c]`` its kcal,
+``a[c,k]`` its amount of nutrient ``k``, ``p[c]`` its cost, ``w[c]`` its preference and
+serving-size points. Direct model: ``n[f] ≥ 0`` units of food ``f`` (a unit is a serving, or
+half of one where the food allows half servings), with ``e``, ``a``, ``p`` per unit.
+
+Each function adds its rows to the PuLP problem in a fixed order, with fixed names: HiGHS's path
+(and so the plan, when several menus score alike) depends on the order of the rows. A family
+that holds for every day adds the rows of one day (``d``); the model adds the days in turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pulp  # type: ignore[import-untyped]
+
+from mealplan.optimize._candidates import Floats, Ints
+from mealplan.optimize._problem import Bounds
+
+if TYPE_CHECKING:
+    from mealplan.optimize._model import SelectionModel, WeekRules
+
+
+# -- rows --------------------------------------------------------------------------------------
+
+
+def linear(variables: Sequence[pulp.LpVariable], coefficients: Floats) -> pulp.LpAffineExpression:
+    """``Σ_i coefficients[i]·variables[i]`` as one expression, zero terms left out."""
+    pairs = [(v, float(c)) for v, c in zip(variables, coefficients, strict=True) if c != 0.0]
+    return pulp.LpAffineExpression(pairs)
+
+
+def total(variables: Sequence[pulp.LpVariable]) -> pulp.LpAffineExpression:
+    """``Σ_i variables[i]``."""
+    return pulp.LpAffineExpression([(v, 1.0) for v in variables])
+
+
+def add_row(
+    problem: pulp.LpProblem, expr: pulp.LpAffineExpression, sense: int, rhs: float, name: str
+) -> None:
+    """``expr (sense) rhs``, named."""
+    problem.addConstraint(pulp.LpConstraint(expr, sense=sense, rhs=float(rhs), name=name))
+
+
+# -- families both models share ------------------------------------------------------------------
+
+
+def energy_range(
+    problem: pulp.LpProblem, energy: pulp.LpAffineExpression, bounds: Bounds, suffix: str = ""
+) -> None:
+    """The day's energy within its range: ``E_low ≤ Σ e·x ≤ E_high`` (a NaN bound is left out).
+
+    Rows ``energy_lo{suffix}``, ``energy_hi{suffix}``.
+    """
+    if not np.isnan(bounds.energy_low):
+        add_row(problem, energy, pulp.LpConstraintGE, bounds.energy_low, f"energy_lo{suffix}")
+    if not np.isnan(bounds.energy_high):
+        add_row(problem, energy, pulp.LpConstraintLE, bounds.energy_high, f"energy_hi{suffix}")
+
+
+def nutrient_bounds(
+    problem: pulp.LpProblem,
+    variables: Sequence[pulp.LpVariable],
+    amounts: Floats,
+    bounds: Bounds,
+    low: Floats,
+    suffix: str = "",
+) -> None:
+    """The day's nutrients within their bounds, per nutrient ``k`` (NaN = no bound):
+    ``Σ_i a[i,k]·v[i] ≥ low[k]`` and ``Σ_i a[i,k]·v[i] ≤ high[k]``.
+
+    ``amounts`` is variables × ``bounds.keys``; ``low`` is ``bounds.low``, or the daily part of it
+    (NaN where a nutrient's minimum is met over the week instead). Rows ``min_{key}{suffix}`` and
+    ``max_{key}{suffix}``, nutrient by nutrient.
+    """
+    for k, key in enumerate(bounds.keys):
+        if not np.isnan(low[k]):
+            expr = linear(variables, amounts[:, k])
+            add_row(problem, expr, pulp.LpConstraintGE, low[k], f"min_{key}{suffix}")
+        if not np.isnan(bounds.high[k]):
+            expr = linear(variables, amounts[:, k])
+            add_row(problem, expr, pulp.LpConstraintLE, bounds.high[k], f"max_{key}{suffix}")
+
+
+def budget(
+    problem: pulp.LpProblem,
+    variables: Sequence[pulp.LpVariable],
+    cost: Floats,
+    limit: float | None,
+    name: str,
+) -> None:
+    """The day's spending: ``Σ_i p[i]·v[i] ≤ B``, when there is a budget and every cost is known
+    (an unknown cost would make the sum meaningless). Row ``name``."""
+    if limit is not None and np.all(np.isfinite(cost)):
+        add_row(problem, linear(variables, cost), pulp.LpConstraintLE, limit, name)
+
+
+# -- selection model: every day ------------------------------------------------------------------
+
+
+def one_per_slot(m: SelectionModel, d: int) -> None:
+    """Every meal is served once: ``Σ_{c ∈ C(d,s)} x[d,s,c] = 1  ∀ s``. Rows ``one_{d}_{s}``."""
+    for s in range(m.x.slots):
+        add_row(m.problem, total(m.x.for_slot(d, s)), pulp.LpConstraintEQ, 1, f"one_{d}_{s}")
+
+
+def day_energy(m: SelectionModel, d: int) -> pulp.LpAffineExpression:
+    """``Σ_{s,c} e[c]·x[d,s,c]``, the day's kcal."""
+    return linear(m.x.for_day(d), m.x.day_column(d, [slot.energy for slot in m.slots]))
+
+
+def day_nutrient_bounds(m: SelectionModel, d: int, bounds: Bounds) -> None:
+    """Daily minimums and maximums: ``Σ_{s,c} a[c,k]·x[d,s,c] ≥ low[k]`` for the nutrients met
+    every day (all of them in a one-day plan), ``≤ high[k]`` for all. Rows ``min_{key}_{d}``,
+    ``max_{key}_{d}``."""
+    weekly = bounds.weekly.astype(bool) & (m.x.days > 1)
+    daily_low = np.where(weekly, np.nan, bounds.low)
+    amounts = m.x.day_column(d, [slot.nutrients for slot in m.slots])
+    nutrient_bounds(m.problem, m.x.for_day(d), amounts, bounds, daily_low, f"_{d}")
+
+
+def meal_energy_bands(m: SelectionModel, d: int, bands: Sequence[tuple[float, float]]) -> None:
+    """Each meal's share of the day's kcal within its band ``[lo_s, hi_s]``, with two or more
+    meals: ``Σ_{c ∈ C(d,s)} e[c]·x[d,s,c] − lo_s·Σ_{t,c} e[c]·x[d,t,c] ≥ 0`` and
+    ``… − hi_s·Σ_{t,c} e[c]·x[d,t,c] ≤ 0  ∀ s``. Rows ``band_lo_{d}_{s}``, ``band_hi_{d}_{s}``."""
+    if m.x.slots < 2:
+        return
+    energies = [slot.energy for slot in m.slots]
+    energy = m.x.day_column(d, energies)
+    variables = m.x.for_day(d)
+    for s in range(m.x.slots):
+        low, high = bands[s]
+        own = m.x.day_column(d, [e if t == s else np.zeros_like(e) for t, e in enumerate(energies)])
+        add_row(
+            m.problem,
+            linear(variables, own - low * energy),
+            pulp.LpConstraintGE,
+            0,
+            f"band_lo_{d}_{s}",
+        )
+        add_row(
+            m.problem,
+            linear(variables, own - high * energy),
+            pulp.LpConstraintLE,
+            0,
+            f"band_hi_{d}_{s}",
+        )
+
+
+def day_budget(m: SelectionModel, d: int, limit: float | None) -> None:
+    """``Σ_{s,c} p[c]·x[d,s,c] ≤ B`` (see :func:`budget`). Row ``budget_{d}``."""
+    cost = m.x.day_column(d, [slot.cost for slot in m.slots])
+    budget(m.problem, m.x.for_day(d), cost, limit, f"budget_{d}")
+
+
+# -- selection model: the week -------------------------------------------------------------------
+
+
+def weekly_minimums(m: SelectionModel, bounds: Bounds) -> None:
+    """Minimums met as a weekly average, in a plan of ``D > 1`` days:
+    ``Σ_{d,s,c} a[c,k]·x[d,s,c] ≥ D·low[k]`` for each such nutrient. Rows ``week_min_{key}``."""
+    if m.x.days < 2:
+        return
+    variables = m.x.all()
+    for k, key in enumerate(bounds.keys):
+        if bounds.weekly[k] and not np.isnan(bounds.low[k]):
+            amounts = m.x.week_column([slot.nutrients[:, k] for slot in m.slots])
+            rhs = bounds.low[k] * m.x.days
+            add_row(
+                m.problem, linear(variables, amounts), pulp.LpConstraintGE, rhs, f"week_min_{key}"
+            )
+
+
+def once_a_week(m: SelectionModel, open_on: Sequence[Ints]) -> None:
+    """A candidate open on every day is served at most once, so no two days are the same:
+    ``Σ_d x[d,s,c] ≤ 1  ∀ s, c open on any day`` (``open_on[s][c] < 0``), when ``D > 1``.
+    Rows ``once_{s}_{c}``."""
+    if m.x.days < 2:
+        return
+    for s in range(m.x.slots):
+        for c in np.flatnonzero(open_on[s] < 0).tolist():
+            uses = [m.x.of_candidate(d, s, c) for d in range(m.x.days)]
+            add_row(m.problem, total(uses), pulp.LpConstraintLE, 1, f"once_{s}_{c}")
+
+
+def main_food_carriers(
+    m: SelectionModel, rules: WeekRules
+) -> dict[int, list[list[pulp.LpVariable]]]:
+    """Per main food ``f`` (not exempt), per day, the variables of the candidates that hold it:
+    ``y[f,d] = Σ_{s, c ∋ f} x[d,s,c]`` is how often ``f`` is served on day ``d``."""
+    carriers: dict[int, list[list[pulp.LpVariable]]] = {}
+    for (d, s, c), v in m.x.items():
+        for food in m.slots[s].foods[c]:
+            if rules.main_foods[food] and food not in rules.exempt:
+                carriers.setdefault(food, [[] for _ in range(m.x.days)])[d].append(v)
+    return carriers
+
+
+def main_food_once_a_day(
+    problem: pulp.LpProblem, food: int, per_day: Sequence[pulp.LpAffineExpression], sizes: list[int]
+) -> None:
+    """``y[f,d] ≤ 1  ∀ d`` where two or more candidates of the day hold ``f``.
+    Rows ``daily_{f}_{d}``."""
+    for d, served in enumerate(per_day):
+        if sizes[d] > 1:
+            add_row(problem, served, pulp.LpConstraintLE, 1, f"daily_{food}_{d}")
+
+
+def main_food_not_on_consecutive_days(
+    problem: pulp.LpProblem, food: int, per_day: Sequence[pulp.LpAffineExpression], sizes: list[int]
+) -> None:
+    """``y[f,d] + y[f,d+1] ≤ 1  ∀ d < D−1`` where both days have candidates holding ``f``.
+    Rows ``consecutive_{f}_{d}``."""
+    for d in range(len(per_day) - 1):
+        if sizes[d] and sizes[d + 1]:
+            add_row(
+                problem,
+                per_day[d] + per_day[d + 1],
+                pulp.LpConstraintLE,
+                1,
+                f"consecutive_{food}_{d}",
+            )
+
+
+def main_food_repeats(
+    problem: pulp.LpProblem,
+    food: int,
+    per_day: Sequence[pulp.LpAffineExpression],
+    sizes: list[int],
+    max_repeats: int,
+) -> None:
+    """``Σ_d y[f,d] ≤ N``, where ``f`` could be served on more than ``N`` days.
+    Row ``repeats_{f}``."""
+    if sum(1 for size in sizes if size) > max_repeats:
+        add_row(problem, pulp.lpSum(per_day), pulp.LpConstraintLE, max_repeats, f"repeats_{food}")
+
+
+def main_food_variety(m: SelectionModel, rules: WeekRules) -> None:
+    """A main food at most once a day, never on consecutive days and at most ``N`` times in the
+    plan (:func:`main_food_once_a_day`, :func:`main_food_not_on_consecutive_days`,
+    :func:`main_food_repeats`), food by food in position order. The foods in ``rules.exempt``
+    (the planner's locked foods) are left free."""
+    for food, per_day_vars in sorted(main_food_carriers(m, rules).items()):
+        per_day = [total(vs) for vs in per_day_vars]
+        sizes = [len(vs) for vs in per_day_vars]
+        main_food_once_a_day(m.problem, food, per_day, sizes)
+        main_food_not_on_consecutive_days(m.problem, food, per_day, sizes)
+        main_food_repeats(m.problem, food, per_day, sizes, rules.max_repeats)
+
+
+def locked_foods(m: SelectionModel, required: Mapping[tuple[int, int], tuple[int, ...]]) -> None:
+    """A locked food is in its meal: ``Σ_{c ∈ C(d,s), c ∋ f} x[d,s,c] = 1`` for each lock
+    ``(d, s, f)``. Rows ``lock_{d}_{s}_{f}``."""
+    for (d, s), locked in sorted(required.items()):
+        candidates = m.x.open_candidates(d, s)
+        foods = m.slots[s].foods
+        for food in locked:
+            holders = [
+                v for c, v in zip(candidates, m.x.for_slot(d, s), strict=True) if food in foods[c]
+            ]
+            add_row(m.problem, total(holders), pulp.LpConstraintEQ, 1, f"lock_{d}_{s}_{food}")
+
+
+def kept_meals(m: SelectionModel, fixed: Mapping[tuple[int, int], int]) -> None:
+    """A kept meal stays: ``x[d,s,c] = 1`` for each kept ``(d, s) → c``. Rows ``keep_{d}_{s}``."""
+    for (d, s), c in sorted(fixed.items()):
+        add_row(
+            m.problem, total([m.x.of_candidate(d, s, c)]), pulp.LpConstraintEQ, 1, f"keep_{d}_{s}"
+        )
+
+
+def selection_objective(
+    m: SelectionModel, slot_targets: Sequence[float], calorie_weight: float, cost_weight: float
+) -> pulp.LpAffineExpression:
+    """Points, lower is better, linear in the candidates so that the LP relaxation bounds it
+    tightly: ``Σ_{d,s,c} (w[c] + w_kcal·|e[c] − t_s|/100 + w_cost·p[c])·x[d,s,c]``, where ``t_s``
+    is meal ``s``'s share of the day's target (which bounds the day's distance from it) and the
+    cost term counts only when every candidate's cost is known."""
+    has_cost = cost_weight > 0 and all(np.all(np.isfinite(slot.cost)) for slot in m.slots)
+    weights = []
+    for slot, target in zip(m.slots, slot_targets, strict=True):
+        points = slot.score + calorie_weight * np.abs(slot.energy - target) / 100.0
+        weights.append(points + cost_weight * slot.cost if has_cost else points)
+    pairs: list[tuple[pulp.LpVariable, float]] = []
+    for d in range(m.x.days):
+        pairs += zip(m.x.for_day(d), m.x.day_column(d, weights).tolist(), strict=True)
+    return pulp.LpAffineExpression(pairs)
+
+
+# -- direct model --------------------------------------------------------------------------------
+
+
+def minimum_servings(
+    problem: pulp.LpProblem,
+    amounts: Sequence[pulp.LpVariable],
+    minimum: Floats,
+    upper: Floats,
+    integer: bool,
+) -> None:
+    """A food is either left out or served at least its minimum: with a binary ``y[f]``,
+    ``n[f] − m[f]·y[f] ≥ 0`` and ``n[f] − u[f]·y[f] ≤ 0``, for the foods whose minimum is more
+    than one unit (integer) or more than zero (continuous). Variables ``y_{f}``, rows
+    ``min_serving_{f}``, ``max_serving_{f}``."""
+    for i in np.flatnonzero(minimum > (1 if integer else 0)).tolist():
+        on = problem.add_variable(f"y_{i}", cat=pulp.LpBinary)
+        at_least = pulp.LpAffineExpression([(amounts[i], 1.0), (on, -float(minimum[i]))])
+        add_row(problem, at_least, pulp.LpConstraintGE, 0, f"min_serving_{i}")
+        at_most = pulp.LpAffineExpression([(amounts[i], 1.0), (on, -float(upper[i]))])
+        add_row(problem, at_most, pulp.LpConstraintLE, 0, f"max_serving_{i}")
+
+
+def calorie_distance_objective(
+    problem: pulp.LpProblem,
+    amounts: Sequence[pulp.LpVariable],
+    points: Floats,
+    energy: pulp.LpAffineExpression,
+    target: float,
+    calorie_weight: float,
+) -> pulp.LpAffineExpression:
+    """``min Σ_f w[f]·n[f] + w_kcal/100·δ`` with ``δ ≥ |Σ_f e[f]·n[f] − T|`` as two rows:
+    ``δ − Σ e·n ≥ −T`` (``dev_hi``) and ``δ + Σ e·n ≥ T`` (``dev_lo``). Variable ``dev``."""
+    deviation = problem.add_variable("dev", lowBound=0)
+    add_row(problem, total([deviation]) - energy, pulp.LpConstraintGE, -target, "dev_hi")
+    add_row(problem, total([deviation]) + energy, pulp.LpConstraintGE, target, "dev_lo")
+    return linear(amounts, points) + (calorie_weight / 100.0) * deviation
