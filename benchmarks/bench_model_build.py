@@ -3,21 +3,20 @@
     python benchmarks/bench_model_build.py                 # against HEAD's optimize/_model.py
     python benchmarks/bench_model_build.py --against 5a30e25 --repeats 15
 
-The planner is run on a few fixed requests (days and weeks, a lock, a re-plan) only far enough to
-record the arguments it gives ``build_selection``; the solve is skipped. Then the selection model
+A few fixed requests (days and weeks, a lock, a re-plan) are taken only as far as the arguments
+the planner gives ``build_selection``; nothing is solved. Then the selection model
 is built from those same arguments by the working tree's ``build_selection`` and by the one in
 ``src/mealplan/optimize/_model.py`` at ``--against``, alternately, and only the build is timed.
 Both builds must give the same rows, in the same order, with the same names, coefficients and
 right-hand sides, and the same objective; the script stops otherwise.
 
-The planner is reached through ``mealplan.planner.build_selection``, the name it calls (as
-``bench_planner.py`` does); the earlier revision is read with ``git show``.
+The arguments come from the documented planning steps (``mealplan.planning``), the same ones
+``Planner`` runs; the earlier revision is read with ``git show``.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import statistics
 import subprocess
@@ -29,59 +28,50 @@ from pathlib import Path
 from typing import Any
 
 from mealplan import FoodCatalog, Lock, Planner, Preferences, Profile, Targets
-from mealplan import planner as planner_module
 from mealplan.domain.vocabulary import Diet, MealName
 from mealplan.optimize import build_selection
+from mealplan.planning import build_problem, candidate_pools, selection_arguments
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_PATH = "src/mealplan/optimize/_model.py"
-#: The name the planner module calls the selection model's builder by.
-BUILDER = "build_selection"
 
 Call = tuple[tuple[Any, ...], dict[str, Any]]
 
 
-class _Recorded(Exception):
-    """Raised by the recording stand-in so that the planner stops before solving."""
-
-
 def record_calls() -> dict[str, Call]:
-    """The arguments the planner gives ``build_selection`` for a few fixed requests."""
+    """The arguments the planner gives ``build_selection`` for a few fixed requests, through the
+    documented planning steps (problem → candidate pools → selection arguments), no solve."""
     catalog = FoodCatalog.default()
     planner = Planner(catalog)
     woman = Targets.cramp_support(Profile(age=34, sex="female"))
     oatmeal = next(f.id for f in catalog.find("oatmeal", limit=10) if "Oatmeal" in f.name)
-    requests: dict[str, Callable[[], object]] = {
-        "day_woman_34": lambda: planner.plan_day(woman),
-        "day_man_52": lambda: planner.plan_day(Targets.cramp_support(Profile(age=52, sex="male"))),
-        "week_woman_34": lambda: planner.plan_week(woman),
-        "week_vegetarian_lock": lambda: planner.plan_week(
+    vegetarian = Preferences(
+        diet=Diet.VEGETARIAN, locks=(Lock(food=oatmeal, meal=MealName.BREAKFAST),)
+    )
+    requests: dict[str, tuple[Targets, Preferences, int]] = {
+        "day_woman_34": (woman, Preferences(), 1),
+        "day_man_52": (Targets.cramp_support(Profile(age=52, sex="male")), Preferences(), 1),
+        "week_woman_34": (woman, Preferences(), 7),
+        "week_vegetarian_lock": (
             Targets.cramp_support(Profile(age=28, sex="female")),
-            Preferences(diet=Diet.VEGETARIAN, locks=(Lock(food=oatmeal, meal=MealName.BREAKFAST),)),
+            vegetarian,
+            7,
         ),
-        "week_pregnant_22": lambda: planner.plan_week(
-            Targets.cramp_support(Profile(age=22, sex="female", pregnant=True))
+        "week_pregnant_22": (
+            Targets.cramp_support(Profile(age=22, sex="female", pregnant=True)),
+            Preferences(),
+            7,
         ),
     }
-    week = planner.plan_week(woman, days=5)  # kept by the re-plan below
-    requests["week_replan_day_3"] = lambda: planner.plan_week(woman, days=5, keep=week, replan=[3])
     calls: dict[str, Call] = {}
-    original = getattr(planner_module, BUILDER)
-    for name, request in requests.items():
-
-        def recorder(*args: Any, name: str = name, **kwargs: Any) -> Any:
-            calls[name] = (args, kwargs)
-            raise _Recorded
-
-        setattr(planner_module, BUILDER, recorder)
-        try:
-            with contextlib.suppress(_Recorded):
-                request()
-        finally:
-            setattr(planner_module, BUILDER, original)
-    missing = set(requests) - set(calls)
-    if missing:
-        sys.exit(f"the planner no longer calls mealplan.planner.build_selection for {missing}")
+    for name, (targets, preferences, days) in requests.items():
+        problem = build_problem(catalog, targets, preferences, days=days, weekly=days > 1)
+        arguments = selection_arguments(problem, candidate_pools(problem))
+        calls[name] = (arguments.args, arguments.kwargs)
+    week = planner.plan_week(woman, days=5)  # kept by the re-plan below
+    problem = build_problem(catalog, woman, Preferences(), days=5, weekly=True)
+    arguments = selection_arguments(problem, candidate_pools(problem, keep=week, replan=[3]))
+    calls["week_replan_day_3"] = (arguments.args, arguments.kwargs)
     return calls
 
 

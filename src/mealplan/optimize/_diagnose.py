@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import pulp  # type: ignore[import-untyped]
+import pulp
 
 from mealplan.optimize._problem import Bounds, FoodArrays
 from mealplan.optimize._solve import solve

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pulp  # type: ignore[import-untyped]
+import pulp
 
 from mealplan.optimize._candidates import Floats, Ints
 from mealplan.optimize._problem import Bounds

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import pulp  # type: ignore[import-untyped]
+import pulp
 
 from mealplan.optimize import _families as families
 from mealplan.optimize._candidates import Candidates, Floats, Ints

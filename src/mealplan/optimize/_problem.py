@@ -97,7 +97,15 @@ def food_arrays(
         cost=foods["cost"].to_numpy(dtype=float),
         score=score,
         position={food_id: i for i, food_id in enumerate(ids)},
-        fdc_ids=[None if pd.isna(f) else int(f) for f in foods["fdc_id"]],
-        serving_g=foods["serving_g"].to_numpy(dtype=float),
-        serving_text=foods["serving_text"].astype(str).tolist(),
+        fdc_ids=[None if pd.isna(f) else int(f) for f in _column(foods, "fdc_id", None)],
+        serving_g=_column(foods, "serving_g", np.nan).to_numpy(dtype=float),
+        serving_text=_column(foods, "serving_text", "1 serving").astype(str).tolist(),
     )
+
+
+def _column(foods: pd.DataFrame, name: str, default: object) -> pd.Series:
+    """A column of the foods table, or ``default`` for every food when a hand-made table (in
+    tests) leaves out what only plan output needs."""
+    if name in foods.columns:
+        return foods[name]
+    return pd.Series([default] * len(foods), index=foods.index, dtype=object)

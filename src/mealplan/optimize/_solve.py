@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import highspy
-import pulp  # type: ignore[import-untyped]
+import pulp
 
 from mealplan.errors import SolverError
 
@@ -53,7 +53,7 @@ def _absorb_highs_banner() -> None:
     try:
         with open(os.devnull, "w") as devnull:
             os.dup2(devnull.fileno(), 1)
-            highspy.Highs()  # type: ignore[no-untyped-call]  # highspy leaves it unannotated
+            highspy.Highs()
     finally:
         os.dup2(saved, 1)
         os.close(saved)

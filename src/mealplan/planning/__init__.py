@@ -5,7 +5,8 @@
 1. :func:`build_problem` — the request resolved into a :class:`PlanningProblem` (allowed foods
    as arrays, bounds, meal slots, locks, seed);
 2. :func:`candidate_pools` — candidate meals per slot and day (:class:`CandidatePools`);
-3. :func:`selection_model` / :func:`direct_model` — the optimizer's model for the problem;
+3. :func:`selection_model` / :func:`direct_model` — the optimizer's model for the problem
+   (:func:`selection_arguments` gives what the selection model is built from);
 4. :func:`selection_week` / :func:`free_form_day` — the solution as a plan;
 5. :func:`diagnose` — why no plan exists, in numbers and words.
 
@@ -14,18 +15,25 @@ Nothing here is public API: names may change between releases.
 
 from mealplan.planning.assemble import free_form_day, selection_week
 from mealplan.planning.explain import diagnose
-from mealplan.planning.formulation import direct_model, selection_model
+from mealplan.planning.formulation import (
+    SelectionArguments,
+    direct_model,
+    selection_arguments,
+    selection_model,
+)
 from mealplan.planning.pools import CandidatePools, candidate_pools
 from mealplan.planning.problem import PlanningProblem, build_problem
 
 __all__ = [
     "CandidatePools",
     "PlanningProblem",
+    "SelectionArguments",
     "build_problem",
     "candidate_pools",
     "diagnose",
     "direct_model",
     "free_form_day",
+    "selection_arguments",
     "selection_model",
     "selection_week",
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 
 from mealplan.domain.vocabulary import MAIN_ROLES
@@ -16,7 +19,15 @@ from mealplan.planning.pools import CandidatePools
 from mealplan.planning.problem import PlanningProblem
 
 
-def selection_model(problem: PlanningProblem, pools: CandidatePools) -> SelectionModel:
+@dataclass(frozen=True)
+class SelectionArguments:
+    """What :func:`~mealplan.optimize.build_selection` is given for a problem and its pools."""
+
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+
+
+def selection_arguments(problem: PlanningProblem, pools: CandidatePools) -> SelectionArguments:
     """One candidate per slot and day under the day's bounds and the week's variety rules;
     locked foods are exempt from the variety rules."""
     preferences = problem.preferences
@@ -27,21 +38,31 @@ def selection_model(problem: PlanningProblem, pools: CandidatePools) -> Selectio
         exempt=frozenset(position for v in locks.values() for position, _ in v),
     )
     bands = preferences.energy_bands()
-    return build_selection(
-        pools.pools,
-        [bands[spec.meal] for spec in problem.slots],
-        problem.bounds,
-        problem.foods,
-        days=problem.days,
-        rules=rules,
-        slot_targets=[spec.share * problem.energy_target for spec in problem.slots],
-        calorie_weight=preferences.weights.calorie_deviation,
-        cost_weight=preferences.weights.cost,
-        budget=preferences.budget_per_day,
-        open_on=pools.open_on,
-        required={key: tuple(p for p, _ in v) for key, v in locks.items()},
-        fixed=pools.fixed,
+    return SelectionArguments(
+        (
+            pools.pools,
+            [bands[spec.meal] for spec in problem.slots],
+            problem.bounds,
+            problem.foods,
+        ),
+        {
+            "days": problem.days,
+            "rules": rules,
+            "slot_targets": [spec.share * problem.energy_target for spec in problem.slots],
+            "calorie_weight": preferences.weights.calorie_deviation,
+            "cost_weight": preferences.weights.cost,
+            "budget": preferences.budget_per_day,
+            "open_on": pools.open_on,
+            "required": {key: tuple(p for p, _ in v) for key, v in locks.items()},
+            "fixed": pools.fixed,
+        },
     )
+
+
+def selection_model(problem: PlanningProblem, pools: CandidatePools) -> SelectionModel:
+    """The selection model of :func:`selection_arguments`."""
+    arguments = selection_arguments(problem, pools)
+    return build_selection(*arguments.args, **arguments.kwargs)
 
 
 def direct_model(problem: PlanningProblem, *, integer: bool, objective: str) -> DirectModel:
