@@ -403,7 +403,8 @@ class Table:
 
     def render(self) -> str:
         full = [line for line in self.lines if len(line) == 4]
-        widths = [max(len(line[i]) for line in full) + 2 for i in range(3)]
+        header = ("", "value", self.ratio_title, "note")
+        widths = [max(len(line[i]) for line in [header, *full]) + 2 for i in range(3)]
         out = [f"{'':<{widths[0]}}{'value':<{widths[1]}}{self.ratio_title:<{widths[2]}}note"]
         for line in self.lines:
             if len(line) == 1:
