@@ -51,7 +51,7 @@ from __future__ import annotations
 import gc
 import sys
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -468,15 +468,10 @@ def run_direct(
         violations=None,
     )
     if result.has_solution:
-        info = SolverInfo(
-            solver=result.solver,
-            status=result.status,
-            objective=result.objective,
-            mip_gap=result.mip_gap,
-            build_seconds=round(build_s, 4),
-            solve_seconds=round(result.seconds, 4),
-            formulation=f"direct-{style}",
-        )
+        # The solve's outcome as a plan's SolverInfo (its fields but "seconds", split in two).
+        outcome = {k: v for k, v in asdict(result).items() if k != "seconds"}
+        times = {"build_seconds": round(build_s, 4), "solve_seconds": round(result.seconds, 4)}
+        info = SolverInfo(**outcome, **times, formulation=f"direct-{style}")
         violations = verify(
             direct_plan(problem, data, model, info), planner.catalog, targets, preferences
         )
@@ -565,9 +560,9 @@ def main(argv: list[str] | None = None) -> int:
     args = arguments(__doc__, "bench_formulations").parse_args(argv)
     day_limit = 10.0 if args.quick else 30.0
     week_limit = 15.0 if args.quick else 60.0
-    session = Session(args.quick)
+    session = Session(args)
     planner = session.default_planner()
-    baseline = Baseline(planner, 3 if args.quick else 7).start()
+    baseline = session.baseline(planner)
     session.log("the planner's week")
     reference = planner_reference(planner, baseline, 1 if args.quick else 3)
     direct: dict[str, dict[str, Any]] = {"day": {}, "week": {}}
@@ -602,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
             for horizon in ("day", "week")
         }
     )
-    session.finish(results, report(results, planner.gap), args.out)
+    session.finish(results, report(results, planner.gap))
     return 0
 
 

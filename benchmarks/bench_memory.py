@@ -57,8 +57,8 @@ def memory(planner: Planner, repeats: int) -> dict[str, dict[str, float]]:
 
 def main(argv: list[str] | None = None) -> int:
     args = arguments(__doc__, "bench_memory").parse_args(argv)
-    repeats = 1 if args.quick else 3
-    session = Session(args.quick)
+    session = Session(args)
+    repeats = session.repeats
     planner = session.default_planner()
     session.log("tracemalloc: day and week")
     found = memory(planner, repeats)
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         "memory": found,
         "ratios": {"week_peak_over_day": ratio(found["week"]["peak_mib"], base)},
     }
-    session.finish(results, table, args.out)
+    session.finish(results, table)
     return 0
 
 

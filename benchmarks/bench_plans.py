@@ -30,7 +30,6 @@ from common import (
     BASELINE,
     DAY_CASES,
     WEEK_CASES,
-    Baseline,
     Horizon,
     Session,
     Table,
@@ -170,10 +169,10 @@ def report(results: dict[str, Any], base: float) -> Table:
 
 def main(argv: list[str] | None = None) -> int:
     args = arguments(__doc__, "bench_plans").parse_args(argv)
-    repeats = 1 if args.quick else 3
-    session = Session(args.quick)
+    session = Session(args)
+    repeats = session.repeats
     planner = session.default_planner()
-    baseline = Baseline(planner, 3 if args.quick else 7).start()
+    baseline = session.baseline(planner)
 
     session.log("1. plan_day over the profiles")
     day_rows = plan_cases(planner, DAY_CASES, "day", repeats)
@@ -199,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             "weeks": {r["case"]: ratio(r["seconds"], base) for r in week_rows},
         },
     }
-    session.finish(results, report(results, base), args.out)
+    session.finish(results, report(results, base))
     return 0
 
 

@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 from common import (
     BASELINE,
-    Baseline,
     Session,
     Table,
     arguments,
@@ -146,10 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     else:
         sizes = [1000] if args.quick else [1000, 8000]
-    repeats = 1 if args.quick else 3
-    session = Session(args.quick)
+    session = Session(args)
+    repeats = session.repeats
     planner = session.default_planner()
-    baseline = Baseline(planner, 3 if args.quick else 7).start()
+    baseline = session.baseline(planner)
     session.log(f"synthetic catalogues {sizes}")
     rows = scaling(planner.catalog, sizes, repeats)
     baseline.end()
@@ -171,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         "rows": rows,
         "ratios": {row["case"]: ratio(row["seconds"], base) for row in rows},
     }
-    session.finish(results, table, args.out)
+    session.finish(results, table)
     return 0
 
 

@@ -439,11 +439,13 @@ def arguments(doc: str | None, name: str) -> argparse.ArgumentParser:
 class Session:
     """One benchmark run: its clock, progress log, metadata and results files."""
 
-    def __init__(self, quick: bool) -> None:
+    def __init__(self, args: argparse.Namespace) -> None:
         self.started = now()
+        self.quick: bool = args.quick
+        self.out: Path = args.out
         self.meta: dict[str, Any] = {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "mode": "quick" if quick else "full",
+            "mode": "quick" if self.quick else "full",
             "python": platform.python_version(),
             "pulp": metadata.version("pulp"),
             "highspy": metadata.version("highspy"),
@@ -468,8 +470,18 @@ class Session:
         self.log(f"default catalogue: {len(catalog)} foods in {self.meta['catalog_load_s']:.2f} s")
         return planner
 
-    def finish(self, results: dict[str, Any], table: Table, out: Path) -> None:
-        """Close the metadata, print the table and write ``out`` (JSON) and its ``.txt``."""
+    @property
+    def repeats(self) -> int:
+        """How often each measurement is repeated: once with ``--quick``, else three times."""
+        return 1 if self.quick else 3
+
+    def baseline(self, planner: Planner) -> Baseline:
+        """The baseline's first round (3 runs with ``--quick``, else 7) after a warm-up."""
+        return Baseline(planner, 3 if self.quick else 7).start()
+
+    def finish(self, results: dict[str, Any], table: Table) -> None:
+        """Close the metadata, print the table and write ``--out`` (JSON) and its ``.txt``."""
+        out = self.out
         self.meta["load_after"] = load_average()
         self.meta["total_s"] = now() - self.started
         results["meta"] = self.meta
