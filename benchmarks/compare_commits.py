@@ -135,6 +135,8 @@ def worktree(commit: str) -> Iterator[Path]:
 
 def describe(tree: Path) -> dict[str, Any]:
     """The tree's path, commit and whether it has uncommitted changes."""
+    if not (tree / ".git").exists():
+        return {"path": str(tree), "commit": tree.name, "dirty": False}
     return {
         "path": str(tree),
         "commit": git("rev-parse", "--short", "HEAD", cwd=tree),
