@@ -1,7 +1,7 @@
 """Is the planner's candidate-meal model faster than solving for every food in every meal?
 
-    .venv/bin/python benchmarks/bench_formulations.py            # limits 30 s/60 s (~3.5 min)
-    .venv/bin/python benchmarks/bench_formulations.py --quick    # limits 10 s/15 s (~40 s)
+    .venv/bin/python benchmarks/bench_formulations.py            # limits 30 s/60 s (~3 min)
+    .venv/bin/python benchmarks/bench_formulations.py --quick    # limits 10 s/15 s (~45 s)
 
 Three formulations of the same day (and week) for the baseline person, F34 omnivore, four meals,
 default catalogue:
@@ -76,8 +76,8 @@ from mealplan import Planner, verify
 from mealplan.domain.plan import SolverInfo
 from mealplan.domain.vocabulary import BASE_ROLES, DEFAULT_BASE_ROLES, MAIN_ROLES, ROLES
 
-# TEMPORARY: the optimizer's solve (the planner's HiGHS settings) is not exported yet; switch to
-# ``from mealplan.optimize import solve`` once mealplan/optimize/__init__.py exports it.
+# TEMPORARY: the optimizer's solve (the planner's HiGHS settings) is not exported yet; import
+# it from the package mealplan.optimize as soon as the package exports it.
 from mealplan.optimize._solve import solve
 from mealplan.planning import (
     CandidatePools,

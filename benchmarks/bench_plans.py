@@ -1,7 +1,7 @@
 """How fast are plans, are they all feasible and correct, and where does the time go?
 
-    .venv/bin/python benchmarks/bench_plans.py            # full run (~1 min on 2 shared cores)
-    .venv/bin/python benchmarks/bench_plans.py --quick    # one repeat (~20 s)
+    .venv/bin/python benchmarks/bench_plans.py            # full run (~30 s on 2 shared cores)
+    .venv/bin/python benchmarks/bench_plans.py --quick    # one repeat (~15 s)
 
 On ``FoodCatalog.default()``:
 
@@ -60,10 +60,11 @@ STEPS = (
 
 
 def shares(rows: list[dict[str, Any]]) -> dict[str, float]:
-    """Build, solve and the rest as shares of the summed wall time (from ``SolverInfo``)."""
+    """Build, solve and the rest as shares of the summed wall time (from ``SolverInfo``; each
+    row's split is that of one run, so the shares add up to 100 %)."""
     usable = [r for r in rows if r.get("build_s") is not None]
-    wall = sum(r["seconds"] for r in usable)
     parts = {key: sum(r[key] for r in usable) for key in ("build_s", "solve_s", "rest_s")}
+    wall = sum(parts.values())
     return {
         "plans": len(usable),
         "wall_s": wall,

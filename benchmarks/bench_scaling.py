@@ -1,7 +1,7 @@
 """How does ``plan_day`` scale with the catalogue: synthetic catalogues of 1,000 and 8,000 foods.
 
-    .venv/bin/python benchmarks/bench_scaling.py                 # 1k and 8k foods (~30 s)
-    .venv/bin/python benchmarks/bench_scaling.py --quick         # 1k foods, one repeat (~10 s)
+    .venv/bin/python benchmarks/bench_scaling.py                 # 1k and 8k foods (~10 s)
+    .venv/bin/python benchmarks/bench_scaling.py --quick         # 1k foods, one repeat (~5 s)
     .venv/bin/python benchmarks/bench_scaling.py --sizes 2000,16000
 
 Each synthetic catalogue (``FoodCatalog.from_frame``) draws its foods' roles, meal tags,

@@ -194,8 +194,9 @@ def solver_parts(plan: Plan | None, wall: float) -> dict[str, float | None]:
 def plan_row(
     label: str, seconds: float, run: Run, check: tuple[FoodCatalog, Targets, Preferences] | None
 ) -> dict[str, Any]:
-    """A result row: time, solver status, gap, objective and the build/solve split, and with
-    ``check`` = (catalogue, targets, preferences) the ``verify`` violations of the plan."""
+    """A result row: time (``seconds``, e.g. a median), solver status, gap, objective and the
+    build/solve/rest split of ``run`` itself, and with ``check`` = (catalogue, targets,
+    preferences) the ``verify`` violations of its plan."""
     row: dict[str, Any] = {"case": label, "seconds": seconds, "feasible": run.plan is not None}
     if run.plan is None:
         row["error"] = run.error
@@ -205,7 +206,7 @@ def plan_row(
         status=solver.status if solver else None,
         mip_gap=solver.mip_gap if solver else None,
         objective=solver.objective if solver else None,
-        **solver_parts(run.plan, seconds),
+        **solver_parts(run.plan, run.seconds),
     )
     if check is not None:
         violations = verify(run.plan, *check)

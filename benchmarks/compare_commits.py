@@ -1,7 +1,7 @@
 """Is the planner faster or slower than at an older commit? Both timed in one run, interleaved.
 
-    .venv/bin/python benchmarks/compare_commits.py                 # this tree vs 5a30e25, 3 rounds
-    .venv/bin/python benchmarks/compare_commits.py --quick         # one round
+    .venv/bin/python benchmarks/compare_commits.py          # this tree vs 5a30e25, 3 rounds, ~1 min
+    .venv/bin/python benchmarks/compare_commits.py --quick  # one round, ~25 s
     .venv/bin/python benchmarks/compare_commits.py --commit 8948ab5 --rounds 5
     .venv/bin/python benchmarks/compare_commits.py --old ../other-tree --new .
 
