@@ -75,10 +75,7 @@ from common import (
 from mealplan import Planner, verify
 from mealplan.domain.plan import SolverInfo
 from mealplan.domain.vocabulary import BASE_ROLES, DEFAULT_BASE_ROLES, MAIN_ROLES, ROLES
-
-# TEMPORARY: the optimizer's solve (the planner's HiGHS settings) is not exported yet; import
-# it from the package mealplan.optimize as soon as the package exports it.
-from mealplan.optimize._solve import solve
+from mealplan.optimize import solve
 from mealplan.planning import (
     CandidatePools,
     PlanningProblem,

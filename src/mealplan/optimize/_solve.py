@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 SOLVERS = ("highs", "cbc")
 #: HiGHS's presolve costs more than it saves on these small, dense selection models: measured
 #: on the default catalogue, a day took 0.37 s with presolve and 0.16 s without, a week 3.9 s
-#: and 2.3 s (benchmarks/bench_planner.py).
+#: and 2.3 s (measured with the planner benchmark, now benchmarks/bench_plans.py).
 _HIGHS_OPTIONS: Mapping[str, object] = MappingProxyType({"presolve": "off"})
 
 
