@@ -29,14 +29,14 @@ from mealplan.optimize import (
     Bounds,
     Candidates,
     DirectModel,
-    FoodArrays,
+    FoodTable,
     SelectionModel,
     SelectionVars,
     WeekRules,
     build_direct,
     build_selection,
     chosen,
-    food_arrays,
+    food_table,
     solve,
 )
 from mealplan.optimize import _families as families
@@ -49,7 +49,7 @@ Meal = tuple[tuple[int, ...], tuple[float, ...]]
 
 
 @pytest.fixture(scope="module")
-def foods() -> FoodArrays:
+def foods() -> FoodTable:
     frame = pd.DataFrame(
         {
             "name": ["oats", "lentils", "spinach", "milk", "apple"],
@@ -70,7 +70,7 @@ def foods() -> FoodArrays:
         },
         index=frame.index,
     )
-    return food_arrays(
+    return food_table(
         frame,
         per_serving,
         KEYS,
@@ -81,7 +81,7 @@ def foods() -> FoodArrays:
     )
 
 
-def pool(foods: FoodArrays, meals: Sequence[Meal], scores: Sequence[float]) -> Candidates:
+def pool(foods: FoodTable, meals: Sequence[Meal], scores: Sequence[float]) -> Candidates:
     """Candidates with the catalogue's totals and the given points."""
     amounts = np.zeros((len(meals), len(foods)))
     for row, (members, servings) in enumerate(meals):
@@ -116,7 +116,7 @@ def bounds(
 
 
 def model(
-    foods: FoodArrays,
+    foods: FoodTable,
     slots: list[Candidates],
     *,
     days: int = 1,
@@ -170,7 +170,7 @@ def served(m: SelectionModel, food: int) -> list[int]:
 # -- one per slot, and reading the choice back by label ----------------------------------------
 
 
-def test_one_candidate_per_slot_and_day(foods: FoodArrays) -> None:
+def test_one_candidate_per_slot_and_day(foods: FoodTable) -> None:
     breakfast = pool(foods, [((OATS,), (1,)), ((MILK,), (1,)), ((APPLE,), (2,))], [2, 1, 3])
     lunch = pool(foods, [((LENTILS,), (1,)), ((LENTILS, SPINACH), (1, 1))], [1, 0])
     m = model(foods, [breakfast, lunch], days=2)
@@ -185,7 +185,7 @@ def test_one_candidate_per_slot_and_day(foods: FoodArrays) -> None:
     assert sorted(day[1] for day in picked) == [0, 1]
 
 
-def test_chosen_reads_labels_not_positions(foods: FoodArrays) -> None:
+def test_chosen_reads_labels_not_positions(foods: FoodTable) -> None:
     """Day 0 holds candidates 0 and 2, day 1 candidates 1 and 3: the best of each day is the
     second of its day's variables, but ``chosen`` gives its label (2 and 3)."""
     meals = [((OATS,), (1,)), ((MILK,), (1,)), ((APPLE,), (2,)), ((LENTILS,), (1,))]
@@ -221,7 +221,7 @@ def test_selection_vars_are_labelled_in_order() -> None:
 # -- nutrient bounds and energy ------------------------------------------------------------------
 
 
-def test_daily_minimum_excludes_the_candidate_that_cannot_reach_it(foods: FoodArrays) -> None:
+def test_daily_minimum_excludes_the_candidate_that_cannot_reach_it(foods: FoodTable) -> None:
     slot = pool(foods, [((OATS, APPLE), (1, 1)), ((OATS, MILK), (1, 1))], [0, 1])  # 30, 320 mg
     assert picks(model(foods, [slot])) == [[0]]
     m = model(foods, [slot], limits=bounds(low=(300, NAN)))
@@ -229,14 +229,14 @@ def test_daily_minimum_excludes_the_candidate_that_cannot_reach_it(foods: FoodAr
     assert picks(m) == [[1]]
 
 
-def test_daily_maximum_excludes_the_candidate_above_it(foods: FoodArrays) -> None:
+def test_daily_maximum_excludes_the_candidate_above_it(foods: FoodTable) -> None:
     slot = pool(foods, [((MILK,), (2,)), ((OATS, APPLE), (1, 1))], [0, 1])  # 600, 30 mg
     m = model(foods, [slot], limits=bounds(high=(500, NAN)))
     assert rows(m, "max_") == ["max_calcium_0"]
     assert picks(m) == [[1]]
 
 
-def test_weekly_minimum_is_met_over_the_week_not_every_day(foods: FoodArrays) -> None:
+def test_weekly_minimum_is_met_over_the_week_not_every_day(foods: FoodTable) -> None:
     """300 mg a day as a weekly average: only milk × 2 (600 mg) reaches it on its own, and it may
     be served once a week, so a daily minimum would be infeasible; over two days it suffices."""
     meals = [((OATS,), (1,)), ((APPLE,), (2,)), ((MILK,), (2,)), ((SPINACH,), (1,))]
@@ -249,7 +249,7 @@ def test_weekly_minimum_is_met_over_the_week_not_every_day(foods: FoodArrays) ->
     assert sorted(day[0] for day in picks(m)) == [0, 2]
 
 
-def test_energy_range(foods: FoodArrays) -> None:
+def test_energy_range(foods: FoodTable) -> None:
     slot = pool(foods, [((APPLE,), (1,)), ((LENTILS, OATS), (1, 1))], [0, 1])  # 95, 380 kcal
     m = model(foods, [slot], limits=bounds(energy=(300, 1000)))
     assert rows(m, "energy_") == ["energy_lo_0", "energy_hi_0"]
@@ -258,7 +258,7 @@ def test_energy_range(foods: FoodArrays) -> None:
     assert picks(model(foods, [slot], limits=bounds(energy=(0, 200)))) == [[0]]
 
 
-def test_meal_band(foods: FoodArrays) -> None:
+def test_meal_band(foods: FoodTable) -> None:
     """Breakfast must be 40-60 % of the day: an apple (95 of 365 kcal, 26 %) is too small next to
     lentils and spinach (270 kcal); oats and milk (270 of 540 kcal, 50 %) fit."""
     breakfast = pool(foods, [((APPLE,), (1,)), ((OATS, MILK), (1, 1))], [0, 1])
@@ -273,7 +273,7 @@ def test_meal_band(foods: FoodArrays) -> None:
 # -- variety ------------------------------------------------------------------------------------
 
 
-def lentil_week(foods: FoodArrays) -> Candidates:
+def lentil_week(foods: FoodTable) -> Candidates:
     """Two lentil lunches at 0 points, two others at 5, each servable on any day."""
     meals = [
         ((LENTILS,), (1,)),
@@ -284,7 +284,7 @@ def lentil_week(foods: FoodArrays) -> Candidates:
     return pool(foods, meals, [0, 0, 5, 5])
 
 
-def test_main_food_never_on_consecutive_days(foods: FoodArrays) -> None:
+def test_main_food_never_on_consecutive_days(foods: FoodTable) -> None:
     m = model(foods, [lentil_week(foods)], days=3, main=[LENTILS])
     assert rows(m, "consecutive_") == ["consecutive_1_0", "consecutive_1_1"]
     assert not rows(m, "repeats_")  # three days, at most seven repeats
@@ -292,19 +292,19 @@ def test_main_food_never_on_consecutive_days(foods: FoodArrays) -> None:
     assert served(m, LENTILS) == [0, 2]
 
 
-def test_main_food_at_most_n_times(foods: FoodArrays) -> None:
+def test_main_food_at_most_n_times(foods: FoodTable) -> None:
     m = model(foods, [lentil_week(foods)], days=3, main=[LENTILS], max_repeats=1)
     assert rows(m, "repeats_") == ["repeats_1"]
     picks(m)
     assert len(served(m, LENTILS)) == 1
 
 
-def test_exempt_main_food_has_no_variety_rows(foods: FoodArrays) -> None:
+def test_exempt_main_food_has_no_variety_rows(foods: FoodTable) -> None:
     m = model(foods, [lentil_week(foods)], days=3, main=[LENTILS], exempt=frozenset({LENTILS}))
     assert not rows(m, "consecutive_") and not rows(m, "daily_") and not rows(m, "repeats_")
 
 
-def test_main_food_at_most_once_a_day(foods: FoodArrays) -> None:
+def test_main_food_at_most_once_a_day(foods: FoodTable) -> None:
     breakfast = pool(foods, [((LENTILS,), (1,)), ((OATS,), (1,))], [0, 3])
     lunch = pool(foods, [((LENTILS, SPINACH), (1, 1)), ((OATS, APPLE), (1, 1))], [0, 1])
     assert picks(model(foods, [breakfast, lunch])) == [[0, 0]]
@@ -313,7 +313,7 @@ def test_main_food_at_most_once_a_day(foods: FoodArrays) -> None:
     assert picks(m) == [[0, 1]]
 
 
-def test_each_candidate_at_most_once_a_week(foods: FoodArrays) -> None:
+def test_each_candidate_at_most_once_a_week(foods: FoodTable) -> None:
     slot = pool(foods, [((OATS,), (1,)), ((MILK,), (1,)), ((APPLE,), (2,))], [0, 1, 2])
     assert picks(model(foods, [slot], days=1)) == [[0]]
     m = model(foods, [slot], days=2)
@@ -324,7 +324,7 @@ def test_each_candidate_at_most_once_a_week(foods: FoodArrays) -> None:
 # -- locks, kept meals, budget --------------------------------------------------------------------
 
 
-def test_lock_forces_a_food(foods: FoodArrays) -> None:
+def test_lock_forces_a_food(foods: FoodTable) -> None:
     slot = pool(foods, [((OATS,), (1,)), ((MILK,), (1,)), ((MILK, APPLE), (1, 2))], [0, 1, 2])
     m = model(foods, [slot], required={(0, 0): (MILK,)})
     assert rows(m, "lock_") == ["lock_0_0_3"]
@@ -332,14 +332,14 @@ def test_lock_forces_a_food(foods: FoodArrays) -> None:
     assert picks(model(foods, [slot], required={(0, 0): (APPLE,)})) == [[2]]
 
 
-def test_kept_meal_stays(foods: FoodArrays) -> None:
+def test_kept_meal_stays(foods: FoodTable) -> None:
     slot = pool(foods, [((OATS,), (1,)), ((MILK,), (1,)), ((MILK, APPLE), (1, 2))], [0, 1, 2])
     m = model(foods, [slot], days=2, fixed={(1, 0): 2})
     assert rows(m, "keep_") == ["keep_1_0"]
     assert picks(m) == [[0], [2]]
 
 
-def test_budget(foods: FoodArrays) -> None:
+def test_budget(foods: FoodTable) -> None:
     slot = pool(foods, [((SPINACH,), (1,)), ((OATS,), (1,))], [0, 1])  # 1.00, 0.30
     m = model(foods, [slot], budget=0.5)
     assert rows(m, "budget_") == ["budget_0"]
@@ -352,14 +352,14 @@ def test_budget(foods: FoodArrays) -> None:
 # -- objective ------------------------------------------------------------------------------------
 
 
-def test_objective_prefers_the_cheaper_candidate(foods: FoodArrays) -> None:
+def test_objective_prefers_the_cheaper_candidate(foods: FoodTable) -> None:
     slot = pool(foods, [((SPINACH,), (1,)), ((OATS,), (1,))], [0, 0])
     m = model(foods, [slot], cost_weight=1.0)
     assert picks(m) == [[1]]
     assert [c for _, c in m.problem.objective.items()] == pytest.approx([1.0, 0.3])
 
 
-def test_objective_prefers_the_candidate_closer_to_its_share(foods: FoodArrays) -> None:
+def test_objective_prefers_the_candidate_closer_to_its_share(foods: FoodTable) -> None:
     slot = pool(foods, [((APPLE,), (1,)), ((LENTILS,), (1,))], [0, 0])  # 95, 230 kcal
     m = model(foods, [slot], calorie_weight=10.0, slot_targets=[250.0])
     assert picks(m) == [[1]]
@@ -367,7 +367,7 @@ def test_objective_prefers_the_candidate_closer_to_its_share(foods: FoodArrays) 
     assert [c for _, c in m.problem.objective.items()] == pytest.approx([15.5, 2.0])
 
 
-def test_objective_ignores_cost_when_one_is_unknown(foods: FoodArrays) -> None:
+def test_objective_ignores_cost_when_one_is_unknown(foods: FoodTable) -> None:
     slot = pool(foods, [((SPINACH,), (1,)), ((OATS,), (1,))], [0, 1])
     slot.cost[0] = NAN
     m = model(foods, [slot], cost_weight=1.0)
@@ -384,7 +384,7 @@ def documented_prefixes(family: Callable[..., Any]) -> set[str]:
     return set(re.findall(r"``([a-z_]+?_)\{", named))
 
 
-def two_day_model(foods: FoodArrays) -> SelectionModel:
+def two_day_model(foods: FoodTable) -> SelectionModel:
     """Two days, two slots, candidates 0-1 of each slot open on any day, 2-3 on day 0 or 1."""
     meals = [((OATS,), (1,)), ((MILK,), (1,)), ((APPLE,), (2,)), ((LENTILS,), (1,))]
     slots = [pool(foods, meals, [0, 0, 0, 0]), pool(foods, meals, [0, 0, 0, 0])]
@@ -425,7 +425,7 @@ FAMILIES: list[tuple[Callable[..., Any], Callable[[SelectionModel], None], int]]
     ("family", "call", "count"), FAMILIES, ids=[f.__name__ for f, _, _ in FAMILIES]
 )
 def test_family_adds_the_rows_its_docstring_names(
-    foods: FoodArrays,
+    foods: FoodTable,
     family: Callable[..., Any],
     call: Callable[[SelectionModel], None],
     count: int,
@@ -439,7 +439,7 @@ def test_family_adds_the_rows_its_docstring_names(
     assert all(any(name.startswith(p) for p in prefixes) for name in names), (names, prefixes)
 
 
-def test_row_coefficients_are_the_documented_sums(foods: FoodArrays) -> None:
+def test_row_coefficients_are_the_documented_sums(foods: FoodTable) -> None:
     """``one_``: Σ x = 1; ``energy``: Σ e·x; ``band_lo``: Σ_{own} e·x − lo·Σ e·x ≥ 0;
     ``once_``: Σ_d x ≤ 1."""
     m = two_day_model(foods)
@@ -473,7 +473,7 @@ def test_row_coefficients_are_the_documented_sums(foods: FoodArrays) -> None:
 
 
 def direct(
-    foods: FoodArrays, integer: bool, energy: tuple[float, float] = (450, NAN), **options: Any
+    foods: FoodTable, integer: bool, energy: tuple[float, float] = (450, NAN), **options: Any
 ) -> DirectModel:
     arguments: dict[str, Any] = {
         "objective": "cost",
@@ -492,7 +492,7 @@ def servings(m: DirectModel) -> npt.NDArray[np.float64]:
     return amounts * m.unit
 
 
-def test_direct_continuous_takes_fractions(foods: FoodArrays) -> None:
+def test_direct_continuous_takes_fractions(foods: FoodTable) -> None:
     """Cheapest kcal: oats (0.30 / 150), then lentils (0.50 / 230): 2 oats and 150/230 lentils."""
     m = direct(foods, integer=False)
     assert {v.cat for v in m.amounts} == {pulp.LpContinuous}
@@ -502,7 +502,7 @@ def test_direct_continuous_takes_fractions(foods: FoodArrays) -> None:
     assert servings(m)[[SPINACH, MILK, APPLE]] == pytest.approx([0, 0, 0])
 
 
-def test_direct_integer_takes_whole_steps(foods: FoodArrays) -> None:
+def test_direct_integer_takes_whole_steps(foods: FoodTable) -> None:
     """Oats (75 kcal, 0.15 a half serving) and lentils (115 kcal, 0.25 a half) come in half
     servings, the others whole: three halves of oats and two of lentils (455 kcal, 0.95) are the
     cheapest steps over 450 kcal (four halves of oats and two of lentils cost 1.10)."""
@@ -514,7 +514,7 @@ def test_direct_integer_takes_whole_steps(foods: FoodArrays) -> None:
     assert [v.varValue for v in m.amounts][:2] == [3.0, 2.0]  # in half servings
 
 
-def test_direct_minimum_serving_switch(foods: FoodArrays) -> None:
+def test_direct_minimum_serving_switch(foods: FoodTable) -> None:
     """Apples are served two at a time or not at all (minimum 2 servings): an on/off switch."""
     m = direct(foods, integer=True)
     assert rows(m.problem, "min_serving_") == ["min_serving_4"]
@@ -522,7 +522,7 @@ def test_direct_minimum_serving_switch(foods: FoodArrays) -> None:
     assert "y_4" in {v.name for v in m.problem.variables()}
 
 
-def test_direct_calorie_distance_objective(foods: FoodArrays) -> None:
+def test_direct_calorie_distance_objective(foods: FoodTable) -> None:
     """Points: no preferences here, so only |kcal − 300| counts; four halves of oats hit it."""
     m = direct(
         foods,

@@ -12,7 +12,7 @@ Nothing here builds plan objects or reads the network.
 The names below are the package's internal API: the planner, the benchmarks and the tests may
 use them; they are not part of :mod:`mealplan`'s public API and may change with the planner.
 
-- arrays: ``Bounds``, ``FoodArrays``, ``food_arrays``, ``ENERGY``;
+- arrays: ``Bounds``, ``FoodTable``, ``food_table``, ``ENERGY``;
 - candidates: ``SlotSpec``, ``Candidates``, ``generate``, ``nutrient_weights``;
 - models: ``WeekRules``, ``SelectionVars``, ``SelectionModel``, ``build_selection``,
   ``chosen``, ``DirectModel``, ``build_direct``;
@@ -34,7 +34,7 @@ from mealplan.optimize._model import (
     build_selection,
     chosen,
 )
-from mealplan.optimize._problem import ENERGY, Bounds, FoodArrays, food_arrays
+from mealplan.optimize._problem import ENERGY, Bounds, FoodTable, food_table
 from mealplan.optimize._solve import SOLVERS, SolveResult, check_solver, solve
 
 __all__ = [
@@ -44,7 +44,7 @@ __all__ = [
     "Candidates",
     "DirectModel",
     "EnergyUnreachable",
-    "FoodArrays",
+    "FoodTable",
     "SelectionModel",
     "SelectionVars",
     "Shortfall",
@@ -55,7 +55,7 @@ __all__ = [
     "build_selection",
     "check_solver",
     "chosen",
-    "food_arrays",
+    "food_table",
     "generate",
     "nutrient_weights",
     "shortfalls",

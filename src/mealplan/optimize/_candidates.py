@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mealplan.domain.vocabulary import BASE_ROLES, DEFAULT_BASE_ROLES
-from mealplan.optimize._problem import FoodArrays
+from mealplan.optimize._problem import FoodTable
 
 #: Per-food or per-candidate values; food positions (-1 = no food).
 Floats = npt.NDArray[np.float64]
@@ -60,7 +60,7 @@ class Candidates:
         return len(self.foods)
 
 
-def nutrient_weights(foods: FoodArrays, daily_low: Floats, energy_mid: float) -> Floats:
+def nutrient_weights(foods: FoodTable, daily_low: Floats, energy_mid: float) -> Floats:
     """A sampling weight per food: its share of the daily minimums per kcal, plus a floor, times
     the preference (liked foods are drawn more often, disliked ones less)."""
     lows = np.where(np.isnan(daily_low) | (daily_low <= 0), np.inf, daily_low)
@@ -85,7 +85,7 @@ def _snap(value: Floats, step: Floats, low: Floats, high: Floats) -> Floats:
     return np.clip(np.round(value / step) * step, low_ok, high_ok)
 
 
-def _fit_servings(foods: FoodArrays, items: Ints, fixed: Floats, target: Floats) -> Floats:
+def _fit_servings(foods: FoodTable, items: Ints, fixed: Floats, target: Floats) -> Floats:
     """Servings (rows × items) that bring each row's energy close to its target.
 
     ``items`` is padded with -1; ``fixed`` holds locked servings (NaN = free).
@@ -122,7 +122,7 @@ def _fit_servings(foods: FoodArrays, items: Ints, fixed: Floats, target: Floats)
 
 
 def generate(
-    foods: FoodArrays,
+    foods: FoodTable,
     spec: SlotSpec,
     weights: Floats,
     daily_low: Floats,
@@ -235,7 +235,7 @@ def generate(
 
 
 def _pack(
-    foods: FoodArrays, slot: str, items: Ints, servings: Floats, serving_weight: float
+    foods: FoodTable, slot: str, items: Ints, servings: Floats, serving_weight: float
 ) -> Candidates:
     keys = foods.nutrients.shape[1]
     if items.size == 0:

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pulp
 
-from mealplan.optimize._problem import Bounds, FoodArrays
+from mealplan.optimize._problem import Bounds, FoodTable
 from mealplan.optimize._solve import solve
 
 
@@ -36,7 +36,7 @@ class Shortfall:
 
 
 def _free_amount_model(
-    foods: FoodArrays, bounds: Bounds, max_servings: npt.NDArray[np.float64], budget: float | None
+    foods: FoodTable, bounds: Bounds, max_servings: npt.NDArray[np.float64], budget: float | None
 ) -> tuple[pulp.LpProblem, list[pulp.LpVariable], pulp.LpAffineExpression]:
     problem = pulp.LpProblem("mealplan_elastic", pulp.LpMinimize)
     amounts = [
@@ -58,7 +58,7 @@ def _free_amount_model(
 
 
 def shortfalls(
-    foods: FoodArrays,
+    foods: FoodTable,
     bounds: Bounds,
     max_servings: npt.NDArray[np.float64],
     budget: float | None = None,
@@ -103,7 +103,7 @@ def shortfalls(
 
 
 def _most_reachable(
-    foods: FoodArrays,
+    foods: FoodTable,
     bounds: Bounds,
     max_servings: npt.NDArray[np.float64],
     k: int,

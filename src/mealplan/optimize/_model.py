@@ -28,7 +28,7 @@ import pulp
 
 from mealplan.optimize import _families as families
 from mealplan.optimize._candidates import Candidates, Floats, Ints
-from mealplan.optimize._problem import Bounds, FoodArrays
+from mealplan.optimize._problem import Bounds, FoodTable
 
 Label = tuple[int, int, int]
 
@@ -115,7 +115,7 @@ def build_selection(
     slots: list[Candidates],
     bands: list[tuple[float, float]],
     bounds: Bounds,
-    foods: FoodArrays,
+    foods: FoodTable,
     *,
     days: int,
     rules: WeekRules,
@@ -173,7 +173,7 @@ class DirectModel:
 
 
 def build_direct(
-    foods: FoodArrays,
+    foods: FoodTable,
     bounds: Bounds,
     *,
     integer: bool,

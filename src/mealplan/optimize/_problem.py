@@ -1,6 +1,8 @@
-"""Plain arrays for the optimizer: the allowed foods, nutrients per serving, bounds.
+"""The optimizer's typed inputs: the allowed foods as one table of arrays, and the bounds.
 
-Unknown nutrient values become 0 here: an unknown value never counts towards a minimum.
+:func:`food_table` is the one place a catalogue's DataFrame becomes arrays; every later step
+(candidates, models, diagnosis, the assembled plan) reads :class:`FoodTable` fields, not column
+names. Unknown nutrient values become 0 here: an unknown value never counts towards a minimum.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ class Bounds:
 
 
 @dataclass(frozen=True)
-class FoodArrays:
-    """The allowed foods as arrays, index-aligned with ``ids``."""
+class FoodTable:
+    """The allowed foods as arrays, index-aligned with ``ids``; ``position[id]`` finds a row."""
 
     ids: list[object]
     names: list[str]
@@ -53,7 +55,7 @@ class FoodArrays:
         return len(self.ids)
 
 
-def food_arrays(
+def food_table(
     foods: pd.DataFrame,
     per_serving: pd.DataFrame,
     keys: tuple[str, ...],
@@ -62,7 +64,7 @@ def food_arrays(
     likes: set[object],
     disliked_points: float,
     liked_points: float,
-) -> FoodArrays:
+) -> FoodTable:
     """Arrays over the foods of a (filtered) catalogue; foods without energy are left out."""
     if ENERGY in per_serving:
         energy = per_serving[ENERGY].to_numpy(dtype=float)
@@ -84,7 +86,7 @@ def food_arrays(
     score = np.array(
         [disliked_points if i in dislikes else (-liked_points if i in likes else 0.0) for i in ids]
     )
-    return FoodArrays(
+    return FoodTable(
         ids=ids,
         names=foods["name"].astype(str).tolist(),
         roles=foods["role"].to_numpy(dtype=str),

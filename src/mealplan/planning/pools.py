@@ -14,7 +14,7 @@ import numpy as np
 from mealplan.domain.plan import Meal, WeekPlan
 from mealplan.errors import InfeasiblePlanError, PlannerError
 from mealplan.optimize._candidates import Candidates, SlotSpec, generate, nutrient_weights
-from mealplan.optimize._problem import FoodArrays
+from mealplan.optimize._problem import FoodTable
 from mealplan.planning import explain
 from mealplan.planning.problem import PlanningProblem
 
@@ -152,7 +152,7 @@ def _merge(pool: Candidates, extra: Candidates) -> Candidates:
     )
 
 
-def _as_candidate(slot: str, meal: Meal, foods: FoodArrays) -> Candidates:
+def _as_candidate(slot: str, meal: Meal, foods: FoodTable) -> Candidates:
     """A kept meal as a one-candidate pool."""
     positions = []
     for item in meal.items:

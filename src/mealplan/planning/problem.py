@@ -21,7 +21,7 @@ from mealplan.catalog import FoodCatalog
 from mealplan.domain.energy import energy_range
 from mealplan.errors import InfeasiblePlanError, PlannerError
 from mealplan.optimize._candidates import SlotSpec
-from mealplan.optimize._problem import ENERGY, Bounds, FoodArrays, food_arrays
+from mealplan.optimize._problem import ENERGY, Bounds, FoodTable, food_table
 from mealplan.planning import explain
 from mealplan.preferences import ObjectiveWeights, Preferences
 from mealplan.safeguards import screen
@@ -47,7 +47,7 @@ class PlanningProblem:
     targets: Targets
     preferences: Preferences
     days: int
-    foods: FoodArrays
+    foods: FoodTable
     bounds: Bounds
     #: The middle of the day's energy range, kcal (NaN when there is none).
     energy_target: float
@@ -96,7 +96,7 @@ def build_problem(
     allowed, safety_notes = screen(allowed, targets, preferences)
     bounds = _bounds(catalog, targets, preferences, weekly and days > 1)
     per_serving, b12_unreliable = _reliable_per_serving(allowed)
-    foods = food_arrays(
+    foods = food_table(
         allowed.foods,
         per_serving,
         bounds.keys,
@@ -217,7 +217,7 @@ def slot_specs(preferences: Preferences, bounds: Bounds) -> tuple[SlotSpec, ...]
 
 
 def lock_map(
-    foods: FoodArrays, preferences: Preferences, slots: tuple[SlotSpec, ...], days: int
+    foods: FoodTable, preferences: Preferences, slots: tuple[SlotSpec, ...], days: int
 ) -> dict[tuple[int, int], list[tuple[int, float]]]:
     """(day, slot) → the locked foods (positions) and servings for that meal.
 
