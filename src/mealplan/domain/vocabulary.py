@@ -35,6 +35,21 @@ class Role(StrEnum):
     DAIRY = "dairy"
     DRINK = "drink"
     FAT = "fat"
+    # Roles of foods as eaten (FNDDS, see ``fndds_tags``). A mixed dish, sandwich or soup is a
+    # main on its own; which classic components it stands for is recorded apart ("covers").
+    #: A mixed dish that is a main on its own (a burrito, a stir-fry, a casserole).
+    DISH = "dish"
+    SANDWICH = "sandwich"
+    SOUP = "soup"
+    #: Sauces, dressings, pickles and spreads: eaten with a food, not as one.
+    CONDIMENT = "condiment"
+    #: Desserts, candy and sweetened drinks and toppings.
+    SWEET = "sweet"
+    #: Chips, crackers, popcorn, pretzels and bars.
+    SNACK = "snack"
+    #: Potatoes, corn, peas, plantains: vegetables in the Dietary Guidelines that also fill
+    #: the starch place on a plate; such foods carry ``vegetable`` too.
+    STARCHY_VEGETABLE = "starchy_vegetable"
 
 
 class Diet(StrEnum):
@@ -68,7 +83,22 @@ class Allergen(StrEnum):
 
 
 MEALS: tuple[str, ...] = tuple(MealName)
-ROLES: tuple[str, ...] = tuple(Role)
+#: The classic plate roles the curated table, the tagger and the meal rules use. Kept to the
+#: first seven members so catalogues and meal rules mean what they did before the roles of
+#: foods as eaten were added.
+ROLES: tuple[str, ...] = (
+    Role.PROTEIN,
+    Role.VEGETABLE,
+    Role.GRAIN,
+    Role.FRUIT,
+    Role.DAIRY,
+    Role.DRINK,
+    Role.FAT,
+)
+#: Every role, including those of foods as eaten (FNDDS mixed dishes, sandwiches, soups...).
+ALL_ROLES: tuple[str, ...] = tuple(Role)
+#: The roles a mixed dish can stand for on a plate ("covers"): the classic food groups.
+COVER_ROLES: tuple[str, ...] = (Role.PROTEIN, Role.GRAIN, Role.VEGETABLE, Role.FRUIT, Role.DAIRY)
 DIETS: tuple[str, ...] = tuple(Diet)
 DIET_FLAGS: tuple[str, ...] = tuple(DietFlag)
 ALLERGENS: tuple[str, ...] = tuple(Allergen)
