@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import functools
 import json
-import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,10 +34,10 @@ from mealplan.fdc.normalize import parse_food
 from mealplan.food_groups import FOOD_GROUP_KEYS, FOOD_GROUPS
 from mealplan.models import Food, Portion
 from mealplan.nutrients import NUTRIENT_KEYS
+from test_safety import require_fndds  # skip without ../shared/fndds, fail when required
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_PACK = ROOT / "data" / "usda_cache"
-FNDDS = ROOT.parent / "shared" / "fndds"
 NUTRIENT_FILE = "2017-2018 FNDDS At A Glance - FNDDS Nutrient Values.csv"
 FOODS_FILE = "2017-2018 FNDDS At A Glance - Foods and Beverages.csv"
 PORTIONS_FILE = "2017-2018 FNDDS At A Glance - Portions and Weights.csv"
@@ -108,18 +107,6 @@ EXPECTED_FPED: dict[str, str] = {
     "fg_added_sugars_tsp": "ADD_SUGARS",
     "fg_alcohol_drinks": "A_DRINKS",
 }
-
-
-def require_fndds() -> Path:
-    """``../shared/fndds``; skip when absent, or fail under MEALPLAN_REQUIRE_SHARED=1."""
-    if FNDDS.is_dir():
-        return FNDDS
-    if os.environ.get("MEALPLAN_REQUIRE_SHARED") == "1":
-        pytest.fail(f"MEALPLAN_REQUIRE_SHARED=1 but {FNDDS} is absent")
-    pytest.skip(
-        f"{FNDDS} is absent (a user's clone has no ../shared); "
-        "set MEALPLAN_REQUIRE_SHARED=1 to make this an error"
-    )
 
 
 # ------------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ logger = logging.getLogger(__name__)
 
 DATA_TYPE = "Survey (FNDDS)"
 
-#: The four files by role, as (file name pattern, lower case).
+#: The four files by role: a pattern their lower-cased file name matches.
 FILE_PATTERNS: dict[str, str] = {
     "foods": "*foods and beverages*.csv",
     "nutrients": "*nutrient values*.csv",
@@ -147,7 +147,7 @@ def find_files(folder: Path) -> dict[str, Path]:
 
 
 def release_of(files: dict[str, Path]) -> str:
-    """ "FNDDS 2017-2018" from the file names; FPED must name the same years."""
+    """The release ("FNDDS 2017-2018") from the file names; FPED must name the same years."""
     fndds = _FNDDS_YEARS.search(files["nutrients"].name)
     if fndds is None:
         raise BulkImportError(
