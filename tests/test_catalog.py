@@ -365,7 +365,9 @@ def test_build_is_byte_identical_and_equals_the_shipped_pack(
     fdc_shared: Path, tmp_path: Path
 ) -> None:
     outs = [tmp_path / "build1", tmp_path / "build2"]
-    command = [sys.executable, "-m", "mealplan.catalog", "build", "--from", str(fdc_shared)]
+    # The parent of fdc/ also holds fndds/: the shipped pack carries the FNDDS foods.
+    shared = fdc_shared.parent
+    command = [sys.executable, "-m", "mealplan.catalog", "build", "--from", str(shared)]
     # The two builds run side by side (independent processes, one per core).
     runs = [
         subprocess.Popen(
@@ -380,9 +382,10 @@ def test_build_is_byte_identical_and_equals_the_shipped_pack(
         stdout, stderr = run.communicate(timeout=120)
         assert run.returncode == 0, stderr
         assert "wrote 8070 foods" in stdout and "39 SR Legacy foods skipped" in stdout
+        assert "7083 FNDDS foods (FNDDS 2017-2018)" in stdout
     names = sorted(p.name for p in outs[0].iterdir())
     assert names == sorted(p.name for p in SHIPPED_PACK.iterdir())
-    assert {"foods.jsonl.gz", "manifest.json", "auto_tags.csv.gz"} <= set(names)
+    assert {"foods.jsonl.gz", "manifest.json", "auto_tags.csv.gz", "fndds.jsonl.gz"} <= set(names)
     for name in names:
         first, second = ((out / name).read_bytes() for out in outs)
         assert first == second, f"{name}: two builds differ"

@@ -2,7 +2,9 @@
 
 Two layers:
 - the **starter pack** that ships with mealplan (``data/usda_cache/``): read-only, one gzip'd
-  JSON-lines file of normalized foods plus a manifest naming the data release;
+  JSON-lines file of normalized foods plus a manifest naming the data release; beside them, the
+  FNDDS foods (``fndds.jsonl.gz``, sorted by food code, read with :func:`read_fndds_pack`), kept
+  apart because they are keyed by food code, not FDC id, and are not FDC cache entries;
 - the **user cache** (``MEALPLAN_CACHE_DIR``, else the platform's user cache directory): one JSON
   file per food, written atomically (temp file + ``os.replace``), so concurrent writers never
   leave a half-written entry and a killed process leaves at worst a stray temp file.
@@ -56,6 +58,8 @@ PACK_FOODS_FILE = "foods.jsonl.gz"
 PACK_MANIFEST_FILE = "manifest.json"
 #: Beside the foods, a pack may carry the catalogue's automatic tags, computed at build time.
 PACK_AUTO_TAGS_FILE = "auto_tags.csv.gz"
+#: The FNDDS foods of a pack; the manifest's "fndds" entry names their release and hash.
+PACK_FNDDS_FILE = "fndds.jsonl.gz"
 _TMP_PREFIX = ".tmp-"
 #: A temporary file older than this is left over from a killed writer and is removed on first use.
 STALE_TEMP_SECONDS = 3600.0
@@ -216,16 +220,44 @@ def read_pack_auto_tags(path: Path) -> str | None:
     return gzip.decompress(file.read_bytes()).decode("utf-8")
 
 
+def _records(lines: Iterable[str], key: str) -> dict[int, dict[str, Any]]:
+    """JSON lines keyed by the integer field ``key``."""
+    records: dict[int, dict[str, Any]] = {}
+    for line in lines:
+        if line.strip():
+            record = json.loads(line)
+            records[int(record[key])] = record
+    return records
+
+
 def read_pack(path: Path) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
     """Read a pack folder: its manifest and its food records keyed by FDC id."""
     manifest = json.loads((path / PACK_MANIFEST_FILE).read_text(encoding="utf-8"))
-    records: dict[int, dict[str, Any]] = {}
     with gzip.open(path / PACK_FOODS_FILE, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                record = json.loads(line)
-                records[int(record["fdc_id"])] = record
-    return manifest, records
+        return manifest, _records(handle, "fdc_id")
+
+
+def read_fndds_pack(path: Path) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """A pack's FNDDS entry of the manifest and its FNDDS food records keyed by food code.
+
+    Both are empty when the pack has no FNDDS foods. Raises CacheError when the file is not the
+    one the manifest names (its SHA-256 differs) or belongs to another schema.
+    """
+    manifest = json.loads((path / PACK_MANIFEST_FILE).read_text(encoding="utf-8"))
+    entry = manifest.get("fndds")
+    if not isinstance(entry, dict):
+        return {}, {}
+    file = path / PACK_FNDDS_FILE
+    if manifest.get("schema") != FOOD_SCHEMA_VERSION:
+        raise CacheError(
+            f"{file}: schema {manifest.get('schema')!r}, expected {FOOD_SCHEMA_VERSION}",
+            path=str(file),
+        )
+    data = file.read_bytes()
+    if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+        raise CacheError(f"{file} is not the file {PACK_MANIFEST_FILE} names", path=str(file))
+    with gzip.open(io.BytesIO(data), "rt", encoding="utf-8") as handle:
+        return entry, _records(handle, "food_code")
 
 
 def _gzip(data: bytes) -> bytes:
@@ -236,21 +268,33 @@ def _gzip(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
+def _jsonl_gz(foods: Iterable[Food]) -> bytes:
+    """One canonical JSON line per food (defaults left out), gzip'd without a time stamp."""
+    return _gzip(
+        b"".join(
+            _canonical(food.model_dump(mode="json", exclude_defaults=True)) + b"\n"
+            for food in foods
+        )
+    )
+
+
 def write_pack(
     path: Path,
     foods: Iterable[Food],
     manifest: dict[str, Any],
     *,
     auto_tags_csv: str | None = None,
+    fndds: Iterable[Food] | None = None,
+    fndds_manifest: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Write foods as a read-only pack, byte-identical for the same input (sorted, no mtime)."""
+    """Write foods as a read-only pack, byte-identical for the same input (sorted, no mtime).
+
+    ``fndds`` foods (each with a food code) go to their own file, sorted by food code, and the
+    manifest's "fndds" entry (``fndds_manifest`` plus file, count and SHA-256). Without them, an
+    FNDDS file left by an earlier build is removed, so the folder holds what the manifest says.
+    """
     ordered = sorted(foods, key=lambda food: food.fdc_id)
-    data = _gzip(
-        b"".join(
-            _canonical(food.model_dump(mode="json", exclude_defaults=True)) + b"\n"
-            for food in ordered
-        )
-    )
+    data = _jsonl_gz(ordered)
     full_manifest = {
         **manifest,
         "schema": FOOD_SCHEMA_VERSION,
@@ -261,10 +305,29 @@ def write_pack(
         tags = _gzip(auto_tags_csv.encode())
         full_manifest["auto_tags_sha256"] = hashlib.sha256(tags).hexdigest()
         atomic_write_bytes(path / PACK_AUTO_TAGS_FILE, tags, mode=0o644)
+    if fndds is not None:
+        by_code = sorted(fndds, key=_food_code)
+        fndds_data = _jsonl_gz(by_code)
+        full_manifest["fndds"] = {
+            **(fndds_manifest or {}),
+            "file": PACK_FNDDS_FILE,
+            "foods": len(by_code),
+            "sha256": hashlib.sha256(fndds_data).hexdigest(),
+        }
+        atomic_write_bytes(path / PACK_FNDDS_FILE, fndds_data, mode=0o644)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            (path / PACK_FNDDS_FILE).unlink()
     atomic_write_bytes(path / PACK_FOODS_FILE, data, mode=0o644)
     manifest_text = json.dumps(full_manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     atomic_write_bytes(path / PACK_MANIFEST_FILE, manifest_text.encode(), mode=0o644)
     return full_manifest
+
+
+def _food_code(food: Food) -> int:
+    if food.food_code is None:
+        raise ValueError(f"food {food.fdc_id} {food.description!r} has no FNDDS food code")
+    return food.food_code
 
 
 class FoodCache:

@@ -53,6 +53,11 @@ NUTRIENTS: tuple[NutrientSpec, ...] = (
     # Water in foods and drinks, in g (1 g = 1 mL); the plan adds drinking water to reach the AI.
     NutrientSpec("water", "Water", "g", ((1051, "255"),)),
     NutrientSpec("caffeine", "Caffeine", "mg", ((1057, "262"),)),
+    # B12 added by fortification (FDC's "Vitamin B-12, added"): tells a fortified food's B12
+    # apart from B12 the food carries itself. FNDDS gives it for every food; SR Legacy often.
+    NutrientSpec("vitamin_b12_added", "Vitamin B12, added", "µg", ((1246, "578"),)),
+    # Ethyl alcohol, in g: energy that is neither protein, fat nor carbohydrate.
+    NutrientSpec("alcohol", "Alcohol", "g", ((1018, "221"),)),
 )
 
 NUTRIENT_KEYS: tuple[str, ...] = tuple(spec.key for spec in NUTRIENTS)

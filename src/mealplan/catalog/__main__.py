@@ -1,4 +1,8 @@
-"""``python -m mealplan.catalog build --from ../shared/fdc``: rebuild the shipped starter pack."""
+"""``python -m mealplan.catalog build --from ../shared``: rebuild the shipped starter pack.
+
+``--from ../shared`` (holding ``fdc/`` and ``fndds/``) builds the whole pack, FNDDS included;
+``--from ../shared/fdc`` builds it without FNDDS (and removes an FNDDS file from ``--out``).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
         "--from",
         dest="source",
         required=True,
-        help="folder with the official files (like ../shared/fdc)",
+        help="folder with fdc/ and fndds/ (like ../shared), or an FDC folder alone (no FNDDS)",
     )
     build.add_argument("--out", type=Path, default=_DEFAULT_OUT, help="pack folder to write")
     args = parser.parse_args(argv)
@@ -30,9 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogBuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 1
+    fndds = manifest.get("fndds")
+    fndds_text = (
+        f"; {fndds['foods']} FNDDS foods ({fndds['release']})" if fndds else "; no FNDDS foods"
+    )
     print(
         f"wrote {manifest['foods']} foods to {args.out} ({manifest['release']}); "
-        f"{len(manifest['skipped'])} SR Legacy foods skipped (no SR28 values)"
+        f"{len(manifest['skipped'])} SR Legacy foods skipped (no SR28 values){fndds_text}"
     )
     return 0
 

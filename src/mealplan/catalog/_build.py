@@ -1,16 +1,22 @@
 """Build the shipped starter pack (``data/usda_cache/``) from USDA's official files.
 
-``python -m mealplan.catalog build --from ../shared/fdc`` reads:
+``python -m mealplan.catalog build --from ../shared`` (the folder holding ``fdc/`` and
+``fndds/``) reads:
 - Foundation Foods (the FDC CSV zip, which carries full-precision values and more Atwater
   energy values than the JSON zip of the same release);
 - SR Legacy: the FDC CSV tables (FDC ids, descriptions, categories, portions) with nutrient
-  values from USDA's SR28 ASCII files, joined on the NDB number.
-It writes one gzip'd JSON-lines file and a manifest, byte-identical on every run, and fails
-loudly when the curated tag table names a food the sources lack or a serving FDC does not have.
+  values from USDA's SR28 ASCII files, joined on the NDB number;
+- FNDDS 2017-2018 "At A Glance" files with FPED (:mod:`mealplan.fdc.fndds`), written to their
+  own file, ``fndds.jsonl.gz``, sorted by food code.
+``--from ../shared/fdc`` (a folder without ``fdc/``) builds the pack without FNDDS, as before.
+It writes gzip'd JSON-lines files and a manifest (release, counts, SHA-256 of every pack file and
+FNDDS source file), byte-identical on every run, and fails loudly when the curated tag table
+names a food the sources lack or a serving FDC does not have.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +25,10 @@ from typing import Any
 from mealplan.autotag import auto_tags, tags_to_csv
 from mealplan.cache import write_pack
 from mealplan.catalog._tags import TagRow, read_tag_table
-from mealplan.errors import MealplanError
+from mealplan.errors import BulkImportError, MealplanError
 from mealplan.fdc.bulk import BulkReader
+from mealplan.fdc.fndds import DATA_TYPE as FNDDS_DATA_TYPE
+from mealplan.fdc.fndds import FnddsInfo, read_fndds
 from mealplan.models import Food
 
 logger = logging.getLogger(__name__)
@@ -39,11 +47,25 @@ class BuildSources:
     foundation: Path
     sr_legacy: Path
     sr28: Path
+    #: The FNDDS At A Glance + FPED folder; None builds a pack without FNDDS foods.
+    fndds: Path | None = None
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> BuildSources:
-        """Find the files in a folder laid out like ``../shared/fdc`` (``bulk/...``)."""
+        """Find the files in ``../shared`` (``fdc/`` and ``fndds/``) or ``../shared/fdc``.
+
+        Given the parent, ``fndds/`` must be there (a pack silently missing its FNDDS foods
+        would be worse than an error); given the FDC folder itself, FNDDS is left out.
+        """
         root = Path(folder)
+        fndds: Path | None = None
+        if (root / "fdc").is_dir():
+            fndds = root / "fndds"
+            if not fndds.is_dir():
+                raise CatalogBuildError(
+                    f"{root}: has fdc/ but no fndds/; give {root / 'fdc'} to build without FNDDS"
+                )
+            root = root / "fdc"
         bulk = root / "bulk" if (root / "bulk").is_dir() else root
 
         def one(pattern: str) -> Path:
@@ -56,6 +78,7 @@ class BuildSources:
             foundation=one("FoodData_Central_foundation_food_csv_*.zip"),
             sr_legacy=one("sr_legacy_food_csv_*"),
             sr28=one("sr28asc*.zip"),
+            fndds=fndds,
         )
 
 
@@ -93,6 +116,40 @@ def validate_tags(tags: list[TagRow], foods: dict[int, Food]) -> None:
         raise CatalogBuildError(f"{len(problems)} problem(s) in food_tags.csv:\n  {shown}")
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _fndds_manifest(info: FnddsInfo, foods: list[Food]) -> dict[str, Any]:
+    """The manifest's "fndds" entry (the pack adds file, count and SHA-256)."""
+    return {
+        "release": info.release,
+        "data_type": FNDDS_DATA_TYPE,
+        "id": "fdc_id is minus the food code (FDC ids are not in these files)",
+        "sources": [
+            {"role": role, "file": path.name, "sha256": _sha256(path)}
+            for role, path in sorted(info.files.items())
+        ],
+        "counts": {
+            "wweia_categories": len({food.wweia_category for food in foods}),
+            "portions": info.portions,
+            "portions_skipped": dict(sorted(info.skipped_portions.items())),
+            "foods_without_portions": len(info.without_portions),
+            "foods_without_food_groups": len(info.without_food_groups),
+        },
+    }
+
+
+def read_fndds_sources(folder: Path) -> tuple[list[Food], dict[str, Any]]:
+    """The FNDDS foods of a folder and their manifest entry; CatalogBuildError if unreadable."""
+    try:
+        foods, info = read_fndds(folder)
+    except BulkImportError as exc:
+        raise CatalogBuildError(f"FNDDS: {exc}") from exc
+    logger.info("%s: %d foods", info.release, len(foods))
+    return foods, _fndds_manifest(info, foods)
+
+
 def build_pack(sources: BuildSources, out: str | Path) -> dict[str, Any]:
     """Read the official files, check the tag table against them, write the pack."""
     foundation = BulkReader(sources.foundation)
@@ -120,4 +177,14 @@ def build_pack(sources: BuildSources, out: str | Path) -> dict[str, Any]:
     tags = tags_to_csv(
         (food.fdc_id, auto_tags(food.category, food.description)) for food in foods.values()
     )
-    return write_pack(Path(out), foods.values(), manifest, auto_tags_csv=tags)
+    fndds, fndds_manifest = (
+        read_fndds_sources(sources.fndds) if sources.fndds is not None else (None, None)
+    )
+    return write_pack(
+        Path(out),
+        foods.values(),
+        manifest,
+        auto_tags_csv=tags,
+        fndds=fndds,
+        fndds_manifest=fndds_manifest,
+    )

@@ -6,12 +6,17 @@ Rules (each has a test):
   4/9/4 kcal per gram of protein, fat and carbohydrate; ``Food.energy_source`` says which;
 - vitamin D is µg (1114); IU (1110) is converted at 40 IU = 1 µg only when no µg value exists;
 - Branded ``foodNutrients`` are per 100 g, ``labelNutrients`` per serving: kept apart;
-- a nutrient absent from the record stays absent (unknown).
+- a nutrient absent from the record stays absent (unknown);
+- Survey (FNDDS) foods carry their food code, WWEIA category and FNDDS release (from the
+  record's NHANES cycle, ``startDate``/``endDate``), with "Quantity not specified" listed after
+  the household measures, as :mod:`mealplan.fdc.fndds` does for USDA's files. FDC records carry
+  no FPED food groups: ``Food.food_groups`` stays None (unknown).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -29,6 +34,7 @@ from mealplan.nutrients import (
 
 _MASS_IN_MG = {"g": 1000.0, "mg": 1.0, "µg": 0.001}
 _EXCERPT_CHARS = 200
+_YEAR = re.compile(r"(\d{4})\s*$")
 
 
 def _convert(amount: float, from_unit: str | None, to_unit: str) -> float | None:
@@ -153,6 +159,26 @@ def _portions(payload: FoodItemPayload) -> list[Portion]:
     return portions
 
 
+def household_measures_first(portions: Iterable[Portion]) -> list[Portion]:
+    """Household measures, then "Quantity not specified" amounts, each in the order given.
+
+    A catalogue that takes the first portion as the serving then gets a real measure.
+    """
+    listed = list(portions)
+    return [p for p in listed if not p.quantity_not_specified] + [
+        p for p in listed if p.quantity_not_specified
+    ]
+
+
+def _fndds_release(payload: FoodItemPayload) -> str | None:
+    """The FNDDS release ("FNDDS 2015-2016") from a Survey record's NHANES cycle dates."""
+    start = _YEAR.search(payload.start_date or "")
+    end = _YEAR.search(payload.end_date or "")
+    if payload.food_code is None or start is None or end is None:
+        return None
+    return f"FNDDS {start.group(1)}-{end.group(1)}"
+
+
 def _category(payload: FoodItemPayload) -> str | None:
     if payload.food_category and payload.food_category.description:
         return payload.food_category.description
@@ -171,6 +197,8 @@ def food_from_payload(payload: FoodItemPayload, source: str = "api") -> Food:
             for name, value in payload.label_nutrients.items()
             if value is not None and value.value is not None
         }
+    portions = _portions(payload)
+    wweia = payload.wweia_food_category
     return Food(
         fdc_id=payload.fdc_id,
         description=payload.description,
@@ -180,9 +208,13 @@ def food_from_payload(payload: FoodItemPayload, source: str = "api") -> Food:
         publication_date=payload.publication_date,
         nutrients=nutrients,
         energy_source=energy_source,  # type: ignore[arg-type]
-        portions=_portions(payload),
+        portions=portions if payload.food_code is None else household_measures_first(portions),
         label_nutrients_per_serving=label,
         source=source,
+        food_code=payload.food_code,
+        release=_fndds_release(payload),
+        wweia_category=wweia.code if wweia is not None else None,
+        additional_description=(payload.additional_descriptions or "").strip() or None,
     )
 
 

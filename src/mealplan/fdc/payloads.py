@@ -171,6 +171,12 @@ class FoodItemPayload(BaseModel):
     description: str = ""
     data_type: str | None = Field(default=None, alias="dataType")
     ndb_number: int | None = Field(default=None, alias="ndbNumber")
+    #: Survey (FNDDS) foods: the 8-digit FNDDS food code (FDC sends it as a string).
+    food_code: int | None = Field(default=None, alias="foodCode")
+    #: Survey (FNDDS) foods: the NHANES cycle the FNDDS release serves ("1/1/2015"...).
+    start_date: str | None = Field(default=None, alias="startDate")
+    end_date: str | None = Field(default=None, alias="endDate")
+    additional_descriptions: str | None = Field(default=None, alias="additionalDescriptions")
     publication_date: str | None = Field(
         default=None, validation_alias=AliasChoices("publicationDate", "publishedDate")
     )
@@ -188,7 +194,7 @@ class FoodItemPayload(BaseModel):
     household_serving_full_text: str | None = Field(default=None, alias="householdServingFullText")
     label_nutrients: dict[str, LabelValue] | None = Field(default=None, alias="labelNutrients")
 
-    @field_validator("ndb_number", mode="before")
+    @field_validator("ndb_number", "food_code", mode="before")
     @classmethod
     def _ndb(cls, value: Any) -> Any:
         if value in (None, ""):
