@@ -41,7 +41,7 @@ Call = tuple[tuple[Any, ...], dict[str, Any]]
 def record_calls() -> dict[str, Call]:
     """The arguments the planner gives ``build_selection`` for a few fixed requests, through the
     documented planning steps (problem → candidate pools → selection arguments), no solve."""
-    catalog = FoodCatalog.default()
+    catalog = FoodCatalog.curated()
     planner = Planner(catalog)
     woman = Targets.cramp_support(Profile(age=34, sex="female"))
     oatmeal = next(f.id for f in catalog.find("oatmeal", limit=10) if "Oatmeal" in f.name)

@@ -36,7 +36,7 @@ Plan = DayPlan | WeekPlan
 
 
 def requests() -> dict[str, Callable[[], Plan]]:
-    catalog = FoodCatalog.default()
+    catalog = FoodCatalog.curated()
     planner = Planner(catalog)
     woman = Targets.cramp_support(Profile(age=34, sex="female"))
     oatmeal = next(f.id for f in catalog.find("oatmeal", limit=10) if "Oatmeal" in f.name)

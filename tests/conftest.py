@@ -69,6 +69,6 @@ def _isolated_user_cache(
 
 
 @pytest.fixture(scope="session")
-def default_catalog() -> FoodCatalog:
+def curated_catalog() -> FoodCatalog:
     """The curated everyday catalogue (loaded once: it is immutable)."""
-    return FoodCatalog.default()
+    return FoodCatalog.curated()

@@ -160,7 +160,7 @@ def official(folder: Path) -> Official:
 @pytest.fixture(scope="module")
 def full_catalog() -> FoodCatalog:
     """Every shipped food (loaded once per module: catalogues are immutable)."""
-    return FoodCatalog.full()
+    return FoodCatalog.ingredients()
 
 
 @pytest.fixture
@@ -284,25 +284,25 @@ def test_every_food_equals_the_official_files(full_catalog: FoodCatalog, sources
 # ------------------------------------------------------------------------------------------
 
 
-def test_default_catalog_is_the_tag_table_with_servings(default_catalog: FoodCatalog) -> None:
+def test_default_catalog_is_the_tag_table_with_servings(curated_catalog: FoodCatalog) -> None:
     rows = _tag_table_rows()
-    assert len(default_catalog) >= 250
-    assert sorted(default_catalog.ids) == sorted(int(r["fdc_id"]) for r in rows)
-    foods = default_catalog.foods
+    assert len(curated_catalog) >= 250
+    assert sorted(curated_catalog.ids) == sorted(int(r["fdc_id"]) for r in rows)
+    foods = curated_catalog.foods
     assert foods["curated"].all()
     for row in rows:
         fdc_id = int(row["fdc_id"])
         assert foods.at[fdc_id, "name"] == row["name"]
         assert foods.at[fdc_id, "serving_g"] == float(row["serving_g"]) > 0
         assert foods.at[fdc_id, "serving_text"] == row["serving_text"] != ""
-    per_serving = default_catalog.per_serving()
-    expected = default_catalog.per_100g().mul(foods["serving_g"] / 100, axis=0)
+    per_serving = curated_catalog.per_serving()
+    expected = curated_catalog.per_100g().mul(foods["serving_g"] / 100, axis=0)
     pd.testing.assert_frame_equal(per_serving, expected)
 
 
-def test_default_catalog_has_vitamin_d_and_b12_sources(default_catalog: FoodCatalog) -> None:
-    per_serving = default_catalog.per_serving()
-    vegetarian = default_catalog.foods["diets"].map(lambda d: "vegetarian" in d)
+def test_default_catalog_has_vitamin_d_and_b12_sources(curated_catalog: FoodCatalog) -> None:
+    per_serving = curated_catalog.per_serving()
+    vegetarian = curated_catalog.foods["diets"].map(lambda d: "vegetarian" in d)
     rich_d = per_serving["vitamin_d"] >= 2
     rich_b12 = per_serving["vitamin_b12"] >= 0.5
     assert rich_d.sum() >= 12
@@ -311,8 +311,8 @@ def test_default_catalog_has_vitamin_d_and_b12_sources(default_catalog: FoodCata
     assert (rich_b12 & vegetarian).sum() >= 3
 
 
-def test_default_catalog_covers_every_meal_and_role(default_catalog: FoodCatalog) -> None:
-    foods = default_catalog.foods
+def test_default_catalog_covers_every_meal_and_role(curated_catalog: FoodCatalog) -> None:
+    foods = curated_catalog.foods
     for meal in MEALS:
         assert foods["meals"].map(lambda m, meal=meal: meal in m).sum() >= 5, meal
     for role in ROLES:
@@ -344,9 +344,9 @@ def test_default_catalog_covers_every_meal_and_role(default_catalog: FoodCatalog
     ],
 )
 def test_default_catalog_has_the_classic_sources(
-    default_catalog: FoodCatalog, query: str, words: tuple[str, ...]
+    curated_catalog: FoodCatalog, query: str, words: tuple[str, ...]
 ) -> None:
-    found = default_catalog.find(query)
+    found = curated_catalog.find(query)
     assert found, query
     assert any(w in found[0].name.lower() for w in words), (query, found[0].name)
     if query == "soy milk":
@@ -545,9 +545,9 @@ def test_mushrooms_fortified_foods_and_meat_are_never_imputed(
 
 
 def test_only_b12_and_vitamin_d_are_ever_imputed(
-    full_catalog: FoodCatalog, default_catalog: FoodCatalog
+    full_catalog: FoodCatalog, curated_catalog: FoodCatalog
 ) -> None:
-    for catalog in (full_catalog, default_catalog):
+    for catalog in (full_catalog, curated_catalog):
         imputed = catalog.imputed()
         assert imputed[list(IMPUTABLE)].any().all()
         assert not imputed.drop(columns=list(IMPUTABLE)).any().any()
@@ -664,16 +664,16 @@ def test_from_frame_errors_name_the_argument(
 
 
 def test_to_frame_has_ids_nutrients_servings_tags_and_cost(
-    default_catalog: FoodCatalog,
+    curated_catalog: FoodCatalog,
 ) -> None:
-    frame = default_catalog.to_frame()
-    assert len(frame) == len(default_catalog)
-    for column in ["fdc_id", "name", *default_catalog.nutrient_keys, "serving_g"]:
+    frame = curated_catalog.to_frame()
+    assert len(frame) == len(curated_catalog)
+    for column in ["fdc_id", "name", *curated_catalog.nutrient_keys, "serving_g"]:
         assert column in frame.columns, column
     for column in ["serving_text", "meals", "role", "diets", "allergens", "fortified", "cost"]:
         assert column in frame.columns, column
     row = frame.set_index("fdc_id").loc[173944]
-    banana = default_catalog[173944]
+    banana = curated_catalog[173944]
     assert row["name"] == banana.name
     assert row["magnesium"] == banana.per_100g["magnesium"]  # per 100 g, not per serving
     assert row["meals"] == ";".join(banana.meals)
@@ -681,32 +681,32 @@ def test_to_frame_has_ids_nutrients_servings_tags_and_cost(
     assert costed.loc["kefir", "cost"] == 1.1 and costed.loc["kefir", "iron"] == pytest.approx(0.05)
 
 
-def test_filter_by_diet_allergens_ids_fortified_meal_role(default_catalog: FoodCatalog) -> None:
-    foods = default_catalog.foods
-    vegan = default_catalog.filter(diet="vegan")
-    assert 0 < len(vegan) < len(default_catalog)
+def test_filter_by_diet_allergens_ids_fortified_meal_role(curated_catalog: FoodCatalog) -> None:
+    foods = curated_catalog.foods
+    vegan = curated_catalog.filter(diet="vegan")
+    assert 0 < len(vegan) < len(curated_catalog)
     assert set(vegan.ids) == {i for i in foods.index if "vegan" in foods.at[i, "diets"]}
 
-    safe = default_catalog.filter(exclude_allergens=["milk", "tree_nuts"])
+    safe = curated_catalog.filter(exclude_allergens=["milk", "tree_nuts"])
     assert set(safe.ids) == {
         i for i in foods.index if not {"milk", "tree_nuts"} & set(foods.at[i, "allergens"])
     }
-    assert 0 < len(safe) < len(default_catalog)
+    assert 0 < len(safe) < len(curated_catalog)
 
-    picked = default_catalog.filter(ids=[173944, 168463, 1])
+    picked = curated_catalog.filter(ids=[173944, 168463, 1])
     assert sorted(picked.ids) == [168463, 173944]
-    assert 173944 not in default_catalog.filter(exclude_ids=[173944])
+    assert 173944 not in curated_catalog.filter(exclude_ids=[173944])
 
-    plain = default_catalog.filter(allow_fortified=False)
+    plain = curated_catalog.filter(allow_fortified=False)
     assert not plain.foods["fortified"].any()
-    assert len(plain) == (~foods["fortified"].astype(bool)).sum() < len(default_catalog)
+    assert len(plain) == (~foods["fortified"].astype(bool)).sum() < len(curated_catalog)
 
-    breakfast = default_catalog.filter(meal="breakfast", role="dairy")
+    breakfast = curated_catalog.filter(meal="breakfast", role="dairy")
     assert len(breakfast) > 0
     assert all("breakfast" in m for m in breakfast.foods["meals"])
     assert (breakfast.foods["role"] == "dairy").all()
 
-    combined = default_catalog.filter(diet="vegetarian", dairy_free=True, gluten_free=True)
+    combined = curated_catalog.filter(diet="vegetarian", dairy_free=True, gluten_free=True)
     assert all(
         {"vegetarian", "dairy_free", "gluten_free"} <= set(d) for d in combined.foods["diets"]
     )
@@ -722,10 +722,10 @@ def test_filter_by_diet_allergens_ids_fortified_meal_role(default_catalog: FoodC
     ],
 )
 def test_filter_errors_name_argument_and_allowed_values(
-    default_catalog: FoodCatalog, kwargs: dict[str, Any], argument: str, allowed: tuple[str, ...]
+    curated_catalog: FoodCatalog, kwargs: dict[str, Any], argument: str, allowed: tuple[str, ...]
 ) -> None:
     with pytest.raises(CatalogError) as info:
-        default_catalog.filter(**kwargs)
+        curated_catalog.filter(**kwargs)
     message = str(info.value)
     assert message.startswith(argument), message
     assert str(next(iter(kwargs.values()))).strip("[]'") in message
@@ -734,28 +734,28 @@ def test_filter_errors_name_argument_and_allowed_values(
 
 
 def test_find_ranks_name_matches_first_and_tolerates_typos(
-    default_catalog: FoodCatalog,
+    curated_catalog: FoodCatalog,
 ) -> None:
-    salmon_names = [n for n in default_catalog.foods["name"] if "salmon" in n.lower()]
+    salmon_names = [n for n in curated_catalog.foods["name"] if "salmon" in n.lower()]
     assert len(salmon_names) >= 2
-    found = default_catalog.find("salmon", limit=len(salmon_names) + 3)
+    found = curated_catalog.find("salmon", limit=len(salmon_names) + 3)
     assert all("salmon" in f.name.lower() for f in found[: len(salmon_names)])
     assert {f.name for f in found[: len(salmon_names)]} == set(salmon_names)
-    assert "salmon" in default_catalog.find("Salmn")[0].name.lower()
-    assert default_catalog.find("bananna")[0].name == "Banana"
-    assert default_catalog.find("   ") == []
-    assert default_catalog.find("qqqzzzxx") == []
+    assert "salmon" in curated_catalog.find("Salmn")[0].name.lower()
+    assert curated_catalog.find("bananna")[0].name == "Banana"
+    assert curated_catalog.find("   ") == []
+    assert curated_catalog.find("qqqzzzxx") == []
 
 
-def test_lookup_by_id_and_len(default_catalog: FoodCatalog) -> None:
-    banana = default_catalog[173944]
+def test_lookup_by_id_and_len(curated_catalog: FoodCatalog) -> None:
+    banana = curated_catalog[173944]
     assert banana.fdc_id == 173944 and banana.name == "Banana"
-    assert default_catalog.get(173944) == banana
-    assert default_catalog.get(1) is None
-    assert 173944 in default_catalog and 1 not in default_catalog
+    assert curated_catalog.get(173944) == banana
+    assert curated_catalog.get(1) is None
+    assert 173944 in curated_catalog and 1 not in curated_catalog
     with pytest.raises(KeyError, match="1234567"):
-        default_catalog[1234567]
-    assert len(default_catalog) == len(_tag_table_rows()) == len(list(default_catalog))
+        curated_catalog[1234567]
+    assert len(curated_catalog) == len(_tag_table_rows()) == len(list(curated_catalog))
 
 
 # ------------------------------------------------------------------------------------------
@@ -800,15 +800,15 @@ def _coverage_rows(out: str) -> dict[str, tuple[str, int, int, int]]:
 
 
 def test_cli_foods_coverage(
-    capsys: pytest.CaptureFixture[str], default_catalog: FoodCatalog, full_catalog: FoodCatalog
+    capsys: pytest.CaptureFixture[str], curated_catalog: FoodCatalog, full_catalog: FoodCatalog
 ) -> None:
     assert cli_main(["foods", "coverage"]) == 0
     rows = _coverage_rows(capsys.readouterr().out)
-    expected = default_catalog.coverage()
+    expected = curated_catalog.coverage()
     assert list(rows) == expected["nutrient"].tolist()
     for row in expected.itertuples():
         assert rows[row.nutrient] == (row.unit, row.from_fdc, row.imputed_zero, row.unknown)
-        assert row.from_fdc + row.imputed_zero + row.unknown == len(default_catalog)
+        assert row.from_fdc + row.imputed_zero + row.unknown == len(curated_catalog)
     assert cli_main(["foods", "coverage", "--all", "--format", "json"]) == 0
     records = json.loads(capsys.readouterr().out)
     assert records == json.loads(full_catalog.coverage().to_json(orient="records"))
@@ -831,6 +831,6 @@ def test_catalogues_load_offline_without_network(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(requests.Session, "send", no_network)
     monkeypatch.setattr(socket.socket, "connect", no_network)
     default, full = FoodCatalog.default(), FoodCatalog.full()
-    assert len(default) >= 250 and len(full) >= 8070
+    assert len(default) >= 1500 and len(full) >= 8070 + 7083
     assert not math.isnan(full.per_100g().loc[173944, "potassium"])
     assert calls == []

@@ -39,8 +39,8 @@ MISSING = 999_999_999
 
 
 @pytest.fixture(scope="module")
-def planner(default_catalog: FoodCatalog) -> Planner:
-    return Planner(default_catalog)
+def planner(curated_catalog: FoodCatalog) -> Planner:
+    return Planner(curated_catalog)
 
 
 @pytest.fixture(scope="module")
@@ -105,20 +105,20 @@ def test_keep_must_be_a_week_plan(planner: Planner, targets: Targets, no_setup: 
     "time_limit", [math.nan, math.inf, -math.inf, "5", -1, 0, True, None, np.float64("nan")]
 )
 def test_time_limit_must_be_finite_positive_seconds(
-    default_catalog: FoodCatalog, time_limit: Any
+    curated_catalog: FoodCatalog, time_limit: Any
 ) -> None:
     with pytest.raises(PlannerError, match=r"^time_limit: .*finite.*greater than 0"):
-        Planner(default_catalog, time_limit=time_limit)
+        Planner(curated_catalog, time_limit=time_limit)
 
 
 @pytest.mark.parametrize("gap", [math.nan, math.inf, "0.1", True, -0.1, 1, None])
-def test_gap_must_be_in_0_1(default_catalog: FoodCatalog, gap: Any) -> None:
+def test_gap_must_be_in_0_1(curated_catalog: FoodCatalog, gap: Any) -> None:
     with pytest.raises(PlannerError, match=r"^gap: .*\[0, 1\)"):
-        Planner(default_catalog, gap=gap)
+        Planner(curated_catalog, gap=gap)
 
 
-def test_numbers_of_any_real_type_are_accepted(default_catalog: FoodCatalog) -> None:
-    planner = Planner(default_catalog, time_limit=np.int64(5), gap=0)  # type: ignore[arg-type]
+def test_numbers_of_any_real_type_are_accepted(curated_catalog: FoodCatalog) -> None:
+    planner = Planner(curated_catalog, time_limit=np.int64(5), gap=0)  # type: ignore[arg-type]
     assert (planner.time_limit, planner.gap) == (5.0, 0.0)
     assert type(planner.time_limit) is float and type(planner.gap) is float
 
@@ -127,8 +127,8 @@ def test_numbers_of_any_real_type_are_accepted(default_catalog: FoodCatalog) -> 
     ("keyword", "value"),
     [("verbose", "no"), ("strict", 1), ("catalog", None)],
 )
-def test_other_planner_arguments(default_catalog: FoodCatalog, keyword: str, value: Any) -> None:
-    arguments: dict[str, Any] = {"catalog": default_catalog, keyword: value}
+def test_other_planner_arguments(curated_catalog: FoodCatalog, keyword: str, value: Any) -> None:
+    arguments: dict[str, Any] = {"catalog": curated_catalog, keyword: value}
     with pytest.raises(PlannerError, match=rf"^{keyword}: "):
         Planner(**arguments)
 
@@ -208,13 +208,13 @@ def test_weekly_nutrients_may_name_a_custom_target_key() -> None:
 @pytest.mark.parametrize(("days", "day"), [(2, 3), (2, 14), (1, 2)])
 def test_lock_beyond_the_planned_days_is_refused(
     planner: Planner,
-    default_catalog: FoodCatalog,
+    curated_catalog: FoodCatalog,
     targets: Targets,
     no_setup: None,
     days: int,
     day: int,
 ) -> None:
-    prefs = Preferences(locks=(Lock(food=default_catalog.ids[0], day=day),))
+    prefs = Preferences(locks=(Lock(food=curated_catalog.ids[0], day=day),))
     with pytest.raises(PlannerError, match=r"^preferences\.locks: ") as caught:
         if days == 1:
             planner.plan_day(targets, prefs)
@@ -227,11 +227,11 @@ def test_lock_beyond_the_planned_days_is_refused(
 @pytest.mark.parametrize("food", [MISSING, "no-such-food"])
 @pytest.mark.parametrize("strict", [False, True])
 def test_lock_on_an_unknown_food_is_bad_input_not_infeasible(
-    default_catalog: FoodCatalog, targets: Targets, no_setup: None, food: Any, strict: bool
+    curated_catalog: FoodCatalog, targets: Targets, no_setup: None, food: Any, strict: bool
 ) -> None:
     prefs = Preferences(locks=(Lock(food=food, meal="dinner"),))
     with pytest.raises(UnknownFoodError, match=r"^preferences\.locks: ") as caught:
-        Planner(default_catalog, strict=strict).plan_day(targets, prefs)
+        Planner(curated_catalog, strict=strict).plan_day(targets, prefs)
     assert repr(food) in str(caught.value)
     assert caught.value.unknown == {"preferences.locks": [food]}
     assert isinstance(caught.value, PlannerError)
@@ -257,11 +257,11 @@ def test_unknown_food_ids_are_a_warning_by_default(
 
 def test_known_food_ids_give_no_warning(
     planner: Planner,
-    default_catalog: FoodCatalog,
+    curated_catalog: FoodCatalog,
     targets: Targets,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    first, second = default_catalog.ids[:2]
+    first, second = curated_catalog.ids[:2]
     with caplog.at_level(logging.WARNING, logger="mealplan"):
         planner.plan_day(targets, Preferences(dislikes=(first,), exclude_foods=(second,)))
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
@@ -269,21 +269,21 @@ def test_known_food_ids_give_no_warning(
 
 @pytest.mark.parametrize("field", ["exclude_foods", "dislikes", "likes"])
 def test_unknown_food_ids_are_an_error_when_strict(
-    default_catalog: FoodCatalog, targets: Targets, no_setup: None, field: str
+    curated_catalog: FoodCatalog, targets: Targets, no_setup: None, field: str
 ) -> None:
-    prefs = Preferences.model_validate({field: (default_catalog.ids[0], MISSING)})
+    prefs = Preferences.model_validate({field: (curated_catalog.ids[0], MISSING)})
     with pytest.raises(UnknownFoodError, match=rf"^preferences\.{field}: ") as caught:
-        Planner(default_catalog, strict=True).plan_week(targets, prefs, days=2)
+        Planner(curated_catalog, strict=True).plan_week(targets, prefs, days=2)
     assert str(MISSING) in str(caught.value)
     assert caught.value.unknown == {f"preferences.{field}": [MISSING]}
 
 
 def test_strict_names_every_field_at_once(
-    default_catalog: FoodCatalog, targets: Targets, no_setup: None
+    curated_catalog: FoodCatalog, targets: Targets, no_setup: None
 ) -> None:
     prefs = Preferences(dislikes=(MISSING,), likes=("x",), locks=(Lock(food="y"),))
     with pytest.raises(UnknownFoodError) as caught:
-        Planner(default_catalog, strict=True).plan_day(targets, prefs)
+        Planner(curated_catalog, strict=True).plan_day(targets, prefs)
     assert caught.value.unknown == {
         "preferences.locks": ["y"],
         "preferences.dislikes": [MISSING],
@@ -304,13 +304,13 @@ def _diagnosis(error: InfeasiblePlanError) -> Diagnosis:
 )
 def test_excluding_every_food_is_diagnosed(
     planner: Planner,
-    default_catalog: FoodCatalog,
+    curated_catalog: FoodCatalog,
     targets: Targets,
     no_solve: None,
     method: str,
     meals: str | None,
 ) -> None:
-    fields: dict[str, Any] = {"exclude_foods": tuple(default_catalog.ids)}
+    fields: dict[str, Any] = {"exclude_foods": tuple(curated_catalog.ids)}
     if meals is None:
         fields["meals"] = None
     prefs = Preferences.model_validate(fields)
@@ -320,15 +320,15 @@ def test_excluding_every_food_is_diagnosed(
     assert not diagnosis.shortfalls
     assert len(diagnosis.conflicts) == 1
     assert diagnosis.conflicts[0].startswith("no food is left after the preferences")
-    assert f"{len(default_catalog)} excluded food(s)" in diagnosis.conflicts[0]
+    assert f"{len(curated_catalog)} excluded food(s)" in diagnosis.conflicts[0]
     assert str(caught.value) == diagnosis.message
 
 
 def test_a_diet_with_no_food_left_is_diagnosed(
-    planner: Planner, default_catalog: FoodCatalog, targets: Targets, no_solve: None
+    planner: Planner, curated_catalog: FoodCatalog, targets: Targets, no_solve: None
 ) -> None:
-    vegan = tuple(i for i in default_catalog.ids if "vegan" in default_catalog[i].diets)
-    assert vegan and len(vegan) < len(default_catalog)
+    vegan = tuple(i for i in curated_catalog.ids if "vegan" in curated_catalog[i].diets)
+    assert vegan and len(vegan) < len(curated_catalog)
     prefs = Preferences(diet="vegan", exclude_foods=vegan)
     with pytest.raises(InfeasiblePlanError) as caught:
         planner.plan_week(targets, prefs, days=2)
@@ -338,10 +338,10 @@ def test_a_diet_with_no_food_left_is_diagnosed(
 
 
 def test_a_meal_no_allowed_food_fits_is_diagnosed(
-    planner: Planner, default_catalog: FoodCatalog, targets: Targets
+    planner: Planner, curated_catalog: FoodCatalog, targets: Targets
 ) -> None:
-    snack_foods = tuple(i for i in default_catalog.ids if "snack" in default_catalog[i].meals)
-    assert snack_foods and len(snack_foods) < len(default_catalog)
+    snack_foods = tuple(i for i in curated_catalog.ids if "snack" in curated_catalog[i].meals)
+    assert snack_foods and len(snack_foods) < len(curated_catalog)
     with pytest.raises(InfeasiblePlanError) as caught:
         planner.plan_day(targets, Preferences(exclude_foods=snack_foods))
     assert "no food fits snack" in " ".join(_diagnosis(caught.value).conflicts)

@@ -27,8 +27,8 @@ WOMAN_34 = Profile(age=34, sex="female")
 
 
 @pytest.fixture(scope="module")
-def planner(default_catalog: FoodCatalog) -> Planner:
-    return Planner(default_catalog)
+def planner(curated_catalog: FoodCatalog) -> Planner:
+    return Planner(curated_catalog)
 
 
 @pytest.fixture(scope="module")
@@ -66,26 +66,26 @@ def test_retinol_upper_limit_by_life_stage(profile: Profile, limit: float) -> No
 
 
 def test_retinol_is_kept_per_day_even_when_liver_is_liked(
-    planner: Planner, default_catalog: FoodCatalog
+    planner: Planner, curated_catalog: FoodCatalog
 ) -> None:
-    liver = _id(default_catalog, "Beef liver, pan-fried")
+    liver = _id(curated_catalog, "Beef liver, pan-fried")
     # A strong liking for liver pulls it into the plan; the UL still caps every day.
     prefs = Preferences(likes=(liver,), weights={"liked": 50.0}, weekly_nutrients=("vitamin_d",))
     targets = Targets.cramp_support(Profile(age=22, sex="female", pregnant=True))
     no_rules = prefs.model_copy(update={"override_safety_rules": ("liver",)})
     week = planner.plan_week(targets, no_rules, days=3)
-    assert verify(week, default_catalog, targets, no_rules) == []
+    assert verify(week, curated_catalog, targets, no_rules) == []
     for day in week.days:
         assert day.totals["retinol"].amount <= 3000 + 1e-6
     # The test bites: without the UL the liked liver is planned and breaks the limit.
     unlimited = planner.plan_week(targets.replace(retinol=None), no_rules, days=3)
     assert any(item.food_id == liver for day in unlimited.days for item in day.items)
-    breached = verify(unlimited, default_catalog, targets, no_rules)
+    breached = verify(unlimited, curated_catalog, targets, no_rules)
     assert any(v.rule == "nutrient_max" and v.subject == "retinol" for v in breached)
 
 
-def test_verify_flags_a_day_over_the_retinol_limit(default_catalog: FoodCatalog) -> None:
-    liver = default_catalog[_id(default_catalog, "Beef liver, pan-fried")]
+def test_verify_flags_a_day_over_the_retinol_limit(curated_catalog: FoodCatalog) -> None:
+    liver = curated_catalog[_id(curated_catalog, "Beef liver, pan-fried")]
     grams = liver.serving_g or 0
     item = PlanItem(
         food_id=liver.id,
@@ -100,7 +100,7 @@ def test_verify_flags_a_day_over_the_retinol_limit(default_catalog: FoodCatalog)
     )
     day = DayPlan(meals=[Meal(name="foods", items=[item], energy_kcal=item.energy_kcal)], totals={})
     targets = Targets(maximums={"retinol": 3000})
-    found = verify(day, default_catalog, targets, Preferences(meals=None))
+    found = verify(day, curated_catalog, targets, Preferences(meals=None))
     assert [(v.rule, v.subject) for v in found] == [("nutrient_max", "retinol")]
     # One 3-oz serving of beef liver is more than twice the adult UL.
     assert (liver.per_serving["retinol"] or 0) > 2 * 3000
@@ -150,7 +150,7 @@ def test_week_meets_fiber_and_saturated_fat_and_reports_added_sugars(
 
 
 def test_vegan_without_fortified_foods_has_a_reliable_b12_maximum_near_zero(
-    planner: Planner, default_catalog: FoodCatalog
+    planner: Planner, curated_catalog: FoodCatalog
 ) -> None:
     prefs = Preferences(diet="vegan", allow_fortified=False)
     with pytest.raises(InfeasiblePlanError) as caught:
@@ -159,7 +159,7 @@ def test_vegan_without_fortified_foods_has_a_reliable_b12_maximum_near_zero(
     (b12,) = [s for s in diagnosis.shortfalls if s.nutrient == "vitamin_b12"]
     assert b12.achievable < 0.5
     assert "reliable" in b12.message and "doctor" in b12.message
-    vegan = default_catalog.filter(diet="vegan")
+    vegan = curated_catalog.filter(diet="vegan")
     fitting = {vegan[i].name for i in vegan.ids if vegan[i].fortified}
     assert b12.helpful_foods and set(b12.helpful_foods) <= fitting
     assert any("doctor" in note and "B12" in note for note in diagnosis.notes)
@@ -167,27 +167,27 @@ def test_vegan_without_fortified_foods_has_a_reliable_b12_maximum_near_zero(
 
 
 def test_plant_b12_counts_as_zero_and_is_flagged(
-    planner: Planner, default_catalog: FoodCatalog
+    planner: Planner, curated_catalog: FoodCatalog
 ) -> None:
-    tempeh = _id(default_catalog, "Tempeh, cooked")
-    assert (default_catalog[tempeh].per_serving["vitamin_b12"] or 0) > 0
-    assert not default_catalog.b12_reliable()[tempeh]
+    tempeh = _id(curated_catalog, "Tempeh, cooked")
+    assert (curated_catalog[tempeh].per_serving["vitamin_b12"] or 0) > 0
+    assert not curated_catalog.b12_reliable()[tempeh]
     prefs = Preferences(diet="vegetarian", locks=(Lock(food=tempeh, meal="dinner"),))
     targets = Targets.for_profile(WOMAN_34)
     day = planner.plan_day(targets, prefs)
     b12 = day.totals["vitamin_b12"]
     assert "Tempeh, cooked" in b12.unreliable_in
-    reliable = default_catalog.b12_reliable()
-    per_serving = default_catalog.per_serving()["vitamin_b12"].fillna(0)
+    reliable = curated_catalog.b12_reliable()
+    per_serving = curated_catalog.per_serving()["vitamin_b12"].fillna(0)
     expected = sum(i.servings * per_serving[i.food_id] for i in day.items if reliable[i.food_id])
     assert b12.amount == pytest.approx(expected)
-    assert verify(day, default_catalog, targets, prefs) == []
+    assert verify(day, curated_catalog, targets, prefs) == []
 
 
-def test_fortified_plant_foods_and_custom_foods_stay_reliable(default_catalog: FoodCatalog) -> None:
-    reliable = default_catalog.b12_reliable()
-    assert reliable[_id(default_catalog, "Soy milk, fortified")]
-    assert reliable[_id(default_catalog, "Milk, skim (nonfat)")]
+def test_fortified_plant_foods_and_custom_foods_stay_reliable(curated_catalog: FoodCatalog) -> None:
+    reliable = curated_catalog.b12_reliable()
+    assert reliable[_id(curated_catalog, "Soy milk, fortified")]
+    assert reliable[_id(curated_catalog, "Milk, skim (nonfat)")]
     custom = FoodCatalog.from_frame(
         pd.DataFrame(
             {"id": ["clams", "nori"], "name": ["Clams", "Nori sheets"], "vitamin_b12": [50, 1]}
@@ -218,11 +218,11 @@ def test_water_ai_by_life_stage(profile: Profile, water: float) -> None:
 
 
 def test_week_adds_drinking_water_to_reach_the_ai(
-    woman_week: tuple[WeekPlan, Targets], default_catalog: FoodCatalog
+    woman_week: tuple[WeekPlan, Targets], curated_catalog: FoodCatalog
 ) -> None:
     week, targets = woman_week
     assert targets["water"].min == 2700
-    per_serving = default_catalog.per_serving()["water"].fillna(0)
+    per_serving = curated_catalog.per_serving()["water"].fillna(0)
     for day in week.days:
         from_food = sum(i.servings * per_serving[i.food_id] for i in day.items)
         drink = day.drinking_water

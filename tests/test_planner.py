@@ -31,8 +31,8 @@ WOMAN_34 = Profile(age=34, sex="female")
 
 
 @pytest.fixture(scope="module")
-def planner(default_catalog: FoodCatalog) -> Planner:
-    return Planner(default_catalog)
+def planner(curated_catalog: FoodCatalog) -> Planner:
+    return Planner(curated_catalog)
 
 
 def _find(catalog: FoodCatalog, name: str) -> object:
@@ -85,7 +85,7 @@ def preferences(draw: st.DrawFn) -> Preferences:
 )
 @given(profile=profiles(), prefs=preferences())
 def test_any_valid_profile_gives_a_verified_day_or_a_diagnosis(
-    planner: Planner, default_catalog: FoodCatalog, profile: Profile, prefs: Preferences
+    planner: Planner, curated_catalog: FoodCatalog, profile: Profile, prefs: Preferences
 ) -> None:
     targets = Targets.for_profile(profile)
     try:
@@ -95,7 +95,7 @@ def test_any_valid_profile_gives_a_verified_day_or_a_diagnosis(
         assert error.diagnosis.shortfalls or error.diagnosis.conflicts
         assert "supplement" not in str(error).lower()
         return
-    assert verify(plan, default_catalog, targets, prefs) == []
+    assert verify(plan, curated_catalog, targets, prefs) == []
 
 
 @settings(
@@ -105,7 +105,7 @@ def test_any_valid_profile_gives_a_verified_day_or_a_diagnosis(
 )
 @given(profile=profiles(), prefs=preferences())
 def test_any_valid_profile_gives_a_verified_week_or_a_diagnosis(
-    planner: Planner, default_catalog: FoodCatalog, profile: Profile, prefs: Preferences
+    planner: Planner, curated_catalog: FoodCatalog, profile: Profile, prefs: Preferences
 ) -> None:
     targets = Targets.for_profile(profile)
     try:
@@ -113,7 +113,7 @@ def test_any_valid_profile_gives_a_verified_week_or_a_diagnosis(
     except InfeasiblePlanError as error:
         assert error.diagnosis.shortfalls or error.diagnosis.conflicts
         return
-    assert verify(week, default_catalog, targets, prefs) == []
+    assert verify(week, curated_catalog, targets, prefs) == []
 
 
 # -- vegan and vitamin B12 ----------------------------------------------------------------------
@@ -137,20 +137,20 @@ def test_vegan_without_fortified_foods_names_vitamin_b12(planner: Planner) -> No
 
 
 def test_vegan_with_fortified_foods_gives_verified_plans(
-    planner: Planner, default_catalog: FoodCatalog
+    planner: Planner, curated_catalog: FoodCatalog
 ) -> None:
     targets = Targets.for_profile(WOMAN_34)
     prefs = Preferences(diet="vegan")
     day = planner.plan_day(targets, prefs)
-    assert verify(day, default_catalog, targets, prefs) == []
-    assert all("vegan" in default_catalog[i.food_id].diets for i in day.items)
+    assert verify(day, curated_catalog, targets, prefs) == []
+    assert all("vegan" in curated_catalog[i.food_id].diets for i in day.items)
 
 
 def test_vitamin_d_shortfall_mentions_sunlight_and_a_doctor(
-    planner: Planner, default_catalog: FoodCatalog
+    planner: Planner, curated_catalog: FoodCatalog
 ) -> None:
     targets = Targets.for_profile(Profile(age=75, sex="female"))
-    mushrooms = tuple(f.id for f in default_catalog.find("mushrooms", limit=20))
+    mushrooms = tuple(f.id for f in curated_catalog.find("mushrooms", limit=20))
     assert mushrooms, "UV-exposed mushrooms are the vegan vitamin D source to take away"
     prefs = Preferences(diet="vegan", allow_fortified=False, exclude_foods=mushrooms)
     with pytest.raises(InfeasiblePlanError) as caught:
@@ -171,27 +171,27 @@ def woman_week(planner: Planner) -> tuple[WeekPlan, Targets, Preferences]:
 
 
 def test_week_for_a_34_year_old_woman(
-    woman_week: tuple[WeekPlan, Targets, Preferences], default_catalog: FoodCatalog
+    woman_week: tuple[WeekPlan, Targets, Preferences], curated_catalog: FoodCatalog
 ) -> None:
     week, targets, prefs = woman_week
     assert len(week.days) == 7
-    assert verify(week, default_catalog, targets, prefs) == []
+    assert verify(week, curated_catalog, targets, prefs) == []
     for day in week.days:
         assert [m.name for m in day.meals] == ["breakfast", "lunch", "dinner", "snack"]
         for meal in day.meals:
             assert 2 <= len(meal.items) <= 5
             for item in meal.items:
                 assert (item.servings * 2) == int(item.servings * 2)
-                if not default_catalog[item.food_id].__dict__["serving_g"]:
+                if not curated_catalog[item.food_id].__dict__["serving_g"]:
                     continue
                 assert item.grams == pytest.approx(
-                    item.servings * default_catalog[item.food_id].serving_g
+                    item.servings * curated_catalog[item.food_id].serving_g
                 )
     counts: Counter[object] = Counter(
         item.food_id
         for day in week.days
         for item in day.items
-        if default_catalog[item.food_id].role in MAIN_ROLES
+        if curated_catalog[item.food_id].role in MAIN_ROLES
     )
     assert max(counts.values()) <= prefs.max_repeats_per_week
     signatures = {
@@ -241,7 +241,7 @@ def test_same_inputs_give_the_same_plan_in_another_process() -> None:
     script = (
         "from mealplan import *\n"
         "t = Targets.for_profile(Profile(age=34, sex='female'))\n"
-        "print(Planner(FoodCatalog.default()).plan_week(t, Preferences(), days=3)"
+        "print(Planner(FoodCatalog.curated()).plan_week(t, Preferences(), days=3)"
         ".model_dump_json())\n"
     )
     runs = [
@@ -265,9 +265,9 @@ def test_same_inputs_give_identical_json(planner: Planner) -> None:
 
 
 # -- locks and re-planning ----------------------------------------------------------------------
-def test_locks_every_day_and_on_one_day(planner: Planner, default_catalog: FoodCatalog) -> None:
-    oatmeal = _find(default_catalog, "oatmeal")
-    salmon = _find(default_catalog, "salmon, atlantic, farmed")
+def test_locks_every_day_and_on_one_day(planner: Planner, curated_catalog: FoodCatalog) -> None:
+    oatmeal = _find(curated_catalog, "oatmeal")
+    salmon = _find(curated_catalog, "salmon, atlantic, farmed")
     prefs = Preferences(
         locks=(
             Lock(food=oatmeal, meal="breakfast"),
@@ -276,7 +276,7 @@ def test_locks_every_day_and_on_one_day(planner: Planner, default_catalog: FoodC
     )
     targets = Targets.for_profile(WOMAN_34)
     week = planner.plan_week(targets, prefs)
-    assert verify(week, default_catalog, targets, prefs) == []
+    assert verify(week, curated_catalog, targets, prefs) == []
     for day in week.days:
         assert oatmeal in {i.food_id for i in day.meals[0].items}
     assert salmon in {i.food_id for i in week.days[1].meals[2].items}
@@ -285,7 +285,7 @@ def test_locks_every_day_and_on_one_day(planner: Planner, default_catalog: FoodC
 def test_replanning_one_day_keeps_the_others(
     planner: Planner,
     woman_week: tuple[WeekPlan, Targets, Preferences],
-    default_catalog: FoodCatalog,
+    curated_catalog: FoodCatalog,
 ) -> None:
     week, targets, prefs = woman_week
     dinner_day3 = {i.food_id for i in week.days[2].meals[2].items}
@@ -299,8 +299,8 @@ def test_replanning_one_day_keeps_the_others(
 
 
 # -- structural conflicts -----------------------------------------------------------------------
-def test_excluded_locked_food_is_named(planner: Planner, default_catalog: FoodCatalog) -> None:
-    salmon = _find(default_catalog, "salmon, atlantic, farmed")
+def test_excluded_locked_food_is_named(planner: Planner, curated_catalog: FoodCatalog) -> None:
+    salmon = _find(curated_catalog, "salmon, atlantic, farmed")
     prefs = Preferences(diet="vegan", locks=(Lock(food=salmon, meal="dinner"),))
     with pytest.raises(InfeasiblePlanError, match="Salmon") as caught:
         planner.plan_day(Targets.for_profile(WOMAN_34), prefs)
@@ -308,9 +308,9 @@ def test_excluded_locked_food_is_named(planner: Planner, default_catalog: FoodCa
 
 
 def test_a_role_no_allowed_food_can_fill_is_named(
-    planner: Planner, default_catalog: FoodCatalog
+    planner: Planner, curated_catalog: FoodCatalog
 ) -> None:
-    no_dairy = default_catalog.filter(
+    no_dairy = curated_catalog.filter(
         diet="vegan", allow_fortified=False, meal="lunch", role="dairy"
     )
     assert len(no_dairy) == 0, "the premise: no unfortified vegan dairy-role food at lunch"
@@ -361,13 +361,13 @@ def test_textbook_diet_problem_in_a_few_lines() -> None:
 
 
 def test_free_form_list_without_meal_structure(
-    planner: Planner, default_catalog: FoodCatalog
+    planner: Planner, curated_catalog: FoodCatalog
 ) -> None:
     targets = Targets.for_profile(WOMAN_34)
     prefs = Preferences(meals=None)
     plan = planner.plan_day(targets, prefs)
     assert [m.name for m in plan.meals] == ["foods"]
-    assert verify(plan, default_catalog, targets, prefs) == []
+    assert verify(plan, curated_catalog, targets, prefs) == []
 
 
 def test_solver_output_is_silenced(capfd: pytest.CaptureFixture[str], planner: Planner) -> None:
@@ -395,7 +395,7 @@ def test_day_plan_json_round_trip(planner: Planner) -> None:
     assert "Day 1" in str(day)
 
 
-def test_cbc_where_available(default_catalog: FoodCatalog) -> None:
+def test_cbc_where_available(curated_catalog: FoodCatalog) -> None:
     import pulp
 
     from mealplan import SolverError
@@ -403,21 +403,21 @@ def test_cbc_where_available(default_catalog: FoodCatalog) -> None:
     targets = Targets.for_profile(WOMAN_34)
     if not pulp.PULP_CBC_CMD(msg=False).available():
         with pytest.raises(SolverError, match="CBC"):
-            Planner(default_catalog, solver="cbc")
+            Planner(curated_catalog, solver="cbc")
         return
-    day = Planner(default_catalog, solver="cbc").plan_day(targets)
+    day = Planner(curated_catalog, solver="cbc").plan_day(targets)
     assert day.solver is not None and day.solver.solver == "cbc"
-    assert verify(day, default_catalog, targets, Preferences()) == []
+    assert verify(day, curated_catalog, targets, Preferences()) == []
 
 
-def test_bad_planner_arguments_name_the_argument(default_catalog: FoodCatalog) -> None:
+def test_bad_planner_arguments_name_the_argument(curated_catalog: FoodCatalog) -> None:
     from mealplan import PlannerError, SolverError
 
     with pytest.raises(SolverError, match="solver"):
-        Planner(default_catalog, solver="gurobi")
+        Planner(curated_catalog, solver="gurobi")
     with pytest.raises(PlannerError, match="gap"):
-        Planner(default_catalog, gap=2)
-    planner = Planner(default_catalog)
+        Planner(curated_catalog, gap=2)
+    planner = Planner(curated_catalog)
     targets = Targets.for_profile(WOMAN_34)
     with pytest.raises(PlannerError, match="days"):
         planner.plan_week(targets, days=0)
@@ -427,10 +427,10 @@ def test_bad_planner_arguments_name_the_argument(default_catalog: FoodCatalog) -
         planner.plan_day(targets, integer_servings=False)
 
 
-def test_budget_per_day_with_prices(default_catalog: FoodCatalog) -> None:
+def test_budget_per_day_with_prices(curated_catalog: FoodCatalog) -> None:
     """Prices from the app: the plan keeps to the budget, and a budget too small is explained."""
-    per_serving = default_catalog.per_serving()["energy"].fillna(100)
-    priced = default_catalog.with_costs(
+    per_serving = curated_catalog.per_serving()["energy"].fillna(100)
+    priced = curated_catalog.with_costs(
         {food_id: round(0.2 + kcal / 400, 2) for food_id, kcal in per_serving.items()}
     )
     targets = Targets.for_profile(WOMAN_34)

@@ -29,7 +29,7 @@ class Inputs:
     """The plan and everything it was made from."""
 
     def __init__(self) -> None:
-        catalog = FoodCatalog.default()
+        catalog = FoodCatalog.curated()
         self.release = catalog.release
         self.profile = Profile(age=34, sex="female")
         self.targets = Targets.cramp_support(self.profile)

@@ -46,7 +46,7 @@ class Inputs:
     """A short plan with notes, drinking water and flagged nutrients, and what it came from."""
 
     def __init__(self) -> None:
-        catalog = FoodCatalog.default()
+        catalog = FoodCatalog.curated()
         self.profile = Profile(age=34, sex="female")
         self.targets = Targets.cramp_support(self.profile)
         self.preferences = Preferences(exclude_allergens=(Allergen.PEANUTS,))

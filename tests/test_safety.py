@@ -63,7 +63,7 @@ def require_fndds() -> Path:
 @pytest.fixture(scope="session")
 def catalogue() -> pd.DataFrame:
     """The whole shipped catalogue (8,070 SR Legacy + Foundation foods)."""
-    return FoodCatalog.full().foods
+    return FoodCatalog.ingredients().foods
 
 
 @pytest.fixture(scope="session")

@@ -27,8 +27,8 @@ PREGNANT_22 = Profile(age=22, sex="female", pregnant=True)
 
 
 @pytest.fixture(scope="module")
-def planner(default_catalog: FoodCatalog) -> Planner:
-    return Planner(default_catalog)
+def planner(curated_catalog: FoodCatalog) -> Planner:
+    return Planner(curated_catalog)
 
 
 def _excluded(catalog: FoodCatalog, profile: Profile, ids: list[object]) -> dict[object, tuple]:
@@ -54,20 +54,20 @@ def _item(catalog: FoodCatalog, food_id: object) -> PlanItem:
 
 
 def test_pregnancy_week_has_no_excluded_food_and_names_the_rules(
-    planner: Planner, default_catalog: FoodCatalog
+    planner: Planner, curated_catalog: FoodCatalog
 ) -> None:
     targets = Targets.cramp_support(PREGNANT_22)
     week = planner.plan_week(targets)
     ids = [item.food_id for day in week.days for item in day.items]
-    assert _excluded(default_catalog, PREGNANT_22, ids) == {}
-    assert verify(week, default_catalog, targets, Preferences()) == []
+    assert _excluded(curated_catalog, PREGNANT_22, ids) == {}
+    assert verify(week, curated_catalog, targets, Preferences()) == []
     applied = " ".join(week.notes)
     for rule in ("fish_high_mercury", "liver", "smoked_seafood", "deli_meat_hot_dog"):
         assert f"rule {rule}:" in applied
     assert "whole_nuts" not in applied  # a child's rule, not a pregnant woman's
     # The catalogue does hold foods the rules exclude, so the screen had work to do.
-    flagged = _excluded(default_catalog, PREGNANT_22, default_catalog.ids)
-    names = {default_catalog[i].name for i in flagged}
+    flagged = _excluded(curated_catalog, PREGNANT_22, curated_catalog.ids)
+    names = {curated_catalog[i].name for i in flagged}
     assert {"Beef liver, pan-fried", "Swordfish, cooked"} <= names
 
 
@@ -82,7 +82,7 @@ def test_toddler_rules_leave_out_whole_nuts_and_popcorn(planner: Planner) -> Non
 
 
 def test_an_override_is_explicit_logged_and_noted(
-    planner: Planner, default_catalog: FoodCatalog, caplog: pytest.LogCaptureFixture
+    planner: Planner, curated_catalog: FoodCatalog, caplog: pytest.LogCaptureFixture
 ) -> None:
     targets = Targets.for_profile(PREGNANT_22)
     prefs = Preferences(override_safety_rules=("soft_cheese",))
@@ -90,20 +90,20 @@ def test_an_override_is_explicit_logged_and_noted(
         day = planner.plan_day(targets, prefs)
     assert any("soft_cheese" in r.getMessage() for r in caplog.records)
     assert any("'soft_cheese'" in note and "switched off" in note for note in day.notes)
-    assert verify(day, default_catalog, targets, prefs) == []
+    assert verify(day, curated_catalog, targets, prefs) == []
     with pytest.raises(PlannerError, match=r"override_safety_rules.*'no_such_rule'.*allowed: "):
         planner.plan_day(targets, Preferences(override_safety_rules=("no_such_rule",)))
 
 
-def test_verify_flags_an_excluded_food_for_the_profile(default_catalog: FoodCatalog) -> None:
-    (swordfish,) = [f.id for f in default_catalog.find("swordfish") if "Swordfish" in f.name][:1]
-    item = _item(default_catalog, swordfish)
+def test_verify_flags_an_excluded_food_for_the_profile(curated_catalog: FoodCatalog) -> None:
+    (swordfish,) = [f.id for f in curated_catalog.find("swordfish") if "Swordfish" in f.name][:1]
+    item = _item(curated_catalog, swordfish)
     day = DayPlan(meals=[Meal(name="foods", items=[item], energy_kcal=item.energy_kcal)], totals={})
     prefs = Preferences(meals=None)
-    pregnant = verify(day, default_catalog, Targets.for_profile(PREGNANT_22), prefs)
+    pregnant = verify(day, curated_catalog, Targets.for_profile(PREGNANT_22), prefs)
     assert ("food_safety", str(swordfish)) in {(v.rule, v.subject) for v in pregnant}
     assert "fish_high_mercury" in next(v.message for v in pregnant if v.rule == "food_safety")
-    adult = verify(day, default_catalog, Targets.for_profile(Profile(age=40, sex="male")), prefs)
+    adult = verify(day, curated_catalog, Targets.for_profile(Profile(age=40, sex="male")), prefs)
     assert "food_safety" not in {v.rule for v in adult}
 
 
@@ -150,7 +150,7 @@ def test_own_foods_are_screened_by_name_and_unknown_organ_retinol_is_over_the_li
 
 
 def test_rules_classify_foods_from_the_full_catalogue() -> None:
-    full_catalog = FoodCatalog.full()
+    full_catalog = FoodCatalog.ingredients()
     kept, _ = screen(full_catalog, Targets.for_profile(PREGNANT_22), Preferences())
     dropped = set(full_catalog.ids) - set(kept.ids)
     names = {full_catalog[i].description for i in dropped}
@@ -184,7 +184,7 @@ STAGES = [
     diet=st.sampled_from(["omnivore", "vegetarian", "pescatarian", "vegan"]),
 )
 def test_any_life_stage_and_diet_gives_a_safe_verified_plan_or_a_diagnosis(
-    planner: Planner, default_catalog: FoodCatalog, stage: tuple[float, str, str], diet: str
+    planner: Planner, curated_catalog: FoodCatalog, stage: tuple[float, str, str], diet: str
 ) -> None:
     age, sex, state = stage
     profile = Profile(
@@ -197,9 +197,9 @@ def test_any_life_stage_and_diet_gives_a_safe_verified_plan_or_a_diagnosis(
     except InfeasiblePlanError as error:
         assert error.diagnosis.message
         return
-    assert verify(week, default_catalog, targets, prefs) == []
+    assert verify(week, curated_catalog, targets, prefs) == []
     ids = [item.food_id for day in week.days for item in day.items]
-    assert _excluded(default_catalog, profile, ids) == {}
+    assert _excluded(curated_catalog, profile, ids) == {}
     for day in week.days:
         for key in ("retinol", "saturated_fat", "calcium", "vitamin_d", "sodium"):
             bound = targets.get(key)

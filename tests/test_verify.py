@@ -594,7 +594,7 @@ DEFAULT_DAY: dict[str, list[tuple[Any, float]]] = {
 
 @pytest.fixture(scope="module")
 def shipped() -> FoodCatalog:
-    return FoodCatalog.default()
+    return FoodCatalog.curated()
 
 
 @pytest.fixture(scope="module")

@@ -60,6 +60,8 @@ PACK_MANIFEST_FILE = "manifest.json"
 PACK_AUTO_TAGS_FILE = "auto_tags.csv.gz"
 #: The FNDDS foods of a pack; the manifest's "fndds" entry names their release and hash.
 PACK_FNDDS_FILE = "fndds.jsonl.gz"
+#: The FNDDS foods' tags (roles, meals, diets, allergens...), computed when the pack is built.
+PACK_FNDDS_TAGS_FILE = "fndds_tags.csv.gz"
 _TMP_PREFIX = ".tmp-"
 #: A temporary file older than this is left over from a killed writer and is removed on first use.
 STALE_TEMP_SECONDS = 3600.0
@@ -214,7 +216,15 @@ class _Starter:
 
 def read_pack_auto_tags(path: Path) -> str | None:
     """The pack's automatic-tag table as CSV text, or None when the pack has none."""
-    file = path / PACK_AUTO_TAGS_FILE
+    return _read_gzip_text(path / PACK_AUTO_TAGS_FILE)
+
+
+def read_pack_fndds_tags(path: Path) -> str | None:
+    """The pack's FNDDS tag table as CSV text, or None when the pack has none."""
+    return _read_gzip_text(path / PACK_FNDDS_TAGS_FILE)
+
+
+def _read_gzip_text(file: Path) -> str | None:
     if not file.is_file():
         return None
     return gzip.decompress(file.read_bytes()).decode("utf-8")
@@ -286,6 +296,7 @@ def write_pack(
     auto_tags_csv: str | None = None,
     fndds: Iterable[Food] | None = None,
     fndds_manifest: dict[str, Any] | None = None,
+    fndds_tags_csv: str | None = None,
 ) -> dict[str, Any]:
     """Write foods as a read-only pack, byte-identical for the same input (sorted, no mtime).
 
@@ -315,9 +326,14 @@ def write_pack(
             "sha256": hashlib.sha256(fndds_data).hexdigest(),
         }
         atomic_write_bytes(path / PACK_FNDDS_FILE, fndds_data, mode=0o644)
+        if fndds_tags_csv is not None:
+            fndds_tags = _gzip(fndds_tags_csv.encode())
+            full_manifest["fndds"]["tags_sha256"] = hashlib.sha256(fndds_tags).hexdigest()
+            atomic_write_bytes(path / PACK_FNDDS_TAGS_FILE, fndds_tags, mode=0o644)
     else:
-        with contextlib.suppress(FileNotFoundError):
-            (path / PACK_FNDDS_FILE).unlink()
+        for name in (PACK_FNDDS_FILE, PACK_FNDDS_TAGS_FILE):
+            with contextlib.suppress(FileNotFoundError):
+                (path / name).unlink()
     atomic_write_bytes(path / PACK_FOODS_FILE, data, mode=0o644)
     manifest_text = json.dumps(full_manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     atomic_write_bytes(path / PACK_MANIFEST_FILE, manifest_text.encode(), mode=0o644)

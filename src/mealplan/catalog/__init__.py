@@ -12,28 +12,50 @@ a cost per serving. Constructors:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import functools
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from mealplan.autotag import AutoTags, auto_tags, tags_from_csv
-from mealplan.cache import FoodCache, default_starter_dir, read_pack, read_pack_auto_tags
+from mealplan.cache import (
+    FoodCache,
+    default_starter_dir,
+    read_fndds_pack,
+    read_pack,
+    read_pack_auto_tags,
+    read_pack_fndds_tags,
+)
+from mealplan.catalog._fndds import fndds_frames, read_tags_csv
 from mealplan.catalog._tags import TagRow, read_tag_table
-from mealplan.domain.vocabulary import ALLERGENS, DIET_FLAGS, DIETS, MEALS, ROLES
+from mealplan.domain.vocabulary import ALL_ROLES, ALLERGENS, DIET_FLAGS, DIETS, MEALS, ROLES
 from mealplan.errors import MealplanError
+from mealplan.food_groups import FOOD_GROUP_KEYS, food_group_unit
 from mealplan.models import Food
 from mealplan.nutrients import NUTRIENT_KEYS, unit_of
 
 if TYPE_CHECKING:
     from mealplan.fdc.client import FdcClient
 
-__all__ = ["ALLERGENS", "DIETS", "MEALS", "ROLES", "CatalogError", "CatalogFood", "FoodCatalog"]
+__all__ = [
+    "ALLERGENS",
+    "CATALOGS",
+    "DIETS",
+    "MEALS",
+    "ROLES",
+    "CatalogError",
+    "CatalogFood",
+    "FoodCatalog",
+    "shipped_catalog",
+]
 
 #: Nutrient ids for values that were not read from FDC: computed from other values, imputed
 #: as a known zero, or given by the user's own table.
@@ -97,6 +119,8 @@ class CatalogFood:
     min_servings: float = 0.0
     max_servings: float = math.inf
     half_servings: bool = True
+    #: How :meth:`FoodCatalog.find` matched it: "word", "prefix", "substring" or "fuzzy".
+    match: str | None = None
 
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -211,6 +235,99 @@ def _frames_from_records(
     return foods, per_100g, nutrient_ids
 
 
+#: Columns every catalogue carries beside its tags, with the value a food lacking them gets:
+#: where a food comes from and how to trace it, what it stands in for on a plate, and its
+#: household portions.
+_EXTRA_COLUMNS: Mapping[str, Any] = MappingProxyType(
+    {
+        "source": None,
+        "food_code": np.nan,
+        "release": None,
+        "wweia_category": np.nan,
+        "covers": (),
+        "plannable": None,
+        "portions": (),
+    }
+)
+_SOURCES = {
+    "SR Legacy": "sr_legacy",
+    "Foundation": "foundation",
+    "Survey (FNDDS)": "fndds",
+    "Branded": "branded",
+    "custom": "custom",
+}
+
+
+def _complete(foods: pd.DataFrame) -> pd.DataFrame:
+    """The foods table with every standard column, filling what a source does not have."""
+    missing = [c for c in (*_EXTRA_COLUMNS, *FOOD_GROUP_KEYS) if c not in foods.columns]
+    if not missing:
+        return foods
+    foods = foods.copy()
+    for column in missing:
+        default = _EXTRA_COLUMNS.get(column, np.nan)
+        if column == "source":
+            foods[column] = foods["data_type"].map(lambda t: _SOURCES.get(str(t), "other"))
+        elif column == "plannable":
+            foods[column] = foods["menu_item"].map(lambda m: "yes" if m else "no")
+        else:
+            foods[column] = pd.Series([default] * len(foods), index=foods.index, dtype=object)
+    for column in FOOD_GROUP_KEYS:
+        foods[column] = foods[column].astype(float)
+    return foods
+
+
+#: The shipped catalogues by name, as the CLI offers them.
+CATALOGS: tuple[str, ...] = ("default", "curated", "ingredients", "full")
+
+
+def shipped_catalog(name: str) -> FoodCatalog:
+    """A shipped catalogue by name (one of :data:`CATALOGS`), read once per process."""
+    _check_choice(name, CATALOGS, "catalog")
+    return _shipped(name)
+
+
+@functools.cache
+def _shipped(kind: str) -> FoodCatalog:
+    """The shipped catalogues, read once per process (they are immutable, so shared)."""
+    if kind == "curated":
+        return FoodCatalog._from_pack(None, curated_only=True)
+    if kind == "ingredients":
+        return FoodCatalog._from_pack(None, curated_only=False)
+    if kind == "fndds":
+        return _fndds_catalog()
+    fndds = _shipped("fndds")
+    if kind == "default":
+        return fndds.filter(menu_items_only=True)
+    return FoodCatalog._concat(fndds, _shipped("ingredients"))
+
+
+def _fndds_catalog() -> FoodCatalog:
+    folder = default_starter_dir()
+    if folder is None:
+        raise CatalogError("the shipped food pack (data/usda_cache) is missing: reinstall mealplan")
+    entry, records = read_fndds_pack(folder)
+    tag_text = read_pack_fndds_tags(folder)
+    if not records or tag_text is None:
+        raise CatalogError(
+            f"the shipped food pack in {folder} has no FNDDS foods: rebuild it with "
+            "`python -m mealplan.catalog build --from ../shared`"
+        )
+    foods, per_100g, ids = fndds_frames(
+        (records[code] for code in sorted(records)), read_tags_csv(tag_text)
+    )
+    units = {key: unit_of(key) for key in NUTRIENT_KEYS}
+    return FoodCatalog(foods, per_100g, units=units, nutrient_ids=ids, release=entry["release"])
+
+
+def _closeness(words: Sequence[str], name_words: Sequence[str]) -> float:
+    """How closely a name's words spell the query's words (1 = the same words)."""
+    return sum(
+        max((difflib.SequenceMatcher(None, w, n).ratio() for n in name_words), default=0.0)
+        for w in words
+    ) / max(len(words), 1)
+
+
 class FoodCatalog:
     """The foods a planner may choose from, with nutrients per 100 g and serving data.
 
@@ -227,7 +344,7 @@ class FoodCatalog:
         per_serving: pd.DataFrame | None = None,
         release: str | None = None,
     ) -> None:
-        self._foods = foods
+        self._foods = _complete(foods)
         self._per_100g = per_100g
         self._units = dict(units)
         self._nutrient_ids = (
@@ -242,14 +359,30 @@ class FoodCatalog:
 
     # -- constructors ---------------------------------------------------------------------------
     @classmethod
-    def default(cls, cache: FoodCache | None = None) -> FoodCatalog:
-        """The curated everyday set: foods people eat, tagged for meals, diets and allergens."""
-        return cls._from_pack(cache, curated_only=True)
+    def default(cls) -> FoodCatalog:
+        """Everyday foods as eaten: the FNDDS 2017-2018 foods (dishes, sandwiches, soups, drinks
+        and single foods) that are plannable by default and have a household portion.
+
+        Read once per process and shared: a catalogue is immutable.
+        """
+        return _shipped("default")
 
     @classmethod
-    def full(cls, cache: FoodCache | None = None) -> FoodCatalog:
-        """Every shipped SR Legacy and Foundation food; curated tags win over automatic ones."""
-        return cls._from_pack(cache, curated_only=False)
+    def ingredients(cls, cache: FoodCache | None = None) -> FoodCatalog:
+        """Every shipped SR Legacy and Foundation food (ingredients, as USDA analysed them);
+        curated tags win over automatic ones. With ``cache``, the foods of that cache."""
+        return _shipped("ingredients") if cache is None else cls._from_pack(cache, False)
+
+    @classmethod
+    def curated(cls, cache: FoodCache | None = None) -> FoodCatalog:
+        """The 376 reviewed everyday SR Legacy and Foundation foods of ``food_tags.csv``."""
+        return _shipped("curated") if cache is None else cls._from_pack(cache, True)
+
+    @classmethod
+    def full(cls) -> FoodCatalog:
+        """Every shipped food: the FNDDS foods as eaten and the SR Legacy and Foundation
+        ingredients, in one table (``source`` tells them apart)."""
+        return _shipped("full")
 
     @classmethod
     def _from_pack(cls, cache: FoodCache | None, curated_only: bool) -> FoodCatalog:
@@ -538,31 +671,57 @@ class FoodCatalog:
         return self[food_id] if food_id in self._foods.index else None
 
     def find(self, name: str, limit: int = 5) -> list[CatalogFood]:
-        """Foods whose name best matches ``name``: substring matches first, then close spellings.
+        """Foods whose name best matches ``name``, best first; each says how it matched.
 
-        A close spelling is a name whose words include a close spelling of every query word
-        ("salmn" finds "Salmon, pink, baked"), or a whole name close to the query.
+        Ranks: every query word a whole word of the name ("salmon" → "Salmon, baked"), then
+        every word a prefix of a name word ("salm"), then inside a word, and only then close
+        spellings ("salmn" finds "Salmon, pink, baked"; ``match="fuzzy"``). Within a rank,
+        names that start with the query come first, then shorter names.
         """
         query = name.strip().lower()
         if not query:
             return []
+        words = _WORD.findall(query) or [query]
         names = {food_id: str(n).lower() for food_id, n in self._foods["name"].items()}
-        words = query.split()
-        contains = [i for i, n in names.items() if all(w in n for w in words)]
-        contains.sort(key=lambda i: (len(names[i]), str(names[i])))
-        name_words = {i: set(_WORD.findall(n)) for i, n in names.items()}
-        vocabulary = sorted(set().union(*name_words.values()))
+        name_words = {i: _WORD.findall(n) for i, n in names.items()}
+        ranks: dict[Any, tuple[int, str]] = {}
+        for food_id, text in names.items():
+            found = name_words[food_id]
+            if all(w in found for w in words):
+                ranks[food_id] = (0, "word")
+            elif all(any(f.startswith(w) for f in found) for w in words):
+                ranks[food_id] = (1, "prefix")
+            elif all(w in text for w in words):
+                ranks[food_id] = (2, "substring")
+        for food_id in self._spelled_like(words, names, name_words, limit):
+            ranks.setdefault(food_id, (3, "fuzzy"))
+
+        def order(food_id: Any) -> tuple[int, float, bool, int, str]:
+            text, rank = names[food_id], ranks[food_id][0]
+            # Close spellings: the closest first (how near its words are to the query's).
+            distance = 0.0 if rank < 3 else -_closeness(words, name_words[food_id])
+            return (rank, distance, not text.startswith(words[0]), len(text), text)
+
+        best = sorted(ranks, key=order)[:limit]
+        return [dataclasses.replace(self[i], match=ranks[i][1]) for i in best]
+
+    @staticmethod
+    def _spelled_like(
+        words: list[str],
+        names: Mapping[Any, str],
+        name_words: Mapping[Any, list[str]],
+        limit: int,
+    ) -> list[Any]:
+        """Foods whose words include a close spelling of every query word, or whose whole name
+        is close to the query."""
+        vocabulary = sorted({w for ws in name_words.values() for w in ws})
         near = [set(difflib.get_close_matches(w, vocabulary, n=5, cutoff=0.75)) for w in words]
-        spelled = [i for i, ws in name_words.items() if all(ws & n for n in near)]
-        spelled.sort(key=lambda i: (len(names[i]), str(names[i])))
+        spelled = [i for i, ws in name_words.items() if all(set(ws) & n for n in near)]
         by_name: dict[str, list[Any]] = {}
-        for food_id, n in names.items():
-            by_name.setdefault(n, []).append(food_id)
-        close = difflib.get_close_matches(query, list(by_name), n=limit, cutoff=0.6)
-        ordered = list(
-            dict.fromkeys([*contains, *spelled, *(i for n in close for i in by_name[n])])
-        )
-        return [self[i] for i in ordered[:limit]]
+        for food_id, text in names.items():
+            by_name.setdefault(text, []).append(food_id)
+        close = difflib.get_close_matches(" ".join(words), list(by_name), n=limit, cutoff=0.6)
+        return [*spelled, *(i for text in close for i in by_name[text])]
 
     def filter(
         self,
@@ -603,11 +762,23 @@ class FoodCatalog:
             _check_choice(meal, MEALS, "meal")
             mask &= self._foods["meals"].map(lambda m: meal in m)
         if role is not None:
-            _check_choice(role, ROLES, "role")
+            _check_choice(role, ALL_ROLES, "role")
             mask &= self._foods["role"] == role
         if menu_items_only:
             mask &= self._foods["menu_item"].astype(bool)
         return self._subset(mask.to_numpy())
+
+    @classmethod
+    def _concat(cls, first: FoodCatalog, second: FoodCatalog) -> FoodCatalog:
+        """Two catalogues with distinct ids as one (the foods as eaten, then the ingredients)."""
+        return cls(
+            pd.concat([first._foods, second._foods]),
+            pd.concat([first._per_100g, second._per_100g]),
+            units={**second._units, **first._units},
+            nutrient_ids=pd.concat([first._nutrient_ids, second._nutrient_ids]),
+            per_serving=pd.concat([first._per_serving, second._per_serving]),
+            release=f"{first.release} + {second.release}",
+        )
 
     def _subset(self, mask: np.ndarray) -> FoodCatalog:
         return FoodCatalog(
@@ -644,15 +815,26 @@ class FoodCatalog:
         )
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per food: ids, name, nutrients per 100 g, serving, tags, cost."""
+        """One row per food: ids, name, nutrients per 100 g, serving, tags, cost, food groups.
+
+        ``frame.attrs["units"]`` gives the unit of every nutrient and food-group column (food
+        groups in cup, oz or tsp equivalents, as the Dietary Guidelines count them).
+        """
         tags = self._foods.copy()
-        for column in ("meals", "diets", "allergens"):
+        for column in ("meals", "diets", "allergens", "covers"):
             tags[column] = tags[column].map(";".join)
+        tags["portions"] = tags["portions"].map(
+            lambda portions: "; ".join(f"{text} = {grams:g} g" for text, grams in portions)
+        )
         frame = pd.concat(
             [tags[["fdc_id", "name"]], self._per_100g, tags.drop(columns=["fdc_id", "name"])],
             axis=1,
-        )
-        return frame.reset_index()
+        ).reset_index()
+        frame.attrs["units"] = {
+            **self._units,
+            **{key: food_group_unit(key) for key in FOOD_GROUP_KEYS},
+        }
+        return frame
 
     def coverage(self) -> pd.DataFrame:
         """Per nutrient: how many foods have a value from FDC, an imputed zero, or none."""

@@ -24,6 +24,7 @@ from typing import Any
 
 from mealplan.autotag import auto_tags, tags_to_csv
 from mealplan.cache import write_pack
+from mealplan.catalog._fndds import tags_csv as fndds_tags_csv
 from mealplan.catalog._tags import TagRow, read_tag_table
 from mealplan.errors import BulkImportError, MealplanError
 from mealplan.fdc.bulk import BulkReader
@@ -187,4 +188,5 @@ def build_pack(sources: BuildSources, out: str | Path) -> dict[str, Any]:
         auto_tags_csv=tags,
         fndds=fndds,
         fndds_manifest=fndds_manifest,
+        fndds_tags_csv=fndds_tags_csv(fndds) if fndds is not None else None,
     )

@@ -8,7 +8,7 @@ import math
 import sys
 from typing import Any
 
-from mealplan.catalog import FoodCatalog
+from mealplan.catalog import FoodCatalog, shipped_catalog
 from mealplan.cli import EXIT_BAD_INPUT, EXIT_OK
 
 #: The allowed range of ``foods search --limit``.
@@ -57,7 +57,7 @@ def register(subparsers: Any) -> None:
 
 
 def _catalog(everything: bool) -> FoodCatalog:
-    return FoodCatalog.full() if everything else FoodCatalog.default()
+    return shipped_catalog("full" if everything else "default")
 
 
 def _complain(message: str) -> int:

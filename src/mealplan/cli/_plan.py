@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mealplan.catalog import FoodCatalog
+from mealplan.catalog import CATALOGS, FoodCatalog, shipped_catalog
 from mealplan.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK, silence_stdout
 from mealplan.cli._profile import BadInput, add_profile_arguments, bad_input, profile_from_args
 from mealplan.domain.diagnosis import Diagnosis
@@ -180,9 +180,13 @@ def _add_options(parser: argparse.ArgumentParser, *, week: bool) -> None:
     )
     food.add_argument(
         "--catalog",
-        choices=("default", "full"),
+        choices=CATALOGS,
         default="default",
-        help="default: the curated everyday foods; full: all shipped foods (slower)",
+        help=(
+            "default: everyday foods as eaten (FNDDS dishes, sandwiches, soups, drinks); "
+            "curated: the 376 reviewed ingredient foods; ingredients: all SR Legacy and "
+            "Foundation foods; full: all shipped foods (slower)"
+        ),
     )
 
     out = parser.add_argument_group("output")
@@ -207,7 +211,7 @@ def _run(args: argparse.Namespace) -> int:
         profile, targets, preferences = _inputs(args)
         _check_output(args)
         with _status(f"loading the {args.catalog} food catalogue"):
-            catalog = FoodCatalog.full() if args.catalog == "full" else FoodCatalog.default()
+            catalog = shipped_catalog(args.catalog)
         preferences = _with_foods(
             catalog,
             preferences,

@@ -1,0 +1,208 @@
+"""FNDDS foods as eaten in the catalogue: their tags (computed once, when the pack is built) and
+their rows (read when a catalogue loads).
+
+A food's tags come from the reviewed WWEIA category table and food rules
+(:mod:`mealplan.fndds_tags`); tagging all 7,083 foods takes seconds, so the build stores the
+result in the pack (``fndds_tags.csv.gz``) and loading only reads it. A row's serving is the
+food's first household portion ("1 burrito", "1 cup"), never FNDDS's "Quantity not specified";
+a food without one is kept in the table but is not a menu item.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mealplan.fndds_tags import tag_fndds
+from mealplan.food_groups import FOOD_GROUP_KEYS
+from mealplan.models import Food
+from mealplan.nutrients import NUTRIENT_KEYS
+
+#: The pack's tag table for FNDDS foods, one row per food code.
+TAG_COLUMNS = (
+    "food_code",
+    "roles",
+    "covers",
+    "meals",
+    "plannable",
+    "diets",
+    "allergens",
+    "fortified",
+)
+#: The order a food's roles are listed in: its first role is the one the planner uses.
+_LIST_COLUMNS = ("roles", "covers", "meals", "diets", "allergens")
+#: Servings of a food as eaten a meal may hold: half to twice the household portion.
+MIN_SERVINGS, MAX_SERVINGS = 0.5, 2.0
+#: A household portion outside this weight (g) is not a sensible serving to plan with.
+_PORTION_GRAMS = (5.0, 1000.0)
+
+
+@dataclass(frozen=True)
+class FnddsTags:
+    """The tags of one FNDDS food, as the pack stores them."""
+
+    roles: tuple[str, ...]
+    covers: tuple[str, ...]
+    meals: tuple[str, ...]
+    plannable: str
+    diets: tuple[str, ...]
+    allergens: tuple[str, ...]
+    fortified: bool
+
+
+def tags_csv(foods: Sequence[Food]) -> str:
+    """The tag table of these FNDDS foods as CSV text (sorted by food code): what the build
+    writes into the pack."""
+    frame = pd.DataFrame(
+        {
+            "food_code": [food.food_code for food in foods],
+            "description": [food.description for food in foods],
+            "additional_description": [food.additional_description or "" for food in foods],
+            "wweia_code": [food.wweia_category for food in foods],
+            "b12_added": [food.amount("vitamin_b12_added") or 0.0 for food in foods],
+        }
+    )
+    tags = tag_fndds(frame).sort_values("food_code", kind="stable")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(TAG_COLUMNS)
+    for record in tags.to_dict("records"):
+        writer.writerow(
+            [
+                int(record["food_code"]),
+                *(";".join(record[column]) for column in ("roles", "covers", "meals")),
+                record["plannable"],
+                ";".join(record["diets"]),
+                ";".join(record["allergens"]),
+                int(bool(record["fortified"])),
+            ]
+        )
+    return out.getvalue()
+
+
+def read_tags_csv(text: str) -> dict[int, FnddsTags]:
+    """The pack's tag table, by food code."""
+    tags: dict[int, FnddsTags] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        lists = {column: tuple(filter(None, row[column].split(";"))) for column in _LIST_COLUMNS}
+        tags[int(row["food_code"])] = FnddsTags(
+            plannable=row["plannable"], fortified=row["fortified"] == "1", **lists
+        )
+    return tags
+
+
+#: A plausible single serving by role, in g: the portion nearest this band is the one planned
+#: with (a "1 bite size" French toast or a "1 oz" tuna steak is a real measure, not a serving).
+_SERVING_BANDS: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        "dish": (150.0, 450.0),
+        "sandwich": (100.0, 350.0),
+        "soup": (200.0, 400.0),
+        "protein": (60.0, 200.0),
+        "grain": (30.0, 250.0),
+        "vegetable": (50.0, 200.0),
+        "starchy_vegetable": (80.0, 250.0),
+        "fruit": (80.0, 250.0),
+        "dairy": (150.0, 300.0),
+        "drink": (200.0, 360.0),
+        "fat": (5.0, 30.0),
+        "condiment": (5.0, 40.0),
+        "snack": (20.0, 60.0),
+        "sweet": (30.0, 150.0),
+    }
+)
+
+
+def household_portion(
+    portions: Iterable[Mapping[str, Any]], role: str = "dish"
+) -> tuple[float, str] | None:
+    """The household measure to plan with: (grams, "1 burrito").
+
+    The first of USDA's measures whose weight is a plausible serving for the food's role, else
+    the measure nearest that range; never "Quantity not specified".
+    """
+    low, high = _SERVING_BANDS.get(role, (30.0, 400.0))
+    measures = [
+        (float(p.get("gram_weight") or 0), str(p.get("description") or ""))
+        for p in portions
+        if not str(p.get("description") or "").casefold().startswith("quantity not specified")
+    ]
+    measures = [(g, t) for g, t in measures if _PORTION_GRAMS[0] <= g <= _PORTION_GRAMS[1]]
+    if not measures:
+        return None
+    inside = [(g, t) for g, t in measures if low <= g <= high]
+    if inside:
+        return inside[0]
+    return min(measures, key=lambda m: abs(math.log(m[0] / math.sqrt(low * high))))
+
+
+def fndds_frames(
+    records: Iterable[Mapping[str, Any]], tags: Mapping[int, FnddsTags]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Rows of FNDDS foods (tags, serving, food code, food groups), nutrients per 100 g and
+    their FDC nutrient ids. A food's catalogue id is minus its food code (see ``models``)."""
+    rows: list[dict[str, Any]] = []
+    amounts: list[list[float]] = []
+    sources: list[list[int]] = []
+    for record in records:
+        code = int(record["food_code"])
+        tag = tags[code]
+        role = tag.roles[0] if tag.roles else "dish"
+        portion = household_portion(record.get("portions") or [], role)
+        grams, text = portion if portion is not None else (100.0, "100 g")
+        groups = record.get("food_groups") or {}
+        rows.append(
+            {
+                "id": int(record["fdc_id"]),
+                "name": record.get("description", ""),
+                "description": record.get("description", ""),
+                "fdc_id": np.nan,
+                "data_type": record.get("data_type"),
+                "category": record.get("category"),
+                "serving_g": grams,
+                "serving_text": text,
+                "serving_source": "fndds_portion" if portion is not None else "standard",
+                "min_servings": MIN_SERVINGS,
+                "max_servings": MAX_SERVINGS,
+                "half_servings": True,
+                "meals": tag.meals,
+                "role": role,
+                "diets": tag.diets,
+                "allergens": tag.allergens,
+                "fortified": tag.fortified,
+                "menu_item": tag.plannable == "yes" and portion is not None and bool(tag.meals),
+                "curated": False,
+                "cost": np.nan,
+                "source": "fndds",
+                "food_code": code,
+                "release": record.get("release"),
+                "wweia_category": record.get("wweia_category"),
+                "covers": tag.covers,
+                "plannable": tag.plannable,
+                "portions": tuple(
+                    (str(p.get("description")), float(p.get("gram_weight") or 0))
+                    for p in record.get("portions") or []
+                ),
+                **{key: groups.get(key, np.nan) for key in FOOD_GROUP_KEYS},
+            }
+        )
+        nutrients = record.get("nutrients") or {}
+        amounts.append(
+            [float(nutrients[k]["amount"]) if k in nutrients else np.nan for k in NUTRIENT_KEYS]
+        )
+        sources.append(
+            [int(nutrients[k]["nutrient_id"]) if k in nutrients else 0 for k in NUTRIENT_KEYS]
+        )
+    index = pd.Index([row.pop("id") for row in rows], name="id")
+    foods = pd.DataFrame(rows, index=index)
+    per_100g = pd.DataFrame(amounts, index=index, columns=list(NUTRIENT_KEYS), dtype=float)
+    nutrient_ids = pd.DataFrame(sources, index=index, columns=list(NUTRIENT_KEYS), dtype=int)
+    return foods, per_100g, nutrient_ids
