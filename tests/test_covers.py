@@ -18,6 +18,7 @@ import pytest
 from mealplan import Planner, verify
 from mealplan.catalog import CatalogError, FoodCatalog
 from mealplan.domain.plan import DayPlan, Meal, PlanItem, WeekPlan
+from mealplan.domain.vocabulary import MealName
 from mealplan.optimize import Candidates, generate, nutrient_weights
 from mealplan.planning import build_problem
 from mealplan.planning.formulation import selection_arguments
@@ -28,7 +29,7 @@ from mealplan.targets import Targets
 _COLUMNS = ["id", "name", "role", "covers", "meals", "energy", "protein", "fiber", "calcium"]
 _MAIN_MEALS = "lunch;dinner"
 _ALL_MEALS = "breakfast;lunch;dinner;snack"
-#: The brief's small catalogue: one plain protein, so one meal of a day must be a dish (a main
+#: A small catalogue with one plain protein, so one meal of a day must be a dish (a main
 #: item is served at most once a day).
 _ROWS = [
     ("burrito", "Bean burrito", "dish", "protein;grain;vegetable", _MAIN_MEALS, 450, 18, 12, 150),
@@ -71,7 +72,9 @@ _RULES = {
     for meal in ("lunch", "dinner")
 }
 PREFS = Preferences(
-    meals=("lunch", "dinner"), calories=(800, 1400), meal_rules={**DEFAULT_MEAL_RULES, **_RULES}
+    meals=(MealName.LUNCH, MealName.DINNER),
+    calories=(800, 1400),
+    meal_rules={**DEFAULT_MEAL_RULES, **_RULES},
 )
 TARGETS = Targets(minimums={"protein": 40, "fiber": 12}, maximums={"protein": 150})
 
@@ -271,7 +274,7 @@ def test_verify_flags_a_dish_on_consecutive_days() -> None:
         days=[day(1, ("burrito", "apple", "milk")), day(2, ("burrito", "orange", "yogurt"))],
         weekly_average={},
     )
-    prefs = Preferences(meals=("lunch",), max_repeats_per_week=3)
+    prefs = Preferences(meals=(MealName.LUNCH,), max_repeats_per_week=3)
     found = verify(week, WEEK_CATALOG, Targets(minimums={}, maximums={}), prefs)
     flagged = {(v.rule, v.day, v.subject) for v in found if v.rule == "consecutive_main_item"}
     assert flagged == {("consecutive_main_item", 2, "burrito")}
