@@ -507,7 +507,9 @@ def _check_meal_rule(
             meal=meal.name,
         )
     known = [f for f in (lookup.get(item.food_id) for item in meal.items) if f is not None]
-    roles = {food.role for food in known}
+    # A food fills a role by its own role or by what it covers (a burrito fills protein), as
+    # the candidate meals are built.
+    roles = {food.role for food in known}.union(*(food.covers for food in known))
     for role in rule.required_roles:
         if role not in roles:
             out.add(

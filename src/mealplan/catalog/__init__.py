@@ -36,7 +36,15 @@ from mealplan.cache import (
 )
 from mealplan.catalog._fndds import fndds_frames, read_tags_csv
 from mealplan.catalog._tags import TagRow, read_tag_table
-from mealplan.domain.vocabulary import ALL_ROLES, ALLERGENS, DIET_FLAGS, DIETS, MEALS, ROLES
+from mealplan.domain.vocabulary import (
+    ALL_ROLES,
+    ALLERGENS,
+    COVER_ROLES,
+    DIET_FLAGS,
+    DIETS,
+    MEALS,
+    ROLES,
+)
 from mealplan.errors import MealplanError
 from mealplan.food_groups import FOOD_GROUP_KEYS, food_group_unit
 from mealplan.models import Food
@@ -121,6 +129,9 @@ class CatalogFood:
     half_servings: bool = True
     #: How :meth:`FoodCatalog.find` matched it: "word", "prefix", "substring" or "fuzzy".
     match: str | None = None
+    #: The plate components (``COVER_ROLES``) a food as eaten stands in for: a burrito covers
+    #: protein, grain and vegetable; empty for an ingredient, whose role says all.
+    covers: tuple[str, ...] = ()
 
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -427,6 +438,7 @@ class FoodCatalog:
         role_column: str | None = None,
         meals_column: str | None = None,
         max_servings_column: str | None = None,
+        covers_column: str | None = None,
     ) -> FoodCatalog:
         """An app's own foods or recipes: any nutrient columns, amounts per serving or 100 g.
 
@@ -440,6 +452,8 @@ class FoodCatalog:
         numbers ≥ 0 (serving grams > 0, and present when ``amounts="per_100g"``);
         ``max_servings`` must be ≥ 0 (missing or ``inf`` means no limit). An explicit NaN or
         None is an unknown value; text that is not a number is an error, not an unknown.
+        Roles are any of ``ALL_ROLES``; ``covers_column`` holds what a food as eaten stands in
+        for (``"protein;grain"`` or a tuple of ``COVER_ROLES``; empty or missing: nothing).
         """
         _require_columns(frame, [id_column], "id_column")
         if name_column == "name" and name_column not in frame.columns:
@@ -455,6 +469,7 @@ class FoodCatalog:
             role_column,
             meals_column,
             max_servings_column,
+            covers_column,
         }
         nutrient_columns = _nutrient_columns(frame, nutrient_columns, reserved)
         if amounts not in ("per_100g", "per_serving"):
@@ -468,6 +483,7 @@ class FoodCatalog:
             ("role_column", role_column),
             ("meals_column", meals_column),
             ("max_servings_column", max_servings_column),
+            ("covers_column", covers_column),
         ):
             if column is not None:
                 _require_columns(frame, [column], argument)
@@ -570,6 +586,8 @@ class FoodCatalog:
             },
             index=index,
         )[_TAG_COLUMNS]
+        if covers_column:
+            foods = foods.assign(covers=_as_covers(frame[covers_column], covers_column, index))
         unit_map = {
             column: (units or {}).get(column, _default_unit(column)) for column in nutrient_columns
         }
@@ -665,6 +683,7 @@ class FoodCatalog:
             min_servings=float(row["min_servings"]),
             max_servings=float(row["max_servings"]),
             half_servings=bool(row["half_servings"]),
+            covers=_covers_of(row.get("covers")),
         )
 
     def get(self, food_id: Any) -> CatalogFood | None:
@@ -965,8 +984,33 @@ def _as_tuple(value: Any, allowed: Sequence[str], argument: str) -> tuple[str, .
 
 
 def _as_role(value: Any) -> str:
-    _check_choice(str(value), ROLES, "role_column")
+    _check_choice(str(value), ALL_ROLES, "role_column")
     return str(value)
+
+
+def _as_covers(column: pd.Series, name: str, index: pd.Index) -> pd.Series:
+    """Each food's covers as a tuple in ``COVER_ROLES`` order; empty text or a missing value
+    covers nothing, and an unknown word is refused with the column and the allowed values."""
+    covers = []
+    for value, label in zip(column, index, strict=True):
+        words = _covers_of(value)
+        unknown = [w for w in words if w not in COVER_ROLES]
+        if unknown:
+            raise CatalogError(
+                f"covers_column: column {name!r} has {unknown[0]!r} for id {label!r}; "
+                f"allowed: {', '.join(COVER_ROLES)}"
+            )
+        covers.append(tuple(str(r) for r in COVER_ROLES if r in words))
+    return pd.Series(covers, index=index, dtype=object)
+
+
+def _covers_of(value: Any) -> tuple[str, ...]:
+    """Covers as stored (a tuple) or given (``;``-separated text); anything else is none."""
+    if isinstance(value, str):
+        return tuple(w.strip() for w in value.split(";") if w.strip())
+    if isinstance(value, (tuple, list)):
+        return tuple(str(w) for w in value)
+    return ()
 
 
 def _default_unit(column: str) -> str:

@@ -106,8 +106,16 @@ ALLERGENS: tuple[str, ...] = tuple(Allergen)
 #: The one meal of a plan made without meal structure (``Preferences(meals=None)``).
 FREE_FORM_MEAL = "foods"
 
-#: Roles whose foods count as a meal's "main item" for the weekly variety rules.
-MAIN_ROLES: tuple[str, ...] = (Role.PROTEIN, Role.GRAIN, Role.VEGETABLE)
+#: Roles whose foods count as a meal's "main item" for the weekly variety rules: the classic
+#: three, then the foods as eaten that are a whole main (a burrito is not served every day).
+MAIN_ROLES: tuple[str, ...] = (
+    Role.PROTEIN,
+    Role.GRAIN,
+    Role.VEGETABLE,
+    Role.DISH,
+    Role.SANDWICH,
+    Role.SOUP,
+)
 
 #: The order items are listed on a plate: the main item first, the drink last.
 ROLE_ORDER: Mapping[str, int] = MappingProxyType(

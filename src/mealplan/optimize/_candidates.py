@@ -15,15 +15,18 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from mealplan.domain.vocabulary import BASE_ROLES, DEFAULT_BASE_ROLES
+from mealplan.domain.vocabulary import BASE_ROLES, COVER_ROLES, DEFAULT_BASE_ROLES, Role
 from mealplan.optimize._problem import FoodTable
 
 #: Per-food or per-candidate values; food positions (-1 = no food).
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int_]
+Bools = npt.NDArray[np.bool_]
 
 _OVERSAMPLE = 8
 _NUDGES = 4
+#: Roles never drawn as an extra item: a second main, or what is eaten with a food, not as one.
+_NOT_SIDES = (Role.DISH, Role.SANDWICH, Role.SOUP, Role.CONDIMENT, Role.SWEET)
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,76 @@ def _draw(rng: np.random.Generator, options: Ints, weights: Floats, size: int) -
         return np.full(size, -1)
     p = weights[options] / weights[options].sum()
     return rng.choice(options, size=size, p=p)
+
+
+def _structure(
+    foods: FoodTable,
+    spec: SlotSpec,
+    eligible: Bools,
+    weights: Floats,
+    draws: int,
+    rng: np.random.Generator,
+) -> tuple[list[Ints], list[Bools]]:
+    """The item columns every row starts with, and where each was skipped.
+
+    Forced foods come first, then one food per required role they do not fill. The first
+    role is drawn from the foods that fill it by role or by covers, so a burrito, sandwich or
+    soup is drawn as a meal's main; later roles by role only. A role an item drawn earlier in
+    the row already fills is still drawn (the random stream stays the same) but set to -1 and
+    marked skipped. A meal without required roles draws one food of its base roles instead.
+    """
+    columns = [np.full(draws, p) for p, _ in spec.forced]
+    skipped = [np.zeros(draws, dtype=bool) for _ in columns]
+    required = foods.fills(spec.required_roles)
+    forced = required[[p for p, _ in spec.forced]]
+    filled = np.zeros((draws, len(spec.required_roles)), dtype=bool)
+    needed = [j for j in range(len(spec.required_roles)) if not forced[:, j].any()]
+    for n, j in enumerate(needed):
+        options = required[:, j] if n == 0 else foods.roles == spec.required_roles[j]
+        column = _draw(rng, np.flatnonzero(eligible & options), weights, draws)
+        again = filled[:, j].copy()
+        column = np.where(again, -1, column)
+        filled |= required[np.maximum(column, 0)] & (column >= 0)[:, None]
+        columns.append(column)
+        skipped.append(again)
+    if not spec.required_roles and not spec.forced:
+        base = BASE_ROLES.get(spec.meal, DEFAULT_BASE_ROLES)
+        options = foods.fills(base).any(axis=1)
+        columns.append(_draw(rng, np.flatnonzero(eligible & options), weights, draws))
+        skipped.append(np.zeros(draws, dtype=bool))
+    return columns, skipped
+
+
+def _side_pool(foods: FoodTable, spec: SlotSpec, eligible: Bools) -> Ints:
+    """Foods an extra item may be: none of the meal's required roles (a second vegetable is
+    fine) and never a second main (a dish, sandwich or soup, or a food standing in for a
+    protein); condiments and sweets are not drawn as items of a meal."""
+    taken = [r for r in spec.required_roles if r != Role.VEGETABLE]
+    stands_in = foods.fills([Role.PROTEIN], by_role=False)[:, 0]
+    return np.flatnonzero(eligible & ~np.isin(foods.roles, [*taken, *_NOT_SIDES]) & ~stands_in)
+
+
+def _valid(foods: FoodTable, spec: SlotSpec, items: Ints, skipped: Bools) -> Bools:
+    """Rows that hold a whole meal: enough items, every structure column drawn or skipped,
+    every required role filled (by role or covers), one food per role (two vegetables
+    allowed, a covered role counts) and no food twice."""
+    real = items >= 0
+    safe = np.where(real, items, 0)
+    valid: Bools = real.sum(axis=1) >= spec.min_items
+    valid &= np.all(real[:, : skipped.shape[1]] | skipped, axis=1)
+    required = foods.fills(spec.required_roles)[safe] & real[:, :, None]
+    valid &= np.all(required.any(axis=1), axis=1)
+    roles = np.where(real, foods.roles[safe], "")
+    not_vegetable = np.array([r != Role.VEGETABLE for r in COVER_ROLES])
+    covered = foods.fills(COVER_ROLES)[safe] & real[:, :, None] & not_vegetable
+    for a in range(items.shape[1]):
+        for b in range(a + 1, items.shape[1]):
+            both = real[:, a] & real[:, b]
+            same_food = items[:, a] == items[:, b]
+            same_role = (roles[:, a] == roles[:, b]) & (roles[:, a] != Role.VEGETABLE)
+            same_cover = np.any(covered[:, a] & covered[:, b], axis=1)
+            valid &= ~(both & (same_food | same_role | same_cover))
+    return valid
 
 
 def _snap(value: Floats, step: Floats, low: Floats, high: Floats) -> Floats:
@@ -135,49 +208,27 @@ def generate(
     draws = count * _OVERSAMPLE
     eligible = np.array([spec.meal in meals for meals in foods.meals], dtype=bool)
     forced_positions = np.array([p for p, _ in spec.forced], dtype=int)
-    forced_roles = set(foods.roles[forced_positions].tolist()) if forced_positions.size else set()
-    columns = [np.full(draws, p) for p in forced_positions]
+    columns, skipped = _structure(foods, spec, eligible, weights, draws, rng)
     fixed = [np.full(draws, s) for _, s in spec.forced]
-
-    roles_needed = [r for r in spec.required_roles if r not in forced_roles]
-    for role in roles_needed:
-        columns.append(_draw(rng, np.flatnonzero(eligible & (foods.roles == role)), weights, draws))
-        fixed.append(np.full(draws, np.nan))
-    if not spec.required_roles and not forced_positions.size:
-        base = BASE_ROLES.get(spec.meal, DEFAULT_BASE_ROLES)
-        columns.append(
-            _draw(rng, np.flatnonzero(eligible & np.isin(foods.roles, base)), weights, draws)
-        )
-        fixed.append(np.full(draws, np.nan))
+    fixed += [np.full(draws, np.nan) for _ in range(len(columns) - len(fixed))]
     used = len(columns)
-    side_pool = np.flatnonzero(
-        eligible & ~np.isin(foods.roles, [r for r in spec.required_roles if r != "vegetable"])
-    )
+    # Items the structure holds per row: a skipped role (filled by a dish) leaves room for sides.
+    present = used - np.sum(skipped, axis=0, dtype=int)
+    side_pool = _side_pool(foods, spec, eligible)
     extra_slots = max(0, spec.max_items - used)
     wanted = rng.integers(
         max(spec.min_items, used), max(spec.min_items, used, spec.max_items) + 1, size=draws
     )
     for j in range(extra_slots):
         column = _draw(rng, side_pool, weights, draws)
-        column = np.where(used + j < wanted, column, -1)
+        column = np.where(present + j < wanted, column, -1)
         columns.append(column)
         fixed.append(np.full(draws, np.nan))
     if not columns:
         return _pack(foods, spec.meal, np.zeros((0, 0), int), np.zeros((0, 0)), serving_weight)
     items = np.column_stack(columns)
     fixed_servings = np.column_stack(fixed)
-
-    # One food per role (two vegetables allowed) and no food twice.
-    real = items >= 0
-    valid = real.sum(axis=1) >= spec.min_items
-    valid &= np.all(real[:, :used], axis=1)
-    roles = np.where(real, foods.roles[np.where(real, items, 0)], "")
-    for a in range(items.shape[1]):
-        for b in range(a + 1, items.shape[1]):
-            both = real[:, a] & real[:, b]
-            same_food = items[:, a] == items[:, b]
-            same_role = (roles[:, a] == roles[:, b]) & (roles[:, a] != "vegetable")
-            valid &= ~(both & (same_food | same_role))
+    valid = _valid(foods, spec, items, np.column_stack(skipped))
     items, fixed_servings = items[valid], fixed_servings[valid]
     if items.size == 0:
         return _pack(foods, spec.meal, np.zeros((0, 0), int), np.zeros((0, 0)), serving_weight)

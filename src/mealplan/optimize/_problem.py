@@ -7,10 +7,14 @@ names. Unknown nutrient values become 0 here: an unknown value never counts towa
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+
+from mealplan.domain.vocabulary import COVER_ROLES
 
 ENERGY = "energy"
 
@@ -50,9 +54,29 @@ class FoodTable:
     fdc_ids: list[int | None] = field(default_factory=list)
     serving_g: np.ndarray = field(default_factory=lambda: np.empty(0))
     serving_text: list[str] = field(default_factory=list)
+    #: foods × ``COVER_ROLES``: the plate components a food stands in for (a burrito is
+    #: protein, grain and vegetable); all False for an ingredient, whose role says all.
+    covers: npt.NDArray[np.bool_] = field(
+        default_factory=lambda: np.zeros((0, len(COVER_ROLES)), dtype=bool)
+    )
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def fills(self, roles: Sequence[str], *, by_role: bool = True) -> npt.NDArray[np.bool_]:
+        """foods × ``roles``: True where a food fills the role in a meal, by its own role or
+        by what it covers; ``by_role=False`` keeps only the covers (a food standing in)."""
+        wanted = np.array(roles, dtype=str).reshape(1, -1)
+        table = (
+            (self.roles.reshape(-1, 1) == wanted)
+            if by_role
+            else np.zeros((len(self), wanted.shape[1]), dtype=bool)
+        )
+        if len(self.covers):
+            for j, role in enumerate(roles):
+                if role in COVER_ROLES:
+                    table[:, j] |= self.covers[:, COVER_ROLES.index(role)]
+        return table
 
 
 def food_table(
@@ -102,6 +126,19 @@ def food_table(
         fdc_ids=[None if pd.isna(f) else int(f) for f in _column(foods, "fdc_id", None)],
         serving_g=_column(foods, "serving_g", np.nan).to_numpy(dtype=float),
         serving_text=_column(foods, "serving_text", "1 serving").astype(str).tolist(),
+        covers=_covers(_column(foods, "covers", ())),
+    )
+
+
+def _covers(column: pd.Series) -> npt.NDArray[np.bool_]:
+    """The ``covers`` column (tuples, ``;``-separated text, or missing) as a foods ×
+    ``COVER_ROLES`` matrix; a value that is neither tuple nor text covers nothing."""
+    sets = [
+        set(v.split(";")) if isinstance(v, str) else set(v) if isinstance(v, Collection) else set()
+        for v in column
+    ]
+    return np.array([[r in s for r in COVER_ROLES] for s in sets], dtype=bool).reshape(
+        len(sets), len(COVER_ROLES)
     )
 
 
