@@ -122,7 +122,22 @@ ROLE_ORDER: Mapping[str, int] = MappingProxyType(
     {
         role: i
         for i, role in enumerate(
-            (Role.PROTEIN, Role.GRAIN, Role.VEGETABLE, Role.DAIRY, Role.FRUIT, Role.FAT, Role.DRINK)
+            (
+                Role.DISH,
+                Role.SANDWICH,
+                Role.SOUP,
+                Role.PROTEIN,
+                Role.GRAIN,
+                Role.STARCHY_VEGETABLE,
+                Role.VEGETABLE,
+                Role.DAIRY,
+                Role.FRUIT,
+                Role.SNACK,
+                Role.SWEET,
+                Role.FAT,
+                Role.CONDIMENT,
+                Role.DRINK,
+            )
         )
     }
 )

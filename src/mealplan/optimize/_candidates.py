@@ -203,8 +203,14 @@ def generate(
     rng: np.random.Generator,
     *,
     serving_weight: float = 0.5,
+    daily_high: Floats | None = None,
 ) -> Candidates:
-    """Up to ``count`` distinct candidate meals for a slot (fewer when the foods run out)."""
+    """Up to ``count`` distinct candidate meals for a slot (fewer when the foods run out).
+
+    With ``daily_high``, a meal that carries more than its share of a daily maximum (sodium in
+    prepared dishes, saturated fat) ranks lower by how far it goes over, so that the pool still
+    holds days that keep every maximum.
+    """
     draws = count * _OVERSAMPLE
     eligible = np.array([spec.meal in meals for meals in foods.meals], dtype=bool)
     forced_positions = np.array([p for p, _ in spec.forced], dtype=int)
@@ -268,7 +274,8 @@ def generate(
     lows = np.where(np.isnan(daily_low) | (daily_low <= 0), np.inf, daily_low * spec.share)
     adequacy = np.minimum(nutrients / lows, 1.0).mean(axis=1) if lows.size else np.zeros(len(items))
     oddity = (np.abs(servings - 1.0) * real).sum(axis=1)
-    rank = np.argsort(-(adequacy - 0.05 * oddity), kind="stable")
+    excess = _excess(nutrients, daily_high, spec.share_high)
+    rank = np.argsort(-(adequacy - 0.05 * oddity - excess), kind="stable")
 
     # Greedy pick with a cap on how many candidates one food may appear in.
     cap = max(3, count // 12)
@@ -283,6 +290,16 @@ def generate(
                 break
     picked_rows = np.array(sorted(picked), dtype=int)
     return _pack(foods, spec.meal, items[picked_rows], servings[picked_rows], serving_weight)
+
+
+def _excess(nutrients: Floats, daily_high: Floats | None, share: float) -> Floats:
+    """Per candidate, how far it goes over its share of each daily maximum, summed (0 when
+    within every share)."""
+    if daily_high is None or not np.any(np.isfinite(daily_high)):
+        return np.zeros(len(nutrients))
+    highs = np.where(np.isnan(daily_high) | (daily_high <= 0), np.inf, daily_high * share)
+    over: Floats = np.maximum(nutrients / highs - 1.0, 0.0).sum(axis=1)
+    return over
 
 
 def _pack(

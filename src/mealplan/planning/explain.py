@@ -211,24 +211,30 @@ def helpful_foods(problem: PlanningProblem, key: str) -> list[str]:
 
 
 def _structural_conflicts(problem: PlanningProblem) -> list[str]:
-    """Roles a meal needs that no allowed food fills, and a calorie ceiling below what the
-    meal structure needs at its smallest servings."""
+    """Roles a meal needs that no allowed food fills (by its role or what it covers), and a
+    calorie ceiling below what the meal structure needs at its smallest servings.
+
+    The smallest servings add up role by role when every food fills one role; when a dish may
+    fill several, only the largest of those minimums is sure to be needed.
+    """
     foods, preferences = problem.foods, problem.preferences
     found = []
     minimum_kcal = 0.0
+    stands_in = bool(len(foods.covers)) and bool(foods.covers.any())
     for spec in problem.slots:
         eligible = np.array([spec.meal in m for m in foods.meals], dtype=bool)
-        cheapest = 0.0
-        for role in spec.required_roles:
-            mask = eligible & (foods.roles == role)
-            if not mask.any():
+        fills = foods.fills(spec.required_roles) & eligible.reshape(-1, 1)
+        smallest = []
+        for j, role in enumerate(spec.required_roles):
+            if not fills[:, j].any():
                 found.append(
                     f"{spec.meal} needs a {role} item but no {role} food fits "
                     f"{spec.meal} with {describe_diet(preferences)}"
                 )
                 continue
-            cheapest += float(np.min(foods.energy[mask] * foods.min_servings[mask]))
-        minimum_kcal += cheapest
+            mask = fills[:, j]
+            smallest.append(float(np.min(foods.energy[mask] * foods.min_servings[mask])))
+        minimum_kcal += max(smallest, default=0.0) if stands_in else sum(smallest)
     high = problem.bounds.energy_high
     if not np.isnan(high) and minimum_kcal > high:
         found.append(

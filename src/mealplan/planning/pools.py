@@ -89,6 +89,7 @@ class _Drawer:
             count,
             self.rng,
             serving_weight=self.problem.preferences.weights.serving_size,
+            daily_high=self.problem.bounds.high,
         )
 
 
