@@ -143,9 +143,11 @@ def test_csv_parses_with_pandas(capsys: pytest.CaptureFixture[str]) -> None:
     out, _ = capsys.readouterr()
     assert code == EXIT_OK
     frame = pd.read_csv(io.StringIO(out))
-    assert {"day", "meal", "fdc_id", "name", "servings", "grams", "household"} <= set(frame)
+    assert {"day", "meal", "fdc_id", "food_code", "name", "servings", "grams"} <= set(frame)
     assert sorted(frame["day"].unique()) == [1, 2]
-    assert (frame["grams"] > 0).all() and frame["fdc_id"].notna().all()
+    # Foods as eaten (the default) trace to their FNDDS food code; ingredients to an FDC id.
+    traced = frame["fdc_id"].notna() | frame["food_code"].notna()
+    assert (frame["grams"] > 0).all() and traced.all()
 
 
 def test_table_with_out_dir_prints_the_plan_and_writes_four_files(
@@ -229,4 +231,6 @@ def test_json_numbers_are_plain_json(capsys: pytest.CaptureFixture[str]) -> None
     code = main(["day", *PERSON, "--format", "json"])
     data = json.loads(capsys.readouterr().out)
     assert code == EXIT_OK
-    assert all(isinstance(item["fdc_id"], int) for meal in data["meals"] for item in meal["items"])
+    items = [item for meal in data["meals"] for item in meal["items"]]
+    assert all(isinstance(item["food_code"], int) and item["fdc_id"] is None for item in items)
+    assert all(item["release"] == "FNDDS 2017-2018" for item in items)

@@ -22,12 +22,14 @@ from fake_fdc import FakeFdc
 from mealplan import FdcClient
 from mealplan.cache import (
     PACK_FNDDS_FILE,
+    PACK_FNDDS_TAGS_FILE,
     PACK_MANIFEST_FILE,
     FoodCache,
     read_fndds_pack,
     write_pack,
 )
 from mealplan.catalog._build import BuildSources, CatalogBuildError, read_fndds_sources
+from mealplan.catalog._fndds import tags_csv as fndds_tags_csv
 from mealplan.errors import BulkImportError, CacheError
 from mealplan.fdc.fndds import FnddsReader, read_fndds
 from mealplan.fdc.normalize import parse_food
@@ -527,9 +529,17 @@ def test_fndds_part_of_the_pack_is_byte_identical_and_equals_the_shipped_one(
     shipped_manifest = json.loads((SHIPPED_PACK / PACK_MANIFEST_FILE).read_text())
     for out in (tmp_path / "one", tmp_path / "two"):
         foods, entry = read_fndds_sources(fndds_folder)
-        manifest = write_pack(out, [], {}, fndds=reversed(foods), fndds_manifest=entry)
+        manifest = write_pack(
+            out,
+            [],
+            {},
+            fndds=reversed(foods),
+            fndds_manifest=entry,
+            fndds_tags_csv=fndds_tags_csv(foods),
+        )
         assert manifest["fndds"] == shipped_manifest["fndds"]
-        assert (out / PACK_FNDDS_FILE).read_bytes() == (SHIPPED_PACK / PACK_FNDDS_FILE).read_bytes()
+        for name in (PACK_FNDDS_FILE, PACK_FNDDS_TAGS_FILE):
+            assert (out / name).read_bytes() == (SHIPPED_PACK / name).read_bytes()
     sources = {s["file"]: s["sha256"] for s in shipped_manifest["fndds"]["sources"]}
     assert sources[NUTRIENT_FILE] == (
         "1956467947061052d3f8b4e00f10c3738afc4e6e5851968162f6ca5561a86bab"  # SOURCES.md

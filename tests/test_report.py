@@ -133,11 +133,11 @@ def test_calorie_bars_add_up_to_each_days_energy(inputs: Inputs, page: str) -> N
 def test_page_names_sources_and_the_medical_note(inputs: Inputs, page: str) -> None:
     assert "USDA FoodData Central" in page
     assert html.escape(inputs.release or "") in page
-    fdc_line = re.search(r"<p class='fdc-ids'>FDC ids used \((\d+)\): ([\d, ]+)</p>", page)
-    assert fdc_line, "the FDC id line is missing"
-    listed = [int(i) for i in fdc_line.group(2).split(", ")]
-    used = sorted({item.fdc_id for day in inputs.week.days for item in day.items})
-    assert listed == used and int(fdc_line.group(1)) == len(used)
+    fdc_line = re.search(r"<p class='fdc-ids'>USDA ids used \((\d+)\): ([^<]+)</p>", page)
+    assert fdc_line, "the USDA id line is missing"
+    listed = fdc_line.group(2).split(", ")
+    used = sorted({f"FDC {item.fdc_id}" for day in inputs.week.days for item in day.items})
+    assert sorted(listed) == used and int(fdc_line.group(1)) == len(used)
     for bound in inputs.targets.values():
         assert html.escape(bound.source) in page
     assert "not medical advice" in page

@@ -135,14 +135,17 @@ def _grams(value: float | None) -> str:
     return "—" if value is None or value != value else f"{value:,.0f} g"
 
 
-def _fdc_ids(days: Iterable[DayPlan]) -> list[int]:
-    return sorted({item.fdc_id for day in days for item in day.items if item.fdc_id is not None})
+def _usda_refs(days: Iterable[DayPlan]) -> list[str]:
+    """Each food's USDA id, FDC ids first: "FDC 168627", "FNDDS 2017-2018 food code ..."."""
+    refs = {item.usda_ref for day in days for item in day.items if item.usda_ref}
+    return sorted(refs, key=lambda ref: (not ref.startswith("FDC"), len(ref), ref))
 
 
 def _source_line(catalog_release: str | None) -> str:
     release = f" ({catalog_release})" if catalog_release else ""
     return (
-        f"Data: {_DATA_SOURCE}{release}; each food's FDC id is in the shopping list. "
+        f"Data: {_DATA_SOURCE}{release}; each food's USDA id (FDC id or FNDDS food code) is "
+        "in the shopping list. "
         "Targets: the Dietary Reference Intakes."
     )
 
@@ -160,6 +163,7 @@ class _ShoppingRow:
     serving_text: str
     grams: float | None
     fdc_id: int | None
+    food_code: int | None = None
 
     @property
     def amount(self) -> str:
@@ -167,7 +171,9 @@ class _ShoppingRow:
 
     @property
     def fdc_text(self) -> str:
-        return "" if self.fdc_id is None else str(self.fdc_id)
+        if self.fdc_id is not None:
+            return str(self.fdc_id)
+        return "" if self.food_code is None else f"FNDDS {self.food_code}"
 
 
 def _number(value: object) -> float | None:
@@ -189,6 +195,7 @@ def _shopping_rows(frame: pd.DataFrame) -> list[_ShoppingRow]:
         if servings is None:
             raise ValueError(f"{record['name']!r} has no servings in the shopping list")
         fdc_id = _number(record["fdc_id"])
+        food_code = _number(record.get("food_code"))
         rows.append(
             _ShoppingRow(
                 name=str(record["name"]),
@@ -196,6 +203,7 @@ def _shopping_rows(frame: pd.DataFrame) -> list[_ShoppingRow]:
                 serving_text=str(record["serving_text"]),
                 grams=_number(record["grams"]),
                 fdc_id=None if fdc_id is None else int(fdc_id),
+                food_code=None if food_code is None else int(food_code),
             )
         )
     return rows
@@ -256,7 +264,7 @@ def _text_nutrients(average: dict[str, NutrientTotal], n_days: int) -> str:
 
 
 def _text_shopping(frame: pd.DataFrame, n_days: int) -> str:
-    rows = [("food", "amount", "grams", "FDC id")]
+    rows = [("food", "amount", "grams", "USDA id")]
     rows += [
         (row.name, row.amount, _grams(row.grams), row.fdc_text) for row in _shopping_rows(frame)
     ]
@@ -468,7 +476,7 @@ def _item_row(item: PlanItem) -> _Markup:
     return _fill(
         "item_row",
         name=item.name,
-        fdc=_NOTHING if item.fdc_id is None else _fill("fdc", fdc_id=item.fdc_id),
+        fdc=_fill("fdc", ref=item.usda_ref) if item.usda_ref else _NOTHING,
         amount=amount,
         grams=_grams(item.grams),
         kcal=_num(item.energy_kcal, 0),
@@ -563,7 +571,7 @@ def _target_row(bound: Bound) -> _Markup:
 
 
 def _html_sources(plan: WeekPlan | DayPlan, catalog_release: str | None) -> _Markup:
-    ids = _fdc_ids(_days(plan))
+    ids = _usda_refs(_days(plan))
     # The medical note heads the page; the plan's own copy of it is not repeated.
     notes = [n for n in plan.notes if n.strip() and n != MEDICAL_NOTE]
     solver = plan.solver

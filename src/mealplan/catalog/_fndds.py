@@ -71,21 +71,19 @@ def tags_csv(foods: Sequence[Food]) -> str:
         }
     )
     tags = tag_fndds(frame).sort_values("food_code", kind="stable")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(TAG_COLUMNS)
+    # Codes and tag words only (no commas, quotes or user text): plain lines, like auto_tags.
+    lines = [",".join(TAG_COLUMNS)]
     for record in tags.to_dict("records"):
-        writer.writerow(
-            [
-                int(record["food_code"]),
-                *(";".join(record[column]) for column in ("roles", "covers", "meals")),
-                record["plannable"],
-                ";".join(record["diets"]),
-                ";".join(record["allergens"]),
-                int(bool(record["fortified"])),
-            ]
-        )
-    return out.getvalue()
+        fields = [
+            str(int(record["food_code"])),
+            *(";".join(record[column]) for column in ("roles", "covers", "meals")),
+            str(record["plannable"]),
+            ";".join(record["diets"]),
+            ";".join(record["allergens"]),
+            str(int(bool(record["fortified"]))),
+        ]
+        lines.append(",".join(fields))
+    return "\n".join(lines) + "\n"
 
 
 def read_tags_csv(text: str) -> dict[int, FnddsTags]:

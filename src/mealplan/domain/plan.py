@@ -30,6 +30,19 @@ class PlanItem(BaseModel):
     #: The amount in words, e.g. "1½ × 1 cup (366 g)".
     household: str
     energy_kcal: float
+    #: FNDDS foods as eaten: the 8-digit food code (with ``release``), USDA's id for them when
+    #: the FDC id is not known offline.
+    food_code: int | None = None
+    release: str | None = None
+
+    @property
+    def usda_ref(self) -> str:
+        """Where the numbers come from: "FDC 168627" or "FNDDS 2017-2018 food code 58100000"."""
+        if self.fdc_id is not None:
+            return f"FDC {self.fdc_id}"
+        if self.food_code is not None:
+            return f"{self.release or 'FNDDS'} food code {self.food_code}"
+        return ""
 
 
 class Meal(BaseModel):
@@ -171,6 +184,7 @@ def _item_rows(days: list[DayPlan]) -> list[dict[str, Any]]:
             "meal": meal.name,
             "food_id": item.food_id,
             "fdc_id": item.fdc_id,
+            "food_code": item.food_code,
             "name": item.name,
             "role": item.role,
             "servings": item.servings,
@@ -190,7 +204,16 @@ TAP_WATER_ID = "tap_water"
 
 def _shopping_list(days: list[DayPlan]) -> pd.DataFrame:
     """Foods to buy, by name, then drinking water as tap water (``purchase`` False)."""
-    columns = ["food_id", "fdc_id", "name", "servings", "serving_text", "grams", "purchase"]
+    columns = [
+        "food_id",
+        "fdc_id",
+        "food_code",
+        "name",
+        "servings",
+        "serving_text",
+        "grams",
+        "purchase",
+    ]
     rows: dict[Any, dict[str, Any]] = {}
     for day in days:
         for item in day.items:
@@ -199,6 +222,7 @@ def _shopping_list(days: list[DayPlan]) -> pd.DataFrame:
                 {
                     "food_id": item.food_id,
                     "fdc_id": item.fdc_id,
+                    "food_code": item.food_code,
                     "name": item.name,
                     "servings": 0.0,
                     "serving_text": item.serving_text,
@@ -217,6 +241,7 @@ def _shopping_list(days: list[DayPlan]) -> pd.DataFrame:
         tap = {
             "food_id": TAP_WATER_ID,
             "fdc_id": None,
+            "food_code": None,
             "name": "Tap water (drinking water, not a purchase)",
             "servings": sum(w.cups for w in water),
             "serving_text": "1 cup (240 mL)",

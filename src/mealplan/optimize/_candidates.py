@@ -24,6 +24,8 @@ Ints = npt.NDArray[np.int_]
 Bools = npt.NDArray[np.bool_]
 
 _OVERSAMPLE = 8
+#: How much more often a food filling several of a meal's roles is drawn as its main.
+_DISH_WEIGHT = 3.0
 _NUDGES = 4
 #: Roles never drawn as an extra item: a second main, or what is eaten with a food, not as one.
 _NOT_SIDES = (Role.DISH, Role.SANDWICH, Role.SOUP, Role.CONDIMENT, Role.SWEET)
@@ -104,9 +106,14 @@ def _structure(
     forced = required[[p for p, _ in spec.forced]]
     filled = np.zeros((draws, len(spec.required_roles)), dtype=bool)
     needed = [j for j in range(len(spec.required_roles)) if not forced[:, j].any()]
+    # A food that fills several required roles (a burrito, a sandwich) is what people eat as
+    # a main: drawn that much more often, so weeks of foods as eaten are made of dishes.
+    as_main = weights * np.where(required.sum(axis=1) >= 2, _DISH_WEIGHT, 1.0)
     for n, j in enumerate(needed):
         options = required[:, j] if n == 0 else foods.roles == spec.required_roles[j]
-        column = _draw(rng, np.flatnonzero(eligible & options), weights, draws)
+        column = _draw(
+            rng, np.flatnonzero(eligible & options), as_main if n == 0 else weights, draws
+        )
         again = filled[:, j].copy()
         column = np.where(again, -1, column)
         filled |= required[np.maximum(column, 0)] & (column >= 0)[:, None]

@@ -52,6 +52,9 @@ class FoodTable:
     #: What a plan shows of each food: its FDC id (None for an app's own food), the weight of
     #: one serving in g (NaN unknown) and the serving in household words.
     fdc_ids: list[int | None] = field(default_factory=list)
+    #: FNDDS foods: the food code and its release (None for other sources).
+    food_codes: list[int | None] = field(default_factory=list)
+    releases: list[str | None] = field(default_factory=list)
     serving_g: np.ndarray = field(default_factory=lambda: np.empty(0))
     serving_text: list[str] = field(default_factory=list)
     #: foods × ``COVER_ROLES``: the plate components a food stands in for (a burrito is
@@ -124,6 +127,8 @@ def food_table(
         score=score,
         position={food_id: i for i, food_id in enumerate(ids)},
         fdc_ids=[None if pd.isna(f) else int(f) for f in _column(foods, "fdc_id", None)],
+        food_codes=[None if pd.isna(c) else int(c) for c in _column(foods, "food_code", None)],
+        releases=[r if isinstance(r, str) else None for r in _column(foods, "release", None)],
         serving_g=_column(foods, "serving_g", np.nan).to_numpy(dtype=float),
         serving_text=_column(foods, "serving_text", "1 serving").astype(str).tolist(),
         covers=_covers(_column(foods, "covers", ())),

@@ -72,6 +72,8 @@ def meal(
                 serving_text=text,
                 household=household(amount, text, grams),
                 energy_kcal=amount * float(foods.energy[position]),
+                food_code=foods.food_codes[position] if foods.food_codes else None,
+                release=foods.releases[position] if foods.releases else None,
             )
         )
     return Meal(name=name, items=items, energy_kcal=sum(i.energy_kcal for i in items))

@@ -1,0 +1,125 @@
+"""Issue #12: FNDDS foods as eaten are the default catalogue, and plans are made of dishes."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mealplan import FoodCatalog, InfeasiblePlanError, Planner, Preferences, Profile, Targets
+from mealplan import verify as verify_plan
+from mealplan.domain.vocabulary import MEALS, ROLES
+from mealplan.food_groups import FOOD_GROUP_KEYS
+
+MAINS = ("dish", "sandwich", "soup")
+
+
+@pytest.fixture(scope="module")
+def everyday() -> FoodCatalog:
+    return FoodCatalog.default()
+
+
+def test_default_is_foods_as_eaten_across_every_meal_and_role(everyday: FoodCatalog) -> None:
+    foods = everyday.foods
+    assert len(foods) >= 1500
+    assert set(foods["source"]) == {"fndds"}
+    meals = Counter(meal for row in foods["meals"] for meal in row)
+    assert all(meals[meal] >= 300 for meal in MEALS), meals
+    roles = Counter(foods["role"])
+    for role in (*ROLES, *MAINS):
+        assert roles[role] >= 20, (role, roles)
+    assert roles["dish"] >= 500 and roles["sandwich"] >= 100 and roles["soup"] >= 50
+    # Every row traces to its food code and release, and has a household portion.
+    assert foods["food_code"].notna().all() and set(foods["release"]) == {"FNDDS 2017-2018"}
+    assert foods["fdc_id"].isna().all()
+    assert (foods["serving_source"] == "fndds_portion").all()
+    assert not foods["serving_text"].str.lower().str.startswith("quantity not specified").any()
+
+
+def test_default_has_no_baby_food_formula_or_alcohol(everyday: FoodCatalog) -> None:
+    foods = everyday.foods
+    category = foods["category"].str.lower()
+    assert not category.str.contains("baby|formula|human milk|beer|wine|liquor").any()
+    # No alcoholic drink (a dish cooked with beer or wine, such as beer cheese soup, may stay).
+    alcohol = everyday.per_100g()["alcohol"].fillna(0)
+    drinks = foods["role"] == "drink"
+    assert not (drinks & (alcohol > 0)).any(), foods.loc[drinks & (alcohol > 0), "name"].tolist()
+    assert (alcohol[~drinks] < 2).all()
+
+
+def test_catalogues_are_cached_per_process_and_immutable() -> None:
+    assert FoodCatalog.default() is FoodCatalog.default()
+    assert FoodCatalog.full() is FoodCatalog.full()
+    frame = FoodCatalog.default().foods
+    frame.loc[frame.index[0], "name"] = "changed"
+    assert FoodCatalog.default().foods["name"].iloc[0] != "changed"
+
+
+def test_full_is_foods_as_eaten_and_ingredients(everyday: FoodCatalog) -> None:
+    full = FoodCatalog.full()
+    ingredients = FoodCatalog.ingredients()
+    assert len(ingredients) >= 8070
+    assert len(full) == len(ingredients) + 7083
+    assert set(full.foods["source"]) >= {"fndds", "sr_legacy", "foundation"}
+    assert len(FoodCatalog.curated()) == 376
+
+
+def test_rows_carry_food_groups_with_units(everyday: FoodCatalog) -> None:
+    frame = everyday.to_frame()
+    units = frame.attrs["units"]
+    assert units["fg_fruit_cup"] == "cup eq." or "cup" in units["fg_fruit_cup"]
+    assert "oz" in units["fg_grains_oz"] and units["magnesium"] == "mg"
+    for key in FOOD_GROUP_KEYS:
+        assert key in frame.columns
+    burrito = frame[frame["name"].str.startswith("Burrito with beans")].iloc[0]
+    assert burrito["fg_protein_foods_oz"] > 0 or burrito["fg_veg_legumes_cup"] > 0
+    assert "protein" in burrito["covers"]
+
+
+def test_find_ranks_whole_words_first(everyday: FoodCatalog) -> None:
+    for catalog in (everyday, FoodCatalog.full(), FoodCatalog.curated()):
+        top = catalog.find("salmon", limit=5)
+        assert len(top) == 5 and all("salmon" in food.name.lower() for food in top)
+        assert all(food.match == "word" for food in top)
+    fuzzy = FoodCatalog.curated().find("salmn", limit=3)
+    assert fuzzy and all(food.match == "fuzzy" for food in fuzzy)
+    assert "salmon" in fuzzy[0].name.lower()
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    age=st.sampled_from([9, 16, 27, 45, 68, 80]),
+    sex=st.sampled_from(["female", "male"]),
+    diet=st.sampled_from(["omnivore", "vegetarian", "pescatarian"]),
+)
+def test_week_of_foods_as_eaten_verifies_and_shows_dishes(
+    everyday: FoodCatalog, age: int, sex: str, diet: str
+) -> None:
+    targets = Targets.cramp_support(Profile(age=age, sex=sex))
+    prefs = Preferences(diet=diet)
+    try:
+        week = Planner(everyday).plan_week(targets, prefs, days=4)
+    except InfeasiblePlanError as error:
+        assert error.diagnosis.message
+        return
+    assert verify_plan(week, everyday, targets, prefs) == []
+    mains = [
+        item
+        for day in week.days
+        for meal in day.meals
+        if meal.name in ("lunch", "dinner")
+        for item in meal.items
+        if item.role in MAINS
+    ]
+    assert mains, "no dish, sandwich or soup in a week of foods as eaten"
+    for item in mains:
+        assert item.fdc_id is None and item.food_code is not None
+        assert item.usda_ref.startswith("FNDDS 2017-2018 food code")
+        assert f"({item.grams:.0f} g)" in item.household
