@@ -46,7 +46,9 @@ def register(subparsers: Any) -> None:
     search.set_defaults(handler=_search)
 
     show = actions.add_parser("show", help="a food's nutrients per 100 g and per serving")
-    show.add_argument("fdc_id", type=int)
+    show.add_argument(
+        "fdc_id", type=int, help="an FDC id, or the 8-digit FNDDS food code of a food as eaten"
+    )
     show.add_argument("--format", choices=("table", "json"), default="table")
     show.set_defaults(handler=_show)
 
@@ -76,7 +78,10 @@ def _search(args: argparse.Namespace) -> int:
         print(f"no food matches {args.word!r}")
         return EXIT_OK
     for food in found:
-        print(f"{food.fdc_id!s:>8}  {food.name}  [{food.role}; {food.serving_text}]")
+        # The USDA id: the FDC id, or the FNDDS food code of a food as eaten (its id negated).
+        usda_id = food.fdc_id if food.fdc_id is not None else -int(food.id)
+        close = "  (close spelling)" if food.match == "fuzzy" else ""
+        print(f"{usda_id!s:>8}  {food.name}  [{food.role}; {food.serving_text}]{close}")
     return EXIT_OK
 
 
@@ -86,7 +91,8 @@ def _amount(value: float | None, unit: str) -> str:
 
 def _show(args: argparse.Namespace) -> int:
     catalog = FoodCatalog.full()
-    food = catalog.get(args.fdc_id)
+    # A food as eaten is filed under minus its FNDDS food code (its FDC id is not shipped).
+    food = catalog.get(args.fdc_id) or catalog.get(-args.fdc_id)
     if food is None:
         return _complain(
             f"fdc_id: {args.fdc_id} is not among the shipped foods; "
@@ -95,9 +101,11 @@ def _show(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(food.__dict__, indent=2, default=str))
         return EXIT_OK
-    print(f"{food.name}  (FDC {food.fdc_id}; {food.description}; {food.category})")
+    ref = f"FDC {food.fdc_id}" if food.fdc_id is not None else f"FNDDS food code {-food.id}"
+    print(f"{food.name}  ({ref}; {food.description}; {food.category})")
     print(f"serving: {food.serving_text} = {food.serving_g:g} g   source: {catalog.release}")
-    print(f"{'nutrient':<13}{'per 100 g':>16}{'per serving':>16}  FDC nutrient id")
+    width = max(len(key) for key in catalog.nutrient_keys) + 1
+    print(f"{'nutrient':<{width}}{'per 100 g':>16}{'per serving':>16}  FDC nutrient id")
     for key in catalog.nutrient_keys:
         unit = food.units.get(key, "")
         source = food.nutrient_ids[key]
@@ -105,7 +113,7 @@ def _show(args: argparse.Namespace) -> int:
         if food.per_100g[key] is None:
             where = "—"
         print(
-            f"{key:<13}{_amount(food.per_100g[key], unit):>16}"
+            f"{key:<{width}}{_amount(food.per_100g[key], unit):>16}"
             f"{_amount(food.per_serving[key], unit):>16}  {where}"
         )
     return EXIT_OK
