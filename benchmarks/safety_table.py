@@ -1,7 +1,8 @@
 """Issue #9's acceptance table: 60 profiles over every DRI life stage, both sexes, pregnancy and
 lactation at each age band, and the four diets, each planned for a week and checked.
 
-Run: ``.venv/bin/python benchmarks/safety_table.py [--days 7] [--out benchmarks/results/...]``.
+Run: ``.venv/bin/python benchmarks/safety_table.py [--days 7] [--catalog default|curated]
+[--out benchmarks/results/...]``.
 
 Per profile it prints whether a plan was found and, for a plan, checks made here from the
 catalogue's own numbers and USDA's rules table, apart from the planner:
@@ -26,8 +27,9 @@ import itertools
 import time
 from pathlib import Path
 
-from mealplan import FoodCatalog, InfeasiblePlanError, Planner, Preferences, Profile, Targets
+from mealplan import InfeasiblePlanError, Planner, Preferences, Profile, Targets
 from mealplan import verify as verify_plan
+from mealplan.catalog import CATALOGS, shipped_catalog
 from mealplan.safety import classify_frame, groups_for, rules_for
 
 DIETS = ("omnivore", "vegetarian", "pescatarian", "vegan")
@@ -48,8 +50,8 @@ def profiles() -> list[tuple[Profile, str]]:
     return pairs
 
 
-def check(days: int) -> list[str]:
-    catalog = FoodCatalog.default()
+def check(days: int, catalog_name: str) -> list[str]:
+    catalog = shipped_catalog(catalog_name)
     planner = Planner(catalog)
     rows = [
         f"{'profile':<24} {'diet':<12} {'plan':<5} {'UL':>5} {'retinol':>13} "
@@ -115,9 +117,10 @@ def check(days: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=int, default=7)
+    parser.add_argument("--catalog", choices=CATALOGS, default="default")
     parser.add_argument("--out", type=Path, help="also write the table to this file")
     args = parser.parse_args()
-    rows = check(args.days)
+    rows = check(args.days, args.catalog)
     text = "\n".join(rows)
     print(text)
     if args.out:
