@@ -1,4 +1,5 @@
-"""Issue #12: FNDDS foods as eaten are the default catalogue, and plans are made of dishes."""
+"""Issue #12: FNDDS foods as eaten as a catalogue (``FoodCatalog.as_eaten()``), and plans made of
+dishes."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ MAINS = ("dish", "sandwich", "soup")
 
 @pytest.fixture(scope="module")
 def everyday() -> FoodCatalog:
-    return FoodCatalog.default()
+    return FoodCatalog.as_eaten()
 
 
-def test_default_is_foods_as_eaten_across_every_meal_and_role(everyday: FoodCatalog) -> None:
+def test_as_eaten_is_foods_as_eaten_across_every_meal_and_role(everyday: FoodCatalog) -> None:
     foods = everyday.foods
     assert len(foods) >= 1500
     assert set(foods["source"]) == {"fndds"}
@@ -38,7 +39,7 @@ def test_default_is_foods_as_eaten_across_every_meal_and_role(everyday: FoodCata
     assert not foods["serving_text"].str.lower().str.startswith("quantity not specified").any()
 
 
-def test_default_has_no_baby_food_formula_or_alcohol(everyday: FoodCatalog) -> None:
+def test_as_eaten_has_no_baby_food_formula_or_alcohol(everyday: FoodCatalog) -> None:
     foods = everyday.foods
     category = foods["category"].str.lower()
     assert not category.str.contains("baby|formula|human milk|beer|wine|liquor").any()
@@ -50,11 +51,12 @@ def test_default_has_no_baby_food_formula_or_alcohol(everyday: FoodCatalog) -> N
 
 
 def test_catalogues_are_cached_per_process_and_immutable() -> None:
-    assert FoodCatalog.default() is FoodCatalog.default()
+    assert FoodCatalog.as_eaten() is FoodCatalog.as_eaten()
     assert FoodCatalog.full() is FoodCatalog.full()
-    frame = FoodCatalog.default().foods
+    assert FoodCatalog.default() is FoodCatalog.curated()
+    frame = FoodCatalog.as_eaten().foods
     frame.loc[frame.index[0], "name"] = "changed"
-    assert FoodCatalog.default().foods["name"].iloc[0] != "changed"
+    assert FoodCatalog.as_eaten().foods["name"].iloc[0] != "changed"
 
 
 def test_full_is_foods_as_eaten_and_ingredients(everyday: FoodCatalog) -> None:

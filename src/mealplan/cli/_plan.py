@@ -183,9 +183,9 @@ def _add_options(parser: argparse.ArgumentParser, *, week: bool) -> None:
         choices=CATALOGS,
         default="default",
         help=(
-            "default: everyday foods as eaten (FNDDS dishes, sandwiches, soups, drinks); "
-            "curated: the 376 reviewed ingredient foods; ingredients: all SR Legacy and "
-            "Foundation foods; full: all shipped foods (slower)"
+            "default: the 376 reviewed everyday foods (as curated); as_eaten: foods as eaten "
+            "(FNDDS dishes, sandwiches, soups, drinks; weeks are slower); ingredients: all SR "
+            "Legacy and Foundation foods; full: all shipped foods (slower)"
         ),
     )
 
