@@ -4,12 +4,21 @@ dishes."""
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mealplan import FoodCatalog, InfeasiblePlanError, Planner, Preferences, Profile, Targets
+from mealplan import (
+    FoodCache,
+    FoodCatalog,
+    InfeasiblePlanError,
+    Planner,
+    Preferences,
+    Profile,
+    Targets,
+)
 from mealplan import verify as verify_plan
 from mealplan.domain.vocabulary import MEALS, ROLES
 from mealplan.food_groups import FOOD_GROUP_KEYS
@@ -125,3 +134,11 @@ def test_week_of_foods_as_eaten_verifies_and_shows_dishes(
         assert item.fdc_id is None and item.food_code is not None
         assert item.usda_ref.startswith("FNDDS 2017-2018 food code")
         assert f"({item.grams:.0f} g)" in item.household
+
+
+def test_catalogues_read_from_a_cache_too(tmp_path: Path) -> None:
+    """A FoodCache (the shipped pack under a user's cache) gives the same foods as the pack."""
+    cache = FoodCache(tmp_path / "cache")
+    assert FoodCatalog.default(cache).ids == FoodCatalog.curated().ids
+    assert len(FoodCatalog.full(cache)) == len(FoodCatalog.full())
+    assert FoodCatalog.ingredients(cache).ids == FoodCatalog.ingredients().ids

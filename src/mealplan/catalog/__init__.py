@@ -372,14 +372,15 @@ class FoodCatalog:
 
     # -- constructors ---------------------------------------------------------------------------
     @classmethod
-    def default(cls) -> FoodCatalog:
+    def default(cls, cache: FoodCache | None = None) -> FoodCatalog:
         """The planner's default foods: for now the 376 reviewed everyday foods
         (:meth:`curated`), whose weeks plan reliably in a second or two. The foods as eaten
         (:meth:`as_eaten`) become the default once their weeks do too (issue #12).
 
-        Read once per process and shared: a catalogue is immutable.
+        Read once per process and shared: a catalogue is immutable. With ``cache``, the
+        reviewed foods as that cache holds them.
         """
-        return _shipped("default")
+        return _shipped("default") if cache is None else cls.curated(cache)
 
     @classmethod
     def as_eaten(cls) -> FoodCatalog:
@@ -399,10 +400,13 @@ class FoodCatalog:
         return _shipped("curated") if cache is None else cls._from_pack(cache, True)
 
     @classmethod
-    def full(cls) -> FoodCatalog:
+    def full(cls, cache: FoodCache | None = None) -> FoodCatalog:
         """Every shipped food: the FNDDS foods as eaten and the SR Legacy and Foundation
-        ingredients, in one table (``source`` tells them apart)."""
-        return _shipped("full")
+        ingredients, in one table (``source`` tells them apart). With ``cache``, the
+        ingredients are that cache's foods."""
+        if cache is None:
+            return _shipped("full")
+        return cls._concat(_shipped("fndds"), cls.ingredients(cache))
 
     @classmethod
     def _from_pack(cls, cache: FoodCache | None, curated_only: bool) -> FoodCatalog:
