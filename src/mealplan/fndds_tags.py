@@ -50,6 +50,7 @@ from mealplan.domain.vocabulary import (
     Role,
 )
 from mealplan.errors import MealplanError
+from mealplan.safety import pattern_problem
 
 __all__ = [
     "CATEGORY_COUNT",
@@ -246,17 +247,9 @@ def parse_categories(text: str, where: str = _CATEGORIES_FILE) -> tuple[WweiaCat
 
 
 def _check_regex(rule_id: str, column: str, pattern: str, at: str) -> None:
-    """Reject regexes that cannot work on lower-cased text or that would match every food."""
-    try:
-        compiled = re.compile(pattern)
-    except re.error as exc:
-        raise FnddsTagsError(f"{at}: rule {rule_id!r}: bad regex in {column}: {exc}") from exc
-    if compiled.groups:
-        raise FnddsTagsError(f"{at}: rule {rule_id!r}: {column} has capturing groups")
-    if compiled.search("") is not None:
-        raise FnddsTagsError(f"{at}: rule {rule_id!r}: {column} matches the empty string")
-    if any(ch.isupper() for ch in re.sub(r"\\.", "", pattern)):
-        raise FnddsTagsError(f"{at}: rule {rule_id!r}: {column} has upper-case letters")
+    problem = pattern_problem(pattern)
+    if problem is not None:
+        raise FnddsTagsError(f"{at}: rule {rule_id!r}: {column} {problem}")
 
 
 def _set_items(items: list[str]) -> list[str]:

@@ -50,6 +50,7 @@ __all__ = [
     "groups_for",
     "load_rules",
     "parse_rules",
+    "pattern_problem",
     "retinol_dense",
     "retinol_dense_frame",
     "rules_for",
@@ -138,26 +139,30 @@ def groups_for(age: float, pregnant: bool = False, lactating: bool = False) -> f
     return frozenset(groups)
 
 
-def _check_pattern(rule_id: str, column: str, pattern: str, where: str) -> None:
-    """Reject regexes that cannot work on lower-cased text or that would match every food."""
+def pattern_problem(pattern: str) -> str | None:
+    """Why a rule's regular expression cannot work on lower-cased food text, or None.
+
+    Shared by every reviewed rule table (food safety here, FNDDS food rules in ``fndds_tags``):
+    a pattern must compile, have no capturing groups, not match the empty string (it would
+    match every food) and have no upper-case letters (foods are matched lower-cased).
+    """
     try:
         compiled = re.compile(pattern)
     except re.error as exc:
-        raise SafetyRulesError(f"{where}: rule {rule_id!r}: bad regex in {column}: {exc}") from exc
+        return f"bad regex: {exc}"
     if compiled.groups:
-        raise SafetyRulesError(
-            f"{where}: rule {rule_id!r}: {column} has capturing groups; use (?:...) instead"
-        )
+        return "has capturing groups; use (?:...) instead"
     if compiled.search("") is not None:
-        raise SafetyRulesError(
-            f"{where}: rule {rule_id!r}: {column} matches the empty string, so it would match "
-            "every food"
-        )
+        return "matches the empty string, so it would match every food"
     if any(ch.isupper() for ch in re.sub(r"\\.", "", pattern)):
-        raise SafetyRulesError(
-            f"{where}: rule {rule_id!r}: {column} has upper-case letters, but foods are "
-            "matched lower-cased"
-        )
+        return "has upper-case letters, but foods are matched lower-cased"
+    return None
+
+
+def _check_pattern(rule_id: str, column: str, pattern: str, where: str) -> None:
+    problem = pattern_problem(pattern)
+    if problem is not None:
+        raise SafetyRulesError(f"{where}: rule {rule_id!r}: {column} {problem}")
 
 
 def parse_rules(text: str, where: str = _RULES_FILE) -> tuple[SafetyRule, ...]:
