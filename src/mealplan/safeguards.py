@@ -19,10 +19,9 @@ from mealplan.preferences import Preferences
 from mealplan.safety import (
     SafetyRule,
     classify_frame,
-    groups_for,
     load_rules,
+    person_rules,
     retinol_dense_frame,
-    rules_for,
 )
 from mealplan.targets import Targets
 
@@ -33,12 +32,8 @@ CUP_ML = 240.0
 RETINOL = "retinol"
 
 
-def active_rules(targets: Targets, preferences: Preferences) -> tuple[SafetyRule, ...]:
-    """The food-safety rules of the targets' profile, less those the preferences switch off.
-
-    Targets without a profile (built from numbers) carry no life stage, so no rule applies.
-    An unknown rule id in ``override_safety_rules`` is an error naming the allowed ids.
-    """
+def _check_overrides(preferences: Preferences) -> None:
+    """An unknown rule id in ``override_safety_rules`` is an error naming the allowed ids."""
     known = [rule.rule_id for rule in load_rules()]
     unknown = [r for r in preferences.override_safety_rules if r not in known]
     if unknown:
@@ -46,11 +41,6 @@ def active_rules(targets: Targets, preferences: Preferences) -> tuple[SafetyRule
             f"preferences.override_safety_rules: unknown rule(s) {', '.join(map(repr, unknown))}; "
             f"allowed: {', '.join(known)}"
         )
-    profile = targets.profile
-    if profile is None:
-        return ()
-    rules = rules_for(groups_for(profile.age, profile.pregnant, profile.lactating))
-    return tuple(r for r in rules if r.rule_id not in preferences.override_safety_rules)
 
 
 def screen(
@@ -64,20 +54,20 @@ def screen(
     retinol is unknown: those are where preformed vitamin A is concentrated, so an unknown value
     is treated as over the limit rather than as zero.
     """
+    _check_overrides(preferences)
     notes: list[str] = []
-    rules = active_rules(targets, preferences)
     profile = targets.profile
+    rules: tuple[SafetyRule, ...] = ()
     if profile is None:
+        # Targets built from numbers carry no life stage, so no rule applies.
         notes.append(
             "No life-stage food-safety rules were applied: these targets carry no profile "
             "(age, pregnancy, lactation)."
         )
     else:
-        switched_off = [
-            rule
-            for rule in rules_for(groups_for(profile.age, profile.pregnant, profile.lactating))
-            if rule.rule_id in preferences.override_safety_rules
-        ]
+        rules, switched_off = person_rules(
+            profile.age, profile.pregnant, profile.lactating, preferences.override_safety_rules
+        )
         for rule in switched_off:
             logger.warning(
                 "food-safety rule %r switched off by preferences.override_safety_rules for %s",

@@ -51,6 +51,7 @@ __all__ = [
     "load_rules",
     "parse_rules",
     "pattern_problem",
+    "person_rules",
     "retinol_dense",
     "retinol_dense_frame",
     "rules_for",
@@ -262,6 +263,21 @@ def rules_for(
         )
     return tuple(
         rule for rule in (load_rules() if rules is None else rules) if rule.applies_to(wanted)
+    )
+
+
+def person_rules(
+    age: float, pregnant: bool, lactating: bool, switched_off: Iterable[str] = ()
+) -> tuple[tuple[SafetyRule, ...], tuple[SafetyRule, ...]]:
+    """A person's rules, split into those that apply and those ``switched_off`` by id.
+
+    The planner's screen and ``verify`` both ask this, so they judge a plan by the same rules.
+    """
+    off = frozenset(switched_off)
+    rules = rules_for(groups_for(age, pregnant, lactating))
+    return (
+        tuple(r for r in rules if r.rule_id not in off),
+        tuple(r for r in rules if r.rule_id in off),
     )
 
 

@@ -24,7 +24,7 @@ from mealplan.domain.energy import energy_range
 from mealplan.domain.plan import DayPlan, Meal, PlanItem, WeekPlan
 from mealplan.domain.vocabulary import FREE_FORM_MEAL, MAIN_ROLES, FoodId
 from mealplan.preferences import MealRule, Preferences
-from mealplan.safety import classify, groups_for, retinol_dense, rules_for
+from mealplan.safety import classify, person_rules, retinol_dense
 from mealplan.targets import Targets
 
 __all__ = ["RULES", "Violation", "verify"]
@@ -664,11 +664,9 @@ def _check_food_safety(
     rules = (
         ()
         if profile is None
-        else tuple(
-            rule
-            for rule in rules_for(groups_for(profile.age, profile.pregnant, profile.lactating))
-            if rule.rule_id not in prefs.override_safety_rules
-        )
+        else person_rules(
+            profile.age, profile.pregnant, profile.lactating, prefs.override_safety_rules
+        )[0]
     )
     retinol = targets.get("retinol")
     capped = retinol is not None and retinol.max is not None
