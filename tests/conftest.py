@@ -16,9 +16,10 @@ from mealplan.catalog import FoodCatalog
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
-def require_shared() -> Path:
-    """``../shared/fdc``; skip when absent, or fail under MEALPLAN_REQUIRE_SHARED=1."""
-    folder = SHARED / "fdc"
+def require_shared(part: str = "fdc") -> Path:
+    """``../shared/<part>`` (``fdc`` or ``fndds``); skip when absent, or fail under
+    MEALPLAN_REQUIRE_SHARED=1."""
+    folder = SHARED / part
     if folder.is_dir():
         return folder
     reason = (

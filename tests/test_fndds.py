@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from conftest import require_shared
 from fake_fdc import FakeFdc
 from mealplan import FdcClient
 from mealplan.cache import (
@@ -36,7 +37,6 @@ from mealplan.fdc.normalize import parse_food
 from mealplan.food_groups import FOOD_GROUP_KEYS, FOOD_GROUPS
 from mealplan.models import Food, Portion
 from mealplan.nutrients import NUTRIENT_KEYS
-from test_safety import require_fndds  # skip without ../shared/fndds, fail when required
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_PACK = ROOT / "data" / "usda_cache"
@@ -155,7 +155,7 @@ def _fped_value(row: dict[str, str], column: str) -> float:
 
 @pytest.fixture(scope="module")
 def fndds_folder() -> Path:
-    return require_fndds()
+    return require_shared("fndds")
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import SHARED
+from conftest import require_shared
 from mealplan.domain.vocabulary import ALL_ROLES, MEALS, ROLES
 from mealplan.fndds_tags import (
     CATEGORY_COUNT,
@@ -32,19 +31,6 @@ FOODS_FILE = "2017-2018 FNDDS At A Glance - Foods and Beverages.csv"
 NUTRIENTS_FILE = "2017-2018 FNDDS At A Glance - FNDDS Nutrient Values.csv"
 
 
-def require_fndds() -> Path:
-    """``../shared/fndds``; skip when absent, or fail under MEALPLAN_REQUIRE_SHARED=1."""
-    folder = SHARED / "fndds"
-    if folder.is_dir():
-        return folder
-    if os.environ.get("MEALPLAN_REQUIRE_SHARED") == "1":
-        pytest.fail(f"MEALPLAN_REQUIRE_SHARED=1 but {folder} is absent")
-    pytest.skip(
-        f"{folder} is absent (a user's clone has no ../shared); "
-        "set MEALPLAN_REQUIRE_SHARED=1 to make this an error"
-    )
-
-
 def _at_a_glance(path: Path) -> list[dict[str, str]]:
     """Rows of an At A Glance file keyed by header name (line breaks in names become spaces)."""
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
@@ -55,7 +41,7 @@ def _at_a_glance(path: Path) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def fndds() -> pd.DataFrame:
-    folder = require_fndds()
+    folder = require_shared("fndds")
     foods = _at_a_glance(folder / FOODS_FILE)
     b12 = {
         row["Food code"]: float(row["Vitamin B-12, added (mcg)"])

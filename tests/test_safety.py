@@ -4,14 +4,13 @@ is right on the real SR Legacy/Foundation catalogue and on the FNDDS 2017-2018 f
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections import Counter
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from conftest import require_shared
 from mealplan import FoodCatalog
 from mealplan.safety import (
     LIFE_STAGE_GROUPS,
@@ -28,8 +27,6 @@ from mealplan.safety import (
     rules_for,
 )
 
-#: ``../shared`` beside the project root (the same folder conftest's ``require_shared`` uses).
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FNDDS_FOODS = "2017-2018 FNDDS At A Glance - Foods and Beverages.csv"
 
 RULE_IDS = (
@@ -45,19 +42,6 @@ RULE_IDS = (
     "whole_nuts",
     "popcorn",
 )
-
-
-def require_fndds() -> Path:
-    """``../shared/fndds``; skip when absent, or fail under MEALPLAN_REQUIRE_SHARED=1."""
-    folder = SHARED / "fndds"
-    if (folder / FNDDS_FOODS).is_file():
-        return folder
-    if os.environ.get("MEALPLAN_REQUIRE_SHARED") == "1":
-        pytest.fail(f"MEALPLAN_REQUIRE_SHARED=1 but {folder / FNDDS_FOODS} is absent")
-    pytest.skip(
-        f"{folder / FNDDS_FOODS} is absent (a user's clone has no ../shared); "
-        "set MEALPLAN_REQUIRE_SHARED=1 to make this an error"
-    )
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +60,7 @@ def fndds() -> pd.DataFrame:
     """FNDDS foods as an FDC Survey food arrives: the main description is name and description,
     the WWEIA category is the category (the additional descriptions are synonyms for other foods
     coded the same way, so they are not read)."""
-    path = require_fndds() / FNDDS_FOODS
+    path = require_shared("fndds") / FNDDS_FOODS
     # Two title lines (the first record spans two physical lines), then the header; UTF-8 BOM.
     raw = pd.read_csv(path, skiprows=1, encoding="utf-8-sig", dtype=str)
     raw.columns = [" ".join(str(c).split()) for c in raw.columns]
