@@ -105,11 +105,14 @@ def test_rules_load_in_file_order_with_a_source_and_reason() -> None:
 
 def test_rule_groups_follow_the_agencies() -> None:
     groups = {r.rule_id: set(r.groups) for r in load_rules()}
-    assert groups["fish_high_mercury"] == {"pregnancy", "lactation", "child_1_11"}
+    mercury = {"pregnancy", "lactation", "might_become_pregnant", "child_1_11"}
+    assert groups["fish_high_mercury"] == mercury
     assert groups["whole_nuts"] == groups["popcorn"] == {"child_1_3"}
+    assert groups["liver"] == {"pregnancy"}  # retinol and birth defects: pregnancy only
     for rule_id in RULE_IDS:
-        if rule_id not in {"fish_high_mercury", "whole_nuts", "popcorn"}:
-            assert groups[rule_id] == {"pregnancy"}, rule_id
+        if rule_id not in {"fish_high_mercury", "whole_nuts", "popcorn", "liver"}:
+            # Listeria and other food germs: CDC names adults of 65 and older beside pregnancy.
+            assert groups[rule_id] == {"pregnancy", "older_adult_65"}, rule_id
     sources = {r.rule_id: r.source for r in load_rules()}
     assert "FDA and EPA" in sources["fish_high_mercury"]
     assert "Vitamin A" in sources["liver"]
@@ -191,6 +194,28 @@ def test_groups_for(age: float, pregnant: bool, lactating: bool, expected: set[s
     assert groups_for(age, pregnant, lactating) == frozenset(expected)
 
 
+@pytest.mark.parametrize(
+    ("age", "sex", "expected"),
+    [
+        (13.99, "female", set()),
+        (14, "female", {"might_become_pregnant"}),
+        (34, "female", {"might_become_pregnant"}),
+        (50.99, "female", {"might_become_pregnant"}),
+        (51, "female", set()),
+        (34, "male", set()),
+        (64.99, "male", set()),
+        (65, "male", {"older_adult_65"}),
+        (80, "female", {"older_adult_65"}),
+    ],
+)
+def test_groups_for_women_who_might_become_pregnant_and_older_adults(
+    age: float, sex: str, expected: set[str]
+) -> None:
+    """FDA/EPA fish advice covers those who might become pregnant; CDC's Listeria advice adults
+    of 65 and older."""
+    assert groups_for(age, False, False, sex) == frozenset(expected)
+
+
 @pytest.mark.parametrize("age", [-1, math.nan, math.inf])
 def test_groups_for_rejects_impossible_ages(age: float) -> None:
     with pytest.raises(ValueError, match="age"):
@@ -204,6 +229,9 @@ def test_rules_for_groups() -> None:
     assert ids(groups_for(30, False, True)) == {"fish_high_mercury"}
     assert ids(groups_for(2, False, False)) == {"fish_high_mercury", "whole_nuts", "popcorn"}
     assert ids(groups_for(8, False, False)) == {"fish_high_mercury"}
+    assert ids(groups_for(34, False, False, "female")) == {"fish_high_mercury"}
+    listeria = set(RULE_IDS) - {"fish_high_mercury", "liver", "whole_nuts", "popcorn"}
+    assert ids(groups_for(70, False, False, "male")) == listeria
     assert [r.rule_id for r in rules_for(LIFE_STAGE_GROUPS)] == list(RULE_IDS)
     assert {g.value for g in LifeStageGroup} == LIFE_STAGE_GROUPS
     with pytest.raises(ValueError, match="unknown"):

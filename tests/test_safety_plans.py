@@ -33,7 +33,7 @@ def planner(curated_catalog: FoodCatalog) -> Planner:
 
 def _excluded(catalog: FoodCatalog, profile: Profile, ids: list[object]) -> dict[object, tuple]:
     """The rules each food breaks for the profile, classified afresh from the catalogue rows."""
-    rules = rules_for(groups_for(profile.age, profile.pregnant, profile.lactating))
+    rules = rules_for(groups_for(profile.age, profile.pregnant, profile.lactating, profile.sex))
     verdicts = classify_frame(catalog.foods.loc[ids], rules)
     return {i: hits for i, hits in verdicts.items() if hits}
 
@@ -211,5 +211,5 @@ def test_any_life_stage_and_diet_gives_a_safe_verified_plan_or_a_diagnosis(
 def test_every_rule_applies_to_some_profile() -> None:
     groups = set()
     for age, _sex, state in STAGES:
-        groups |= groups_for(age, state == "pregnant", state == "lactating")
+        groups |= groups_for(age, state == "pregnant", state == "lactating", _sex)
     assert all(rule.applies_to(groups) for rule in load_rules())

@@ -66,7 +66,11 @@ def screen(
         )
     else:
         rules, switched_off = person_rules(
-            profile.age, profile.pregnant, profile.lactating, preferences.override_safety_rules
+            profile.age,
+            profile.pregnant,
+            profile.lactating,
+            preferences.override_safety_rules,
+            sex=profile.sex,
         )
         for rule in switched_off:
             logger.warning(

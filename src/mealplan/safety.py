@@ -71,6 +71,11 @@ class LifeStageGroup(StrEnum):
     CHILD_1_3 = "child_1_3"
     #: FDA/EPA fish advice for children: from 1 up to (not including) 12.
     CHILD_1_11 = "child_1_11"
+    #: FDA/EPA fish advice is for those who *might become* pregnant too: women from 14 up to
+    #: (not including) 51, the ages at which a Profile may be pregnant.
+    MIGHT_BECOME_PREGNANT = "might_become_pregnant"
+    #: CDC and FDA: adults 65 and older are at higher risk from Listeria and other food germs.
+    OLDER_ADULT_65 = "older_adult_65"
 
 
 #: Every group name a rule may use in its ``groups`` column.
@@ -119,8 +124,13 @@ class SafetyRule:
         return not set(self.groups).isdisjoint(groups)
 
 
-def groups_for(age: float, pregnant: bool = False, lactating: bool = False) -> frozenset[str]:
+def groups_for(
+    age: float, pregnant: bool = False, lactating: bool = False, sex: str | None = None
+) -> frozenset[str]:
     """The life-stage groups of a person, from plain values (no ``Profile`` import).
+
+    ``sex`` ("female" or "male") places women of 14 up to 51 in ``might_become_pregnant``;
+    without it, only pregnancy itself counts.
 
     Children are grouped by completed years like the DRI tables: 3.9 is still ``child_1_3``.
     Under 1 (not planned by mealplan, whose profiles start at 1) gets both child groups, because
@@ -137,6 +147,10 @@ def groups_for(age: float, pregnant: bool = False, lactating: bool = False) -> f
         groups.add(LifeStageGroup.CHILD_1_3.value)
     if age < 12:
         groups.add(LifeStageGroup.CHILD_1_11.value)
+    if str(sex) == "female" and 14 <= age < 51:
+        groups.add(LifeStageGroup.MIGHT_BECOME_PREGNANT.value)
+    if age >= 65:
+        groups.add(LifeStageGroup.OLDER_ADULT_65.value)
     return frozenset(groups)
 
 
@@ -267,14 +281,19 @@ def rules_for(
 
 
 def person_rules(
-    age: float, pregnant: bool, lactating: bool, switched_off: Iterable[str] = ()
+    age: float,
+    pregnant: bool,
+    lactating: bool,
+    switched_off: Iterable[str] = (),
+    *,
+    sex: str | None = None,
 ) -> tuple[tuple[SafetyRule, ...], tuple[SafetyRule, ...]]:
     """A person's rules, split into those that apply and those ``switched_off`` by id.
 
     The planner's screen and ``verify`` both ask this, so they judge a plan by the same rules.
     """
     off = frozenset(switched_off)
-    rules = rules_for(groups_for(age, pregnant, lactating))
+    rules = rules_for(groups_for(age, pregnant, lactating, sex))
     return (
         tuple(r for r in rules if r.rule_id not in off),
         tuple(r for r in rules if r.rule_id in off),
