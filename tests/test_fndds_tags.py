@@ -173,6 +173,77 @@ def test_rules_refine_the_category_in_order_and_evidence_beats_a_cap() -> None:
     assert tags["diets"][3][0] == "omnivore" and not tags["fortified"].any()
 
 
+def test_fped_amounts_raise_the_diet_and_add_egg() -> None:
+    """USDA's recipes are evidence the description may not show: meat or poultry makes a food
+    omnivore, seafood pescatarian, egg vegetarian and the egg allergen."""
+    categories = parse_categories(
+        "code,description,roles,covers,meals,plannable,diet_hint,allergen_hint,fortified,note\n"
+        "6806,Potato mixtures,vegetable,vegetable,lunch;dinner,yes,vegan,,no,\n"
+    )
+    rules = parse_food_rules(_RULE_HEADER + "cap,main,nothing-matches-this,,,,,,,,,,,n\n")
+    foods = pd.DataFrame(
+        {
+            "food_code": [1, 2, 3, 4],
+            "description": ["Stuffed potatoes", "Potato cakes", "Potato salad", "Potatoes"],
+            "wweia_code": [6806] * 4,
+            "fped_meat_poultry_oz": [0.31, 0.0, 0.0, 0.0],
+            "fped_seafood_oz": [0.0, 0.2, 0.0, 0.0],
+            "fped_eggs_oz": [0.0, 0.0, 0.1, 0.0],
+        }
+    )
+    tags = tag_fndds(foods, categories=categories, rules=rules)
+    assert [diets[0] for diets in tags["diets"]] == [
+        "omnivore",
+        "pescatarian",
+        "vegetarian",
+        "vegan",
+    ]
+    assert [("egg" in a) for a in tags["allergens"]] == [False, False, True, False]
+    # Without the columns, the description and category decide, as before.
+    plain = tag_fndds(
+        foods.drop(columns=[c for c in foods if c.startswith("fped_")]),
+        categories=categories,
+        rules=rules,
+    )
+    assert {diets[0] for diets in plain["diets"]} == {"vegan"}
+
+
+def test_shipped_foods_as_eaten_never_contradict_fped() -> None:
+    """No food whose USDA recipe holds meat, poultry, seafood or egg fits a diet without it."""
+    from mealplan import FoodCatalog
+
+    foods = FoodCatalog.full().foods
+    foods = foods[foods["source"] == "fndds"]
+    assert len(foods) == 7083
+    meat = (
+        foods[
+            [
+                "fg_protein_meat_oz",
+                "fg_protein_cured_meat_oz",
+                "fg_protein_organ_meat_oz",
+                "fg_protein_poultry_oz",
+            ]
+        ].sum(axis=1)
+        > 0
+    )
+    seafood = (
+        foods[["fg_protein_seafood_high_n3_oz", "fg_protein_seafood_low_n3_oz"]].sum(axis=1) > 0
+    )
+    egg = foods["fg_protein_eggs_oz"] > 0
+    fits = {
+        diet: foods["diets"].map(lambda d, diet=diet: diet in d)
+        for diet in ("vegan", "vegetarian", "pescatarian")
+    }
+    assert meat.sum() > 1000 and not (meat & fits["pescatarian"]).any()
+    assert not (seafood & fits["vegetarian"]).any()
+    assert (
+        not (egg & fits["vegan"]).any()
+        and foods.loc[egg, "allergens"].map(lambda a: "egg" in a).all()
+    )
+    stuffed = foods[foods["name"] == "Fried stuffed potatoes, Puerto Rican style"]
+    assert stuffed["diets"].map(lambda d: d[0]).tolist() == ["omnivore"]
+
+
 def test_missing_columns_are_an_error() -> None:
     with pytest.raises(ValueError, match="wweia_code"):
         tag_fndds(pd.DataFrame({"food_code": [1], "description": ["x"]}))

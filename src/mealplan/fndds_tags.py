@@ -427,6 +427,43 @@ class _Matcher:
         return hit
 
 
+#: FPED evidence of an animal ingredient: the column ``tag_fndds`` reads (oz-eq per 100 g, summed
+#: over these food-group keys) and the least diet a food with any of it fits. USDA's recipe
+#: files put ground beef in "Fried stuffed potatoes, Puerto Rican style" and pork in "Baked
+#: beans" although the descriptions do not say so.
+FPED_ANIMAL_EVIDENCE: dict[str, tuple[str, ...]] = {
+    "fped_meat_poultry_oz": (
+        "fg_protein_meat_oz",
+        "fg_protein_cured_meat_oz",
+        "fg_protein_organ_meat_oz",
+        "fg_protein_poultry_oz",
+    ),
+    "fped_seafood_oz": ("fg_protein_seafood_high_n3_oz", "fg_protein_seafood_low_n3_oz"),
+    "fped_eggs_oz": ("fg_protein_eggs_oz",),
+}
+_FPED_DIET_FLOOR = {
+    "fped_meat_poultry_oz": "omnivore",
+    "fped_seafood_oz": "pescatarian",
+    "fped_eggs_oz": "vegetarian",
+}
+
+
+def _positive(foods: pd.DataFrame, column: str) -> _Bools:
+    """Where a numeric column (FPED evidence, added B12) is above 0; nowhere when absent."""
+    if column not in foods.columns:
+        return np.zeros(len(foods), dtype=bool)
+    amount = pd.to_numeric(foods[column], errors="coerce").fillna(0.0)
+    return amount.to_numpy(dtype=float) > 0
+
+
+def _fped_floor(foods: pd.DataFrame) -> _Ints:
+    """The least diet level the FPED amounts prove (vegan where the columns are absent)."""
+    floor = np.zeros(len(foods), dtype=np.int64)
+    for column, diet in _FPED_DIET_FLOOR.items():
+        floor = np.where(_positive(foods, column), np.maximum(floor, _LEVEL[diet]), floor)
+    return floor
+
+
 def _apply(state: _State, matcher: _Matcher, rules: Sequence[FoodRule]) -> None:
     """Every rule in file order; diet caps and minimums are gathered and applied last."""
     cap = np.full(len(state.level), len(DIETS) - 1, dtype=np.int64)
@@ -485,13 +522,6 @@ def _diets(level: _Ints, traits: _Ints) -> list[tuple[str, ...]]:
     return out
 
 
-def _b12_added(foods: pd.DataFrame) -> _Bools:
-    if "b12_added" not in foods.columns:
-        return np.zeros(len(foods), dtype=bool)
-    amounts = pd.to_numeric(foods["b12_added"], errors="coerce").fillna(0.0)
-    return amounts.to_numpy(dtype=float) > 0
-
-
 def tag_fndds(
     foods: pd.DataFrame,
     *,
@@ -502,7 +532,9 @@ def tag_fndds(
 
     ``foods`` needs ``food_code``, ``description`` (FNDDS main description) and ``wweia_code``
     (4-digit category number, text or integer); ``additional_description`` and ``b12_added``
-    (mcg of added vitamin B12 per 100 g) are used when present. The result has ``food_code``,
+    (mcg of added vitamin B12 per 100 g) are used when present, and so are the FPED amounts of
+    :data:`FPED_ANIMAL_EVIDENCE`: meat or poultry makes a food omnivore, seafood pescatarian,
+    egg vegetarian (and the egg allergen) at least. The result has ``food_code``,
     ``roles``, ``covers``, ``meals``, ``diets``, ``allergens`` (tuples), ``plannable``
     (``yes``/``no``/``opt_in``) and ``fortified`` (bool). Foods of a category missing from the
     table are ``no`` and presumed to carry every allergen and animal ingredient.
@@ -523,6 +555,10 @@ def tag_fndds(
     matcher = _Matcher(main, main + " | " + extra, category_text)
     state = _start(codes, cats)
     _apply(state, matcher, load_food_rules() if rules is None else rules)
+    # Egg in the recipe is the egg allergen too, whatever the description says.
+    has_egg = _positive(foods, "fped_eggs_oz")
+    state.traits = np.where(has_egg, state.traits | _bits(("egg",), TRAITS), state.traits)
+    state.level = np.maximum(state.level, _fped_floor(foods))
     allergen_bits = (1 << len(ALLERGENS)) - 1
     return pd.DataFrame(
         {
@@ -533,7 +569,7 @@ def tag_fndds(
             "plannable": [PLANNABLE[i] for i in state.plannable.tolist()],
             "diets": _diets(state.level, state.traits),
             "allergens": _decode(state.traits & allergen_bits, TRAITS),
-            "fortified": state.fortified | _b12_added(foods),
+            "fortified": state.fortified | _positive(foods, "b12_added"),
         },
         index=foods.index,
     )

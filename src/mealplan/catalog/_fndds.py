@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mealplan.fndds_tags import tag_fndds
+from mealplan.fndds_tags import FPED_ANIMAL_EVIDENCE, tag_fndds
 from mealplan.food_groups import FOOD_GROUP_KEYS
 from mealplan.models import Food
 from mealplan.nutrients import NUTRIENT_KEYS
@@ -68,6 +68,10 @@ def tags_csv(foods: Sequence[Food]) -> str:
             "additional_description": [food.additional_description or "" for food in foods],
             "wweia_code": [food.wweia_category for food in foods],
             "b12_added": [food.amount("vitamin_b12_added") or 0.0 for food in foods],
+            **{
+                column: [sum((food.food_groups or {}).get(k, 0.0) for k in keys) for food in foods]
+                for column, keys in FPED_ANIMAL_EVIDENCE.items()
+            },
         }
     )
     tags = tag_fndds(frame).sort_values("food_code", kind="stable")
@@ -119,15 +123,30 @@ _SERVING_BANDS: Mapping[str, tuple[float, float]] = MappingProxyType(
 )
 
 
+#: WWEIA categories whose servings are smaller than their role's band: a dietitian's read found
+#: a cup of nuts, of dried fruit, of diced cheese and of eggs on one plate (g per serving).
+_CATEGORY_BANDS: Mapping[int, tuple[float, float]] = MappingProxyType(
+    {
+        1602: (20.0, 60.0),  # cheese: a slice or an ounce, not a cup
+        1604: (80.0, 150.0),  # cottage and ricotta cheese: half a cup
+        2502: (40.0, 120.0),  # eggs and omelets: an egg or two, not a cup
+        2804: (14.0, 45.0),  # nuts and seeds: an ounce or two tablespoons
+        6016: (20.0, 60.0),  # dried fruits: a small box or a quarter cup
+    }
+)
+
+
 def household_portion(
-    portions: Iterable[Mapping[str, Any]], role: str = "dish"
+    portions: Iterable[Mapping[str, Any]], role: str = "dish", category: int | None = None
 ) -> tuple[float, str] | None:
     """The household measure to plan with: (grams, "1 burrito").
 
-    The first of USDA's measures whose weight is a plausible serving for the food's role, else
-    the measure nearest that range; never "Quantity not specified".
+    The first of USDA's measures whose weight is a plausible serving for the food's role, or,
+    where :data:`_CATEGORY_BANDS` has a band for its WWEIA category, the measure nearest the
+    middle of that band; else the measure nearest the range; never "Quantity not specified".
     """
-    low, high = _SERVING_BANDS.get(role, (30.0, 400.0))
+    by_category = _CATEGORY_BANDS.get(category or 0)
+    low, high = by_category or _SERVING_BANDS.get(role, (30.0, 400.0))
     measures = [
         (float(p.get("gram_weight") or 0), str(p.get("description") or ""))
         for p in portions
@@ -137,9 +156,12 @@ def household_portion(
     if not measures:
         return None
     inside = [(g, t) for g, t in measures if low <= g <= high]
+    nearest_middle = lambda m: abs(math.log(m[0] / math.sqrt(low * high)))  # noqa: E731
     if inside:
-        return inside[0]
-    return min(measures, key=lambda m: abs(math.log(m[0] / math.sqrt(low * high))))
+        # A category's band is narrow: of its measures, the most typical ("1 oz" of nuts
+        # rather than a 100-calorie pack); a role's band keeps USDA's first plausible one.
+        return min(inside, key=nearest_middle) if by_category else inside[0]
+    return min(measures, key=nearest_middle)
 
 
 def fndds_frames(
@@ -154,7 +176,10 @@ def fndds_frames(
         code = int(record["food_code"])
         tag = tags[code]
         role = tag.roles[0] if tag.roles else "dish"
-        portion = household_portion(record.get("portions") or [], role)
+        category = record.get("wweia_category")
+        portion = household_portion(
+            record.get("portions") or [], role, int(category) if category else None
+        )
         grams, text = portion if portion is not None else (100.0, "100 g")
         groups = record.get("food_groups") or {}
         rows.append(

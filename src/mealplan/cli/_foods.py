@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
     search.add_argument(
         "--all",
         action="store_true",
-        help="search all 8,070 shipped foods, not only the everyday set",
+        help="search all shipped foods (foods as eaten and ingredients), not only the default",
     )
     search.set_defaults(handler=_search)
 
