@@ -289,7 +289,12 @@ def test_replanning_one_day_keeps_the_others(
 ) -> None:
     week, targets, prefs = woman_week
     dinner_day3 = {i.food_id for i in week.days[2].meals[2].items}
-    protein = next(i.food_id for i in week.days[2].meals[2].items if i.role == "protein")
+    # A food of day 3's dinner that no kept day serves (a kept meal may not hold an excluded
+    # food), the protein when it qualifies.
+    kept = {i.food_id for n, day in enumerate(week.days) if n != 2 for i in day.items}
+    only_day3 = [i for i in week.days[2].meals[2].items if i.food_id not in kept]
+    assert only_day3, "day 3's dinner shares every food with other days"
+    protein = sorted(only_day3, key=lambda i: i.role != "protein")[0].food_id
     changed = prefs.model_copy(update={"exclude_foods": (protein,)})
     again = planner.plan_week(targets, changed, keep=week, replan=[3])
     for n in (0, 1, 3, 4, 5, 6):
@@ -378,11 +383,11 @@ def test_solver_output_is_silenced(capfd: pytest.CaptureFixture[str], planner: P
 
 def test_bad_preferences_name_the_field() -> None:
     with pytest.raises(ValueError, match="diet"):
-        Preferences(diet="keto")  # type: ignore[arg-type]
+        Preferences(diet="keto")
     with pytest.raises(ValueError, match="calories"):
         Preferences(calories=(3000, 1000))
     with pytest.raises(ValueError, match="exclude_allergens"):
-        Preferences(exclude_allergens=("gluten",))  # type: ignore[arg-type]
+        Preferences(exclude_allergens=("gluten",))
     with pytest.raises(ValueError, match="day"):
         Lock(food=1, day="someday")
 
@@ -422,7 +427,7 @@ def test_bad_planner_arguments_name_the_argument(curated_catalog: FoodCatalog) -
     with pytest.raises(PlannerError, match="days"):
         planner.plan_week(targets, days=0)
     with pytest.raises(PlannerError, match="objective"):
-        planner.plan_day(targets, objective="cheapest")  # type: ignore[arg-type]
+        planner.plan_day(targets, objective="cheapest")
     with pytest.raises(PlannerError, match="integer_servings"):
         planner.plan_day(targets, integer_servings=False)
 
@@ -442,3 +447,73 @@ def test_budget_per_day_with_prices(curated_catalog: FoodCatalog) -> None:
         Planner(priced).plan_day(targets, Preferences(budget_per_day=2.0))
     assert "budget of 2 a day" in str(caught.value)
     assert caught.value.diagnosis.conflicts and not caught.value.diagnosis.shortfalls
+
+
+# -- a second, larger candidate pool when the first holds no menu -------------------------------
+def test_second_pool_is_larger_from_another_stream_and_repeatable(
+    curated_catalog: FoodCatalog,
+) -> None:
+    from mealplan.planning import build_problem, candidate_pools
+
+    targets = Targets.cramp_support(WOMAN_34)
+    problem = build_problem(curated_catalog, targets, Preferences(), days=3, weekly=True)
+    first = candidate_pools(problem)
+    second = candidate_pools(problem, attempt=1)
+    again = candidate_pools(problem, attempt=1)
+    for one, two, three in zip(first.pools, second.pools, again.pools, strict=True):
+        assert len(two) >= 2 * len(one) - 2  # twice the draws (a few may coincide)
+        assert two.foods == three.foods  # derived from the request: the same every time
+        assert two.foods[: len(one)] != one.foods  # another random stream
+
+
+def test_planner_tries_a_second_pool_when_the_first_is_proven_infeasible(
+    curated_catalog: FoodCatalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first model is made infeasible on purpose; the planner must draw again and plan."""
+    import pulp
+
+    import mealplan.planner as planner_module
+
+    attempts: list[int] = []
+    real_pools, real_model = planner_module.candidate_pools, planner_module.selection_model
+
+    def pools(*args: object, attempt: int = 0, **kwargs: object) -> object:
+        attempts.append(attempt)
+        return real_pools(*args, attempt=attempt, **kwargs)
+
+    def model(problem: object, drawn: object) -> object:
+        built = real_model(problem, drawn)
+        if len(attempts) == 1:
+            impossible = pulp.LpAffineExpression([(built.problem.variables()[0], 1.0)])
+            built.problem.addConstraint(pulp.LpConstraint(impossible, rhs=2.0, sense=1))
+        return built
+
+    monkeypatch.setattr(planner_module, "candidate_pools", pools)
+    monkeypatch.setattr(planner_module, "selection_model", model)
+    targets = Targets.cramp_support(WOMAN_34)
+    week = Planner(curated_catalog).plan_week(targets, Preferences(), days=2)
+    assert attempts == [0, 1]
+    assert verify(week, curated_catalog, targets, Preferences()) == []
+
+
+def test_planner_gives_up_after_the_second_pool_with_a_diagnosis(
+    curated_catalog: FoodCatalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pulp
+
+    import mealplan.planner as planner_module
+
+    real_model = planner_module.selection_model
+    calls: list[int] = []
+
+    def model(problem: object, drawn: object) -> object:
+        calls.append(1)
+        built = real_model(problem, drawn)
+        impossible = pulp.LpAffineExpression([(built.problem.variables()[0], 1.0)])
+        built.problem.addConstraint(pulp.LpConstraint(impossible, rhs=2.0, sense=1))
+        return built
+
+    monkeypatch.setattr(planner_module, "selection_model", model)
+    with pytest.raises(InfeasiblePlanError) as caught:
+        Planner(curated_catalog).plan_week(Targets.cramp_support(WOMAN_34), days=2)
+    assert len(calls) == 2 and caught.value.diagnosis.message

@@ -27,6 +27,11 @@ _OVERSAMPLE = 8
 #: How much more often a food filling several of a meal's roles is drawn as its main.
 _DISH_WEIGHT = 3.0
 _NUDGES = 4
+#: How hard a food denser in a capped nutrient than the day allows is drawn less: weight ÷
+#: (density ÷ allowed density) ** this.
+_CAP_DAMPING = 2.0
+#: A cap counts as broken by the typical food when the median food is this far over it.
+_TYPICAL_OVER = 1.5
 #: Roles never drawn as an extra item: a second main, or what is eaten with a food, not as one.
 _NOT_SIDES = (Role.DISH, Role.SANDWICH, Role.SOUP, Role.CONDIMENT, Role.SWEET)
 
@@ -65,15 +70,32 @@ class Candidates:
         return len(self.foods)
 
 
-def nutrient_weights(foods: FoodTable, daily_low: Floats, energy_mid: float) -> Floats:
+def nutrient_weights(
+    foods: FoodTable, daily_low: Floats, energy_mid: float, daily_high: Floats | None = None
+) -> Floats:
     """A sampling weight per food: its share of the daily minimums per kcal, plus a floor, times
-    the preference (liked foods are drawn more often, disliked ones less)."""
+    the preference (liked foods are drawn more often, disliked ones less).
+
+    With ``daily_high``, for a cap that the typical food breaks (the median food is denser in
+    it than the day allows per kcal by more than half: sodium in foods as eaten), a food is
+    drawn less by the square of how far over it is: salty dishes would otherwise fill the pool
+    with meals no day can hold.
+    """
     lows = np.where(np.isnan(daily_low) | (daily_low <= 0), np.inf, daily_low)
     share: Floats = (
         np.minimum(foods.nutrients / lows, 1.0).sum(axis=1) if lows.size else np.zeros(len(foods))
     )
-    per_kcal: Floats = share / (np.maximum(foods.energy, 10.0) / max(energy_mid, 1.0))
+    relative_kcal = np.maximum(foods.energy, 10.0) / max(energy_mid, 1.0)
+    per_kcal: Floats = share / relative_kcal
     weights = 0.5 + per_kcal / (np.mean(per_kcal) + 1e-9)
+    if daily_high is not None and daily_high.size and len(foods):
+        highs = np.where(np.isnan(daily_high) | (daily_high <= 0), np.inf, daily_high)
+        density = np.nan_to_num(foods.nutrients / highs / relative_kcal[:, None])
+        # Only caps the typical food breaks: where most foods are under, meals mix them back
+        # under the cap (fruit is over the carbohydrate range on its own, a salad is not).
+        salty = np.median(density, axis=0) > _TYPICAL_OVER
+        over = np.maximum(density[:, salty], 1.0).max(axis=1, initial=1.0)
+        weights = weights / over**_CAP_DAMPING
     return weights * np.where(foods.score > 0, 0.3, np.where(foods.score < 0, 3.0, 1.0))
 
 
@@ -139,10 +161,12 @@ def _side_pool(foods: FoodTable, spec: SlotSpec, eligible: Bools) -> Ints:
 def _valid(foods: FoodTable, spec: SlotSpec, items: Ints, skipped: Bools) -> Bools:
     """Rows that hold a whole meal: enough items, every structure column drawn or skipped,
     every required role filled (by role or covers), one food per role (two vegetables
-    allowed, a covered role counts) and no food twice."""
+    allowed, a covered role counts), one starch (no rice with potatoes) and no food twice."""
     real = items >= 0
     safe = np.where(real, items, 0)
     valid: Bools = real.sum(axis=1) >= spec.min_items
+    if len(foods.starch):
+        valid &= (foods.starch[safe] & real).sum(axis=1) <= 1
     valid &= np.all(real[:, : skipped.shape[1]] | skipped, axis=1)
     required = foods.fills(spec.required_roles)[safe] & real[:, :, None]
     valid &= np.all(required.any(axis=1), axis=1)
@@ -281,7 +305,7 @@ def generate(
     lows = np.where(np.isnan(daily_low) | (daily_low <= 0), np.inf, daily_low * spec.share)
     adequacy = np.minimum(nutrients / lows, 1.0).mean(axis=1) if lows.size else np.zeros(len(items))
     oddity = (np.abs(servings - 1.0) * real).sum(axis=1)
-    excess = _excess(nutrients, daily_high, spec.share_high)
+    excess = _excess(nutrients, daily_high, spec.share)
     rank = np.argsort(-(adequacy - 0.05 * oddity - excess), kind="stable")
 
     # Greedy pick with a cap on how many candidates one food may appear in.

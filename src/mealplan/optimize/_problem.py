@@ -62,6 +62,9 @@ class FoodTable:
     covers: npt.NDArray[np.bool_] = field(
         default_factory=lambda: np.zeros((0, len(COVER_ROLES)), dtype=bool)
     )
+    #: Per food: the starch of a plate (a grain, a dish with its grain, or a serving of starchy
+    #: vegetable such as potato, taro or plantain); a meal holds one. Empty: none known.
+    starch: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -110,6 +113,7 @@ def food_table(
         else np.zeros((len(foods), 0))
     )
     ids = foods.index.tolist()
+    covers = _covers(_column(foods, "covers", ()))
     score = np.array(
         [disliked_points if i in dislikes else (-liked_points if i in likes else 0.0) for i in ids]
     )
@@ -131,8 +135,25 @@ def food_table(
         releases=[r if isinstance(r, str) else None for r in _column(foods, "release", None)],
         serving_g=_column(foods, "serving_g", np.nan).to_numpy(dtype=float),
         serving_text=_column(foods, "serving_text", "1 serving").astype(str).tolist(),
-        covers=_covers(_column(foods, "covers", ())),
+        covers=covers,
+        starch=_starch(foods, covers),
     )
+
+
+#: A serving with at least this many cup-equivalents of starchy vegetable (FPED) is the
+#: plate's starch: a baked potato (1.1), a side of fries (0.4), a cup of taro.
+STARCHY_SERVING_CUP = 0.25
+
+
+def _starch(foods: pd.DataFrame, covers: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Where a food is a plate's starch: its role or cover (``covers``, the foods' matrix) is
+    grain, or a serving carries a starchy vegetable's worth of FPED starchy vegetables (foods
+    as eaten only)."""
+    grain = (foods["role"].to_numpy(dtype=str) == "grain") | covers[:, COVER_ROLES.index("grain")]
+    starchy = _column(foods, "fg_veg_starchy_cup", 0.0).fillna(0.0).to_numpy(dtype=float)
+    grams = _column(foods, "serving_g", np.nan).fillna(0.0).to_numpy(dtype=float)
+    result: npt.NDArray[np.bool_] = grain | (starchy * grams / 100.0 >= STARCHY_SERVING_CUP)
+    return result
 
 
 def _covers(column: pd.Series) -> npt.NDArray[np.bool_]:

@@ -23,6 +23,8 @@ from mealplan.planning.problem import PlanningProblem
 DAY_CANDIDATES = 50
 WEEK_CANDIDATES_PER_DAY = 24
 LOCK_CANDIDATES_PER_DAY = 12
+#: Extra candidates per slot and day for each scarce nutrient (see :func:`scarce_nutrients`).
+FOCUS_PER_DAY = 6
 
 
 @dataclass(frozen=True)
@@ -43,18 +45,31 @@ def candidate_pools(
     replan: list[int] | None = None,
     day_candidates: int = DAY_CANDIDATES,
     week_candidates_per_day: int = WEEK_CANDIDATES_PER_DAY,
+    attempt: int = 0,
 ) -> CandidatePools:
     """Draw every slot's pool; raise :class:`InfeasiblePlanError` when a slot has no candidate
-    or no candidate of a locked day can hold its locked food."""
+    or no candidate of a locked day can hold its locked food.
+
+    ``attempt`` > 0 draws ``attempt + 1`` times as many candidates from another random stream
+    (still derived from the request): the planner's second try when no menu of the first pool
+    keeps every rule.
+    """
     foods, days = problem.foods, problem.days
-    rng = np.random.default_rng(problem.seed)
-    weights = nutrient_weights(foods, problem.bounds.low, problem.energy_target)
-    count = day_candidates if days == 1 else week_candidates_per_day * days
+    rng = np.random.default_rng(problem.seed if attempt == 0 else [problem.seed, attempt])
+    weights = nutrient_weights(
+        foods, problem.bounds.low, problem.energy_target, problem.bounds.high
+    )
+    size = attempt + 1
+    count = size * (day_candidates if days == 1 else week_candidates_per_day * days)
     pools: list[Candidates] = []
     open_on: list[np.ndarray] = []
+    draw = _Drawer(problem, weights, rng)
+    base = [draw(spec, count) for spec in problem.slots]
+    scarce = scarce_nutrients(problem, base)
     for s, spec in enumerate(problem.slots):
-        draw = _Drawer(problem, weights, rng)
-        pool = draw(spec, count)
+        pool = base[s]
+        for k in scarce:
+            pool = _merge(pool, draw.focused(k)(spec, size * FOCUS_PER_DAY * days))
         days_of = np.arange(len(pool)) % days
         for forced, forced_days in _locked_days(problem, s):
             extra = draw(replace(spec, forced=forced), LOCK_CANDIDATES_PER_DAY * len(forced_days))
@@ -72,6 +87,18 @@ def candidate_pools(
     return CandidatePools(pools, open_on, fixed)
 
 
+def scarce_nutrients(problem: PlanningProblem, pools: list[Candidates]) -> list[int]:
+    """The nutrients (positions in ``problem.bounds.keys``) a typical day of the pools falls
+    short of: the mean candidate of every slot, summed, carries less than the day's minimum.
+
+    The selection model can only meet such a minimum with the few candidates rich in it, so the
+    pools get more of those (vitamin D outside fish and milk, for one, is rare in foods).
+    """
+    low = problem.bounds.low
+    typical = sum((pool.nutrients.mean(axis=0) for pool in pools if len(pool)), np.zeros(len(low)))
+    return [k for k in range(len(low)) if not np.isnan(low[k]) and typical[k] < low[k]]
+
+
 @dataclass(frozen=True)
 class _Drawer:
     """Draws candidates for a slot from the problem's foods, one shared random stream."""
@@ -79,18 +106,31 @@ class _Drawer:
     problem: PlanningProblem
     weights: np.ndarray
     rng: np.random.Generator
+    #: The minimums candidates are ranked by (the problem's, unless focused on one nutrient).
+    low: np.ndarray | None = None
 
     def __call__(self, spec: SlotSpec, count: int) -> Candidates:
         return generate(
             self.problem.foods,
             spec,
             self.weights,
-            self.problem.bounds.low,
+            self.problem.bounds.low if self.low is None else self.low,
             count,
             self.rng,
             serving_weight=self.problem.preferences.weights.serving_size,
             daily_high=self.problem.bounds.high,
         )
+
+    def focused(self, key: int) -> _Drawer:
+        """A drawer for one nutrient alone: foods drawn and meals ranked by it (within the
+        caps as usual), on the same random stream."""
+        bounds = self.problem.bounds
+        only = np.full(len(bounds.low), np.nan)
+        only[key] = bounds.low[key]
+        weights = nutrient_weights(
+            self.problem.foods, only, self.problem.energy_target, bounds.high
+        )
+        return _Drawer(self.problem, weights, self.rng, only)
 
 
 def _locked_days(
