@@ -7,7 +7,15 @@ needs from food, within a calorie range and a person's preferences. Not medical 
 from mealplan.cache import FoodCache
 from mealplan.catalog import FoodCatalog
 from mealplan.domain.diagnosis import Diagnosis
-from mealplan.domain.plan import DayPlan, DrinkingWater, Meal, NutrientTotal, PlanItem, WeekPlan
+from mealplan.domain.plan import (
+    DayPlan,
+    DrinkingWater,
+    Meal,
+    NutrientTotal,
+    PlanItem,
+    PlanShortfall,
+    WeekPlan,
+)
 from mealplan.errors import (
     BulkImportError,
     CacheError,
@@ -67,6 +75,7 @@ __all__ = [
     "OutputPathError",
     "OutputWriteError",
     "PlanItem",
+    "PlanShortfall",
     "Planner",
     "PlannerError",
     "Portion",

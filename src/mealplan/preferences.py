@@ -6,7 +6,7 @@ independent checker (:func:`mealplan.verify`) read the same rules without sharin
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -146,6 +146,11 @@ class Preferences(BaseModel):
     #: The profile's rules apply by default; switching one off is logged as a warning and named
     #: in the plan's notes. Meant for a clinician's explicit decision, never a default.
     override_safety_rules: tuple[str, ...] = ()
+    #: When no menu meets every minimum: ``"refuse"`` raises InfeasiblePlanError with the
+    #: diagnosis; ``"declare"`` plans the menu that comes closest and states, in
+    #: ``plan.shortfalls`` and the notes, each minimum it misses and by how much. Upper limits,
+    #: the calorie range and the food-safety rules are never relaxed.
+    shortfalls: Literal["refuse", "declare"] = "refuse"
 
     @field_validator("meals")
     @classmethod

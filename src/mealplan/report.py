@@ -221,6 +221,13 @@ def render_text(plan: WeekPlan | DayPlan, *, catalog_release: str | None = None)
     days = _days(plan)
     parts = [day.menu_text() for day in days]
     parts.append(_text_nutrients(_average(plan), len(days)))
+    if plan.shortfalls:
+        parts.append(
+            "\n".join(
+                textwrap.fill(short.message, width=_TEXT_WIDTH, subsequent_indent="  ")
+                for short in plan.shortfalls
+            )
+        )
     parts.append(_text_shopping(plan.shopping_list(), len(days)))
     parts.append(
         "\n".join(

@@ -21,7 +21,15 @@ from pydantic import BaseModel, ConfigDict
 
 from mealplan.catalog import CatalogFood, FoodCatalog
 from mealplan.domain.energy import energy_range
-from mealplan.domain.plan import DayPlan, Meal, PlanItem, WeekPlan
+from mealplan.domain.plan import (
+    ABS_TOL,
+    REL_TOL,
+    DayPlan,
+    Meal,
+    PlanItem,
+    WeekPlan,
+    below_minimum,
+)
 from mealplan.domain.vocabulary import FREE_FORM_MEAL, MAIN_ROLES, FoodId
 from mealplan.preferences import MealRule, Preferences
 from mealplan.safety import classify, person_rules, retinol_dense
@@ -34,6 +42,7 @@ RuleCode = Literal[
     "totals_mismatch",
     "grams_mismatch",
     "nutrient_min",
+    "shortfall_mismatch",
     "nutrient_max",
     "energy_range",
     "meal_names",
@@ -60,8 +69,6 @@ RuleCode = Literal[
 #: The rule codes in the order violations of one day and meal are listed.
 RULES: tuple[str, ...] = get_args(RuleCode)
 
-REL_TOL = 1e-6
-ABS_TOL = 1e-6
 ENERGY_TOL_KCAL = 0.5
 GRAMS_TOL = 0.01
 
@@ -214,6 +221,7 @@ def verify(
     units["energy"] = units.get("energy") or "kcal"
     lookup = _Lookup(catalog, keys)
     out = _Collector()
+    declared = _Declared(plan, prefs)
 
     day_totals: list[dict[str, float]] = []
     day_costs: list[float | None] = []
@@ -222,7 +230,7 @@ def verify(
         day_totals.append(totals)
         _check_totals(day, totals, units, out)
         _check_energy(day, totals, targets, prefs, out)
-        _check_daily_bounds(day, totals, targets, units, weekly_keys, out)
+        _check_daily_bounds(day, totals, targets, units, weekly_keys, declared, out)
         _check_structure(day, lookup, totals, prefs, out)
         _check_locks(day, prefs, out)
         day_costs.append(_check_cost(day, lookup, prefs, out))
@@ -230,11 +238,12 @@ def verify(
     _check_food_safety(days, lookup, targets, prefs, out)
 
     if isinstance(plan, WeekPlan):
-        _check_weekly_bounds(day_totals, targets, units, weekly_keys, out)
+        _check_weekly_bounds(day_totals, targets, units, weekly_keys, declared, out)
         _check_weekly_average(plan, day_totals, units, out)
         _check_week_rules(plan, lookup, prefs, out)
         _check_week_cost(plan, day_costs, out)
 
+    declared.check_all_found(units, out)
     return _ordered(out.items, prefs)
 
 
@@ -406,12 +415,50 @@ def _check_energy(
         )
 
 
+class _Declared:
+    """The shortfalls a plan states, when the preferences allow them: a minimum the plan misses
+    is no violation if it is stated with the amount the catalogue gives."""
+
+    def __init__(self, plan: DayPlan | WeekPlan, prefs: Preferences) -> None:
+        allowed = prefs.shortfalls == "declare"
+        self._stated = {(s.nutrient, s.day): s.amount for s in plan.shortfalls} if allowed else {}
+        self._found: set[tuple[str, int | None]] = set()
+
+    def accepts(self, key: str, day: int | None, amount: float, unit: str, out: _Collector) -> bool:
+        """True when the shortfall is stated; a stated amount that differs is a violation."""
+        stated = self._stated.get((key, day))
+        if stated is None:
+            return False
+        self._found.add((key, day))
+        if not _close(stated, amount):
+            out.add(
+                "shortfall_mismatch",
+                f"{key} is stated as {_with_unit(stated, unit)} but the plan gives "
+                f"{_with_unit(amount, unit)}",
+                day=day,
+                subject=key,
+            )
+        return True
+
+    def check_all_found(self, units: dict[str, str], out: _Collector) -> None:
+        """A stated shortfall the plan does not have is a violation too."""
+        for key, day in sorted(set(self._stated) - self._found, key=str):
+            stated = _with_unit(self._stated[(key, day)], units.get(key, ""))
+            out.add(
+                "shortfall_mismatch",
+                f"{key} is stated as short ({stated}) but the plan meets its minimum",
+                day=day,
+                subject=key,
+            )
+
+
 def _check_daily_bounds(
     day: DayPlan,
     totals: dict[str, float],
     targets: Targets,
     units: dict[str, str],
     weekly_keys: set[str],
+    declared: _Declared,
     out: _Collector,
 ) -> None:
     for key, bound in targets.items():
@@ -422,7 +469,8 @@ def _check_daily_bounds(
         if (
             bound.min is not None
             and key not in weekly_keys
-            and amount < bound.min - _tol(bound.min)
+            and below_minimum(amount, bound.min)
+            and not declared.accepts(key, day.day, amount, unit, out)
         ):
             out.add(
                 "nutrient_min",
@@ -665,7 +713,11 @@ def _check_food_safety(
         ()
         if profile is None
         else person_rules(
-            profile.age, profile.pregnant, profile.lactating, prefs.override_safety_rules
+            profile.age,
+            profile.pregnant,
+            profile.lactating,
+            prefs.override_safety_rules,
+            sex=profile.sex,
         )[0]
     )
     retinol = targets.get("retinol")
@@ -714,6 +766,7 @@ def _check_weekly_bounds(
     targets: Targets,
     units: dict[str, str],
     weekly_keys: set[str],
+    declared: _Declared,
     out: _Collector,
 ) -> None:
     if not day_totals:
@@ -722,8 +775,8 @@ def _check_weekly_bounds(
         if key == "energy" or key not in weekly_keys or bound.min is None:
             continue
         mean = sum(t.get(key, 0.0) for t in day_totals) / len(day_totals)
-        if mean < bound.min - _tol(bound.min):
-            unit = units.get(key, "")
+        unit = units.get(key, "")
+        if below_minimum(mean, bound.min) and not declared.accepts(key, None, mean, unit, out):
             out.add(
                 "nutrient_min",
                 f"{key} {_with_unit(mean, unit)} per day on average is below the "

@@ -95,6 +95,7 @@ _PREFERENCE_OPTIONS = MappingProxyType(
         "likes": "--like",
         "meals": "--meals",
         "calories": "--calories",
+        "shortfalls": "--shortfalls",
     }
 )
 
@@ -160,6 +161,15 @@ def _add_options(parser: argparse.ArgumentParser, *, week: bool) -> None:
         dest="allow_fortified",
         action="store_false",
         help="leave out fortified foods (vitamin D and B12 get much harder)",
+    )
+    food.add_argument(
+        "--shortfalls",
+        choices=("refuse", "declare"),
+        default="refuse",
+        help=(
+            "when no menu meets every minimum: refuse (exit 3 with the diagnosis, the default) "
+            "or declare (the closest menu, each missed target stated)"
+        ),
     )
     food.add_argument(
         "--meals",
@@ -267,6 +277,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Profile, Targets, Preferences]:
             gluten_free=args.gluten_free,
             allow_fortified=args.allow_fortified,
             exclude_allergens=tuple(args.exclude_allergen),
+            shortfalls=args.shortfalls,
             meals=meals,
             calories=calories,
         )

@@ -94,6 +94,34 @@ class DrinkingWater(BaseModel):
     target_g: float
 
 
+#: How far apart two amounts may be and still count as equal (solver round-off): absolute
+#: plus relative to the larger. The planner and ``verify`` judge a shortfall by the same rule.
+ABS_TOL = 1e-6
+REL_TOL = 1e-6
+
+
+def below_minimum(amount: float, minimum: float) -> bool:
+    """Whether ``amount`` falls short of ``minimum`` by more than round-off."""
+    return amount < minimum - (ABS_TOL + REL_TOL * abs(minimum))
+
+
+class PlanShortfall(BaseModel):
+    """A nutrient minimum the plan misses, stated because the request allowed it
+    (``Preferences(shortfalls="declare")``): no menu of the candidate meals met it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    nutrient: str
+    unit: str
+    #: What the plan gives: the day's amount, or the average per day for a weekly minimum.
+    amount: float
+    minimum: float
+    percent_of_target: float
+    #: The day (1-based) that falls short, or None for a minimum met as a weekly average.
+    day: int | None = None
+    message: str
+
+
 class SolverInfo(BaseModel):
     """How the plan was found.
 
@@ -123,6 +151,8 @@ class DayPlan(BaseModel):
     cost: float | None = None
     solver: SolverInfo | None = None
     notes: list[str] = Field(default_factory=list)
+    #: Minimums this plan misses, each stated; empty unless the request allowed shortfalls.
+    shortfalls: list[PlanShortfall] = Field(default_factory=list)
     #: Drinking water to reach the total-water AI, when the targets set one.
     drinking_water: DrinkingWater | None = None
 
@@ -163,6 +193,9 @@ class WeekPlan(BaseModel):
     cost: float | None = None
     solver: SolverInfo | None = None
     notes: list[str] = Field(default_factory=list)
+    #: Minimums this plan misses (by day, or as a weekly average), each stated; empty unless the
+    #: request allowed shortfalls.
+    shortfalls: list[PlanShortfall] = Field(default_factory=list)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(_item_rows(self.days))

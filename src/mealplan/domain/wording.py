@@ -18,6 +18,23 @@ SUPPLEMENT_WARNING = "Do not take supplements without a diagnosed deficiency and
 #: The medical note of the report and the printed plan.
 REPORT_MEDICAL_NOTE = f"{MEDICAL_NOTE} {SUPPLEMENT_WARNING}"
 
+#: A minimum a plan misses (``Preferences(shortfalls="declare")``), in plain words.
+SHORTFALL_NOTE = (
+    "Short of a target: {nutrient} is {amount} {when}, {percent} % of the {minimum} minimum; "
+    "{why}. If cramps or spasms persist, ask a doctor about a blood test."
+)
+#: In a diagnosis of a meal plan: the way to a plan anyway, with every shortfall stated.
+SHORTFALL_OPTION_NOTE = (
+    'Preferences(shortfalls="declare") (the command line\'s --shortfalls declare) plans the menu '
+    "that comes closest and states each target it misses."
+)
+#: Why a stated shortfall remains: the solve proved it, or stopped at its limit.
+SHORTFALL_PROVEN = "no menu of the candidate meals within the plan's rules reaches it"
+SHORTFALL_AT_LIMIT = (
+    "this is the best menu found within the time limit; a longer time_limit may find one that "
+    "reaches it"
+)
+
 #: How vitamin B12 is counted, in every plan that has a B12 target.
 B12_COUNTING_NOTE = (
     "Vitamin B12 counts only from animal foods and fortified foods; plant foods, algae, "

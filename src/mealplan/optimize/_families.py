@@ -274,6 +274,26 @@ def kept_meals(m: SelectionModel, fixed: Mapping[tuple[int, int], int]) -> None:
         )
 
 
+def elastic_minimums(m: SelectionModel, penalty: float) -> pulp.LpAffineExpression:
+    """Let every nutrient minimum fall short, at a price: each row ``min_*`` and ``week_min_*``
+    ``Σ a·x ≥ L`` becomes ``Σ a·x + σ ≥ L`` with ``σ ≥ 0`` (variable ``short_{row}``), and the
+    objective gains ``P·σ/L``: ``P`` points per whole minimum missed, far above what any menu
+    scores, so a menu that meets every minimum always wins and one that misses finds the
+    smallest shortfall. Returns the penalty term."""
+    terms: list[tuple[pulp.LpVariable, float]] = []
+    for row in m.problem.constraints():
+        name = str(row.name)
+        if not name.startswith(("min_", "week_min_")):
+            continue
+        minimum = -float(row.constant)
+        if minimum <= 0:
+            continue
+        short = m.problem.add_variable(f"short_{name}", lowBound=0)
+        row.addInPlace(short)
+        terms.append((short, penalty / minimum))
+    return pulp.LpAffineExpression(terms)
+
+
 def selection_objective(
     m: SelectionModel, slot_targets: Sequence[float], calorie_weight: float, cost_weight: float
 ) -> pulp.LpAffineExpression:

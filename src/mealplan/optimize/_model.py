@@ -126,6 +126,7 @@ def build_selection(
     open_on: Sequence[Ints] | None = None,
     required: Mapping[tuple[int, int], tuple[int, ...]] | None = None,
     fixed: Mapping[tuple[int, int], int] | None = None,
+    shortfall_penalty: float | None = None,
 ) -> SelectionModel:
     """The selection MILP.
 
@@ -133,7 +134,9 @@ def build_selection(
     for any day (then it is served at most once a week). Giving each day its own candidates
     keeps the model small and breaks the symmetry between days, which is what makes a week fast.
     ``required[(day, slot)] = foods`` forces foods into that meal; ``fixed[(day, slot)] = c``
-    keeps a meal as it was. ``foods`` is not needed: the candidates carry their totals.
+    keeps a meal as it was. ``shortfall_penalty`` makes the nutrient minimums elastic
+    (:func:`~._families.elastic_minimums`). ``foods`` is not needed: the candidates carry their
+    totals.
     """
     problem = pulp.LpProblem("mealplan_selection", pulp.LpMinimize)
     open_on = open_on or [np.full(len(slot), -1) for slot in slots]
@@ -149,7 +152,10 @@ def build_selection(
     families.main_food_variety(m, rules)
     families.locked_foods(m, required or {})
     families.kept_meals(m, fixed or {})
-    problem.setObjective(families.selection_objective(m, slot_targets, calorie_weight, cost_weight))
+    objective = families.selection_objective(m, slot_targets, calorie_weight, cost_weight)
+    if shortfall_penalty is not None:
+        objective += families.elastic_minimums(m, shortfall_penalty)
+    problem.setObjective(objective)
     return m
 
 

@@ -11,9 +11,26 @@ import numpy as np
 import pandas as pd
 
 from mealplan.domain.energy import energy_range
-from mealplan.domain.plan import DayPlan, Meal, NutrientTotal, PlanItem, SolverInfo, WeekPlan
+from mealplan.domain.plan import (
+    DayPlan,
+    Meal,
+    NutrientTotal,
+    PlanItem,
+    PlanShortfall,
+    SolverInfo,
+    WeekPlan,
+    below_minimum,
+)
 from mealplan.domain.vocabulary import FREE_FORM_MEAL, ROLE_ORDER, FoodId
-from mealplan.domain.wording import B12_COUNTING_NOTE, MEDICAL_NOTE, WATER_NOTE
+from mealplan.domain.wording import (
+    B12_COUNTING_NOTE,
+    MEDICAL_NOTE,
+    SHORTFALL_AT_LIMIT,
+    SHORTFALL_NOTE,
+    SHORTFALL_PROVEN,
+    WATER_NOTE,
+)
+from mealplan.nutrients import BY_KEY
 from mealplan.optimize._problem import ENERGY
 from mealplan.planning.pools import CandidatePools
 from mealplan.planning.problem import B12, WATER, PlanningProblem
@@ -119,6 +136,7 @@ def week(problem: PlanningProblem, days: list[DayPlan], info: SolverInfo) -> Wee
                 "basis": "weekly" if key in weekly_keys and several else "daily",
             }
         )
+    shortfalls = _shortfalls(problem, days, average, weekly_keys, proven=info.status == "optimal")
     if several:
         days = [_mark_weekly(d, weekly_keys) for d in days]
     costs = [d.cost for d in days]
@@ -128,8 +146,52 @@ def week(problem: PlanningProblem, days: list[DayPlan], info: SolverInfo) -> Wee
         weekly_nutrients=weekly_keys if several else [],
         cost=None if any(c is None for c in costs) else sum(c for c in costs if c is not None),
         solver=info,
-        notes=notes(problem),
+        notes=notes(problem) + [short.message for short in shortfalls],
+        shortfalls=shortfalls,
     )
+
+
+def _shortfalls(
+    problem: PlanningProblem,
+    days: Sequence[DayPlan],
+    average: dict[str, NutrientTotal],
+    weekly_keys: Sequence[str],
+    *,
+    proven: bool,
+) -> list[PlanShortfall]:
+    """Each minimum the plan misses, by day or as the weekly average, stated in words; only
+    a request that allows shortfalls can be planned with any."""
+    if problem.preferences.shortfalls != "declare":
+        return []
+    weekly = set(weekly_keys) if len(days) > 1 else set()
+    found = []
+    for key in problem.bounds.keys:
+        for day, total in (
+            [(None, average[key])] if key in weekly else [(d.day, d.totals[key]) for d in days]
+        ):
+            if total.min is None or not below_minimum(total.amount, total.min):
+                continue
+            percent = round(100 * total.amount / total.min, 1)
+            when = "a day on average over the week" if day is None else f"on day {day}"
+            found.append(
+                PlanShortfall(
+                    nutrient=key,
+                    unit=total.unit,
+                    amount=total.amount,
+                    minimum=total.min,
+                    percent_of_target=percent,
+                    day=day,
+                    message=SHORTFALL_NOTE.format(
+                        nutrient=BY_KEY[key].label if key in BY_KEY else key.replace("_", " "),
+                        amount=f"{total.amount:,.2f} {total.unit}",
+                        when=when,
+                        percent=f"{percent:g}",
+                        minimum=f"{total.min:,.2f} {total.unit}",
+                        why=SHORTFALL_PROVEN if proven else SHORTFALL_AT_LIMIT,
+                    ),
+                )
+            )
+    return found
 
 
 def notes(problem: PlanningProblem) -> list[str]:

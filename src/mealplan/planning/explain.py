@@ -13,7 +13,12 @@ import numpy as np
 
 from mealplan.catalog import FoodCatalog
 from mealplan.domain.diagnosis import Diagnosis, Shortage
-from mealplan.domain.wording import B12_SHORT_NOTE, MEDICAL_NOTE, VITAMIN_D_SHORT_NOTE
+from mealplan.domain.wording import (
+    B12_SHORT_NOTE,
+    MEDICAL_NOTE,
+    SHORTFALL_OPTION_NOTE,
+    VITAMIN_D_SHORT_NOTE,
+)
 from mealplan.optimize._diagnose import EnergyUnreachable, Shortfall, shortfalls
 from mealplan.preferences import Preferences
 
@@ -118,6 +123,8 @@ def diagnose(
         notes.append(VITAMIN_D_SHORT_NOTE)
     if any(s.nutrient == B12 for s in shortages):
         notes.append(B12_SHORT_NOTE)
+    if problem.slots and preferences.shortfalls == "refuse":
+        notes.append(SHORTFALL_OPTION_NOTE)
     notes.append(MEDICAL_NOTE)
     sentences = [s.message for s in shortages] + reasons
     return Diagnosis(

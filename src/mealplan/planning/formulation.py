@@ -18,6 +18,10 @@ from mealplan.optimize._model import (
 from mealplan.planning.pools import CandidatePools
 from mealplan.planning.problem import PlanningProblem
 
+#: Points per whole nutrient minimum a declared-shortfall menu misses: a week scores about 5-50
+#: points, so 1 % of one minimum (10 points) outweighs any difference in taste or calories.
+SHORTFALL_PENALTY = 1000.0
+
 
 @dataclass(frozen=True)
 class SelectionArguments:
@@ -55,6 +59,9 @@ def selection_arguments(problem: PlanningProblem, pools: CandidatePools) -> Sele
             "open_on": pools.open_on,
             "required": {key: tuple(p for p, _ in v) for key, v in locks.items()},
             "fixed": pools.fixed,
+            "shortfall_penalty": (
+                SHORTFALL_PENALTY if preferences.shortfalls == "declare" else None
+            ),
         },
     )
 

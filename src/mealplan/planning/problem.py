@@ -179,7 +179,9 @@ def _seed(catalog: FoodCatalog, targets: Targets, preferences: Preferences, days
         [
             [str(i) for i in catalog.ids],
             targets.model_dump(mode="json"),
-            preferences.model_dump(mode="json"),
+            # What to do when no menu meets every minimum does not change which meals are
+            # drawn: a request gets the same candidates whether it refuses or declares.
+            preferences.model_dump(mode="json", exclude={"shortfalls"}),
             days,
         ],
         sort_keys=True,

@@ -1,0 +1,116 @@
+"""Declared shortfalls: ``Preferences(shortfalls="declare")`` plans the closest menu when no menu
+meets every minimum, states each missed target, and ``verify`` holds the plan to that statement.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from mealplan import (
+    DayPlan,
+    FoodCatalog,
+    InfeasiblePlanError,
+    Planner,
+    Preferences,
+    Profile,
+    Targets,
+    verify,
+)
+from mealplan.domain.wording import SHORTFALL_OPTION_NOTE
+
+WOMAN_34 = Profile(age=34, sex="female")
+#: A vegan day without fortified foods has no reliable vitamin B12 at all.
+NO_B12 = {"diet": "vegan", "allow_fortified": False}
+
+
+@pytest.fixture(scope="module")
+def declared(curated_catalog: FoodCatalog) -> tuple[DayPlan, Targets, Preferences]:
+    targets = Targets.cramp_support(WOMAN_34)
+    prefs = Preferences(**NO_B12, shortfalls="declare")
+    return Planner(curated_catalog).plan_day(targets, prefs), targets, prefs
+
+
+def test_refusing_is_the_default_and_the_diagnosis_names_the_way_out(
+    curated_catalog: FoodCatalog,
+) -> None:
+    with pytest.raises(InfeasiblePlanError) as caught:
+        Planner(curated_catalog).plan_day(Targets.cramp_support(WOMAN_34), Preferences(**NO_B12))
+    assert SHORTFALL_OPTION_NOTE in caught.value.diagnosis.notes
+
+
+def test_declared_plan_states_the_missing_target_in_numbers_and_words(
+    declared: tuple[DayPlan, Targets, Preferences], curated_catalog: FoodCatalog
+) -> None:
+    day, targets, prefs = declared
+    short = {s.nutrient: s for s in day.shortfalls}
+    b12 = short["vitamin_b12"]
+    assert b12.amount == pytest.approx(0.0) and b12.minimum == pytest.approx(2.4)
+    assert b12.unit == "µg" and b12.percent_of_target == pytest.approx(0.0) and b12.day == 1
+    assert b12.amount == pytest.approx(day.totals["vitamin_b12"].amount)
+    assert b12.message in day.notes and "doctor" in b12.message
+    assert "supplement" not in day.model_dump_json().lower()
+    assert "shortfalls" in day.model_dump(mode="json")
+    # Everything else holds: the independent check finds nothing once the shortfall is stated.
+    assert verify(day, curated_catalog, targets, prefs) == []
+
+
+def test_verify_holds_the_plan_to_its_statement(
+    declared: tuple[DayPlan, Targets, Preferences], curated_catalog: FoodCatalog
+) -> None:
+    day, targets, prefs = declared
+    # Unstated, or with shortfalls refused, the missed minimum is a violation again.
+    unstated = day.model_copy(update={"shortfalls": []})
+    assert "nutrient_min" in {v.rule for v in verify(unstated, curated_catalog, targets, prefs)}
+    refused = verify(day, curated_catalog, targets, Preferences(**NO_B12))
+    assert "nutrient_min" in {v.rule for v in refused}
+    # A stated amount that is not what the plan gives, or a shortfall the plan does not have.
+    wrong = [s.model_copy(update={"amount": 1.0}) for s in day.shortfalls]
+    forged = day.model_copy(update={"shortfalls": wrong})
+    assert "shortfall_mismatch" in {v.rule for v in verify(forged, curated_catalog, targets, prefs)}
+    extra = day.shortfalls[0].model_copy(update={"nutrient": "magnesium", "amount": 1.0})
+    invented = day.model_copy(update={"shortfalls": [*day.shortfalls, extra]})
+    rules = {v.rule for v in verify(invented, curated_catalog, targets, prefs)}
+    assert "shortfall_mismatch" in rules
+
+
+def test_a_plan_that_can_meet_every_minimum_declares_nothing(
+    curated_catalog: FoodCatalog,
+) -> None:
+    targets = Targets.cramp_support(WOMAN_34)
+    prefs = Preferences(shortfalls="declare")
+    week = Planner(curated_catalog).plan_week(targets, prefs, days=3)
+    assert week.shortfalls == [] and verify(week, curated_catalog, targets, prefs) == []
+
+
+def test_a_week_of_foods_as_eaten_for_a_toddler_states_its_vitamin_d() -> None:
+    """A 2-year-old's week of foods as eaten: vitamin D cannot reach 15 µg a day from these
+    meals, so without a declaration there is no plan; with one, the week comes with it."""
+    catalog = FoodCatalog.as_eaten()
+    targets = Targets.cramp_support(Profile(age=2, sex="male"))
+    prefs = Preferences(diet="vegetarian", shortfalls="declare")
+    week = Planner(catalog).plan_week(targets, prefs, days=7)
+    assert verify(week, catalog, targets, prefs) == []
+    stated = {(s.nutrient, s.day) for s in week.shortfalls}
+    assert ("vitamin_d", None) in stated
+    vitamin_d = next(s for s in week.shortfalls if s.nutrient == "vitamin_d")
+    assert vitamin_d.amount == pytest.approx(week.weekly_average["vitamin_d"].amount)
+    assert 0 < vitamin_d.percent_of_target < 100
+
+
+def test_command_line_declares_or_refuses() -> None:
+    base = [sys.executable, "-m", "mealplan", "day", "--age", "34", "--sex", "female"]
+    base += ["--diet", "vegan", "--no-fortified"]
+    refused = subprocess.run(base, capture_output=True, text=True, check=False, timeout=300)
+    assert refused.returncode == 3 and "--shortfalls declare" in refused.stdout
+    declared = subprocess.run(
+        [*base, "--shortfalls", "declare"], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert declared.returncode == 0, declared.stderr
+    assert "Short of a target: Vitamin B12" in declared.stdout.replace("\n  ", " ")
+    bad = subprocess.run(
+        [*base, "--shortfalls", "maybe"], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert bad.returncode == 2 and "--shortfalls" in bad.stderr
