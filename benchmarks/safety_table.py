@@ -2,7 +2,7 @@
 lactation at each age band, and the four diets, each planned for a week and checked.
 
 Run: ``.venv/bin/python benchmarks/safety_table.py [--days 7] [--catalog default|curated]
-[--out benchmarks/results/...]``.
+[--shortfalls refuse|declare] [--out benchmarks/results/...]``.
 
 Per profile it prints whether a plan was found and, for a plan, checks made here from the
 catalogue's own numbers and USDA's rules table, apart from the planner:
@@ -15,7 +15,9 @@ catalogue's own numbers and USDA's rules table, apart from the planner:
   afresh from each food's name, description and category);
 - ``fiber`` / ``sat fat``: whether every day meets the fiber minimum and the saturated-fat
   maximum;
-- ``verify``: the number of violations ``mealplan.verify`` finds.
+- ``verify``: the number of violations ``mealplan.verify`` finds;
+- last, with ``--shortfalls declare``, the minimums the plan states it misses (``/wk`` for a
+  weekly average, ``/dN`` for day N), as a percentage of the minimum.
 
 A profile with no plan shows the first words of its diagnosis.
 """
@@ -50,7 +52,7 @@ def profiles() -> list[tuple[Profile, str]]:
     return pairs
 
 
-def check(days: int, catalog_name: str) -> list[str]:
+def check(days: int, catalog_name: str, shortfalls: str = "refuse") -> list[str]:
     catalog = shipped_catalog(catalog_name)
     planner = Planner(catalog)
     rows = [
@@ -58,9 +60,10 @@ def check(days: int, catalog_name: str) -> list[str]:
         f"{'excluded':>8} {'fiber':>5} {'sat fat':>7} {'verify':>6} {'s':>5}"
     ]
     counts = {"plans": 0, "no plan": 0, "breaches": 0, "excluded": 0, "fiber": 0, "satfat": 0}
+    counts["stated"] = 0
     for profile, diet in profiles():
         targets = Targets.cramp_support(profile)
-        prefs = Preferences(diet=diet)
+        prefs = Preferences(diet=diet, shortfalls=shortfalls)
         started = time.perf_counter()
         label = profile.describe_stage + (f" T{profile.trimester}" if profile.trimester else "")
         try:
@@ -90,7 +93,7 @@ def check(days: int, catalog_name: str) -> list[str]:
             fiber_ok &= amounts["fiber"] >= (targets["fiber"].min or 0) - 1e-6
             if "saturated_fat" in targets:
                 satfat_ok &= amounts["saturated_fat"] <= (targets["saturated_fat"].max or 0) + 1e-6
-        rules = rules_for(groups_for(profile.age, profile.pregnant, profile.lactating))
+        rules = rules_for(groups_for(profile.age, profile.pregnant, profile.lactating, profile.sex))
         ids = [item.food_id for day in week.days for item in day.items]
         verdicts = classify_frame(catalog.foods.loc[ids], rules)
         excluded = int(verdicts.map(bool).sum())
@@ -100,16 +103,22 @@ def check(days: int, catalog_name: str) -> list[str]:
         counts["fiber"] += not fiber_ok
         counts["satfat"] += not satfat_ok
         retinol = f"{worst_retinol:,.0f}/{targets['retinol'].max:,.0f}"
+        stated = " ".join(
+            f"{s.nutrient}:{s.percent_of_target:.0f}%{'/wk' if s.day is None else f'/d{s.day}'}"
+            for s in week.shortfalls
+        )
+        counts["stated"] += bool(week.shortfalls)
         rows.append(
             f"{label:<24} {diet:<12} {'yes':<5} {worst_ratio:>5.2f} {retinol:>13} "
             f"{excluded:>8} {'ok' if fiber_ok else 'SHORT':>5} {'ok' if satfat_ok else 'OVER':>7} "
-            f"{violations:>6} {seconds:>5.1f}"
+            f"{violations:>6} {seconds:>5.1f} {stated}".rstrip()
         )
     rows.append("")
     rows.append(
         f"{counts['plans']} plans, {counts['no plan']} without a plan; among the plans: "
         f"{counts['breaches']} with a day over an upper limit, {counts['excluded']} excluded "
-        f"foods, {counts['fiber']} short of fiber, {counts['satfat']} over saturated fat."
+        f"foods, {counts['fiber']} short of fiber, {counts['satfat']} over saturated fat; "
+        f"{counts['stated']} stating a shortfall (--shortfalls declare)."
     )
     return rows
 
@@ -118,9 +127,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--catalog", choices=CATALOGS, default="default")
+    parser.add_argument("--shortfalls", choices=("refuse", "declare"), default="refuse")
     parser.add_argument("--out", type=Path, help="also write the table to this file")
     args = parser.parse_args()
-    rows = check(args.days, args.catalog)
+    rows = check(args.days, args.catalog, args.shortfalls)
     text = "\n".join(rows)
     print(text)
     if args.out:
