@@ -477,7 +477,11 @@ def _apply(state: _State, matcher: _Matcher, rules: Sequence[FoodRule]) -> None:
         _change(state.meals, hit, rule.meals, MEALS)
         _change(state.traits, hit, rule.allergens, TRAITS)
         if rule.plannable:
-            state.plannable[hit] = PLANNABLE.index(rule.plannable)
+            # An opt-in rule narrows the default; it never reopens a food nobody plans (a baby
+            # food "NS as to strained or junior" stays unplannable).
+            never = state.plannable == PLANNABLE.index("no")
+            where = hit & ~never if rule.plannable == "opt_in" else hit
+            state.plannable[where] = PLANNABLE.index(rule.plannable)
         if rule.fortified:
             state.fortified[hit] = rule.fortified == "yes"
         if rule.diet_cap:

@@ -131,6 +131,8 @@ _CATEGORY_BANDS: Mapping[int, tuple[float, float]] = MappingProxyType(
         1604: (80.0, 150.0),  # cottage and ricotta cheese: half a cup
         2502: (40.0, 120.0),  # eggs and omelets: an egg or two, not a cup
         2804: (14.0, 45.0),  # nuts and seeds: an ounce or two tablespoons
+        5202: (20.0, 50.0),  # crackers: a single-serving bag or a handful, not a cup
+        5204: (20.0, 50.0),  # saltines: likewise
         6016: (20.0, 60.0),  # dried fruits: a small box or a quarter cup
     }
 )
