@@ -34,6 +34,11 @@ _CAP_DAMPING = 2.0
 _TYPICAL_OVER = 1.5
 #: Roles never drawn as an extra item: a second main, or what is eaten with a food, not as one.
 _NOT_SIDES = (Role.DISH, Role.SANDWICH, Role.SOUP, Role.CONDIMENT, Role.SWEET)
+#: Meals people recognise are built around a dish: a meal holding a mixed dish, sandwich or
+#: soup scores this many points better (one serving's worth of portion oddity), so that of two
+#: menus that meet the targets alike, the one of dishes wins over beans, bread and a glass of milk.
+_MAIN_DISH_POINTS = 0.5
+_MAINS = (Role.DISH, Role.SANDWICH, Role.SOUP)
 
 
 @dataclass(frozen=True)
@@ -306,7 +311,8 @@ def generate(
     adequacy = np.minimum(nutrients / lows, 1.0).mean(axis=1) if lows.size else np.zeros(len(items))
     oddity = (np.abs(servings - 1.0) * real).sum(axis=1)
     excess = _excess(nutrients, daily_high, spec.share)
-    rank = np.argsort(-(adequacy - 0.05 * oddity - excess), kind="stable")
+    with_main = (np.isin(foods.roles[safe], _MAINS) & real).any(axis=1)
+    rank = np.argsort(-(adequacy - 0.05 * oddity - excess + 0.05 * with_main), kind="stable")
 
     # Greedy pick with a cap on how many candidates one food may appear in.
     cap = max(3, count // 12)
@@ -349,6 +355,8 @@ def _pack(
     cost = (servings * np.where(real, foods.cost[safe], 0.0)).sum(axis=1)
     score = (servings * np.where(real, foods.score[safe], 0.0)).sum(axis=1)
     score = score + serving_weight * (np.abs(servings - 1.0) * real).sum(axis=1)
+    with_main = (np.isin(foods.roles[safe], _MAINS) & real).any(axis=1)
+    score = score - _MAIN_DISH_POINTS * with_main
     food_rows = [tuple(int(f) for f in row[row >= 0]) for row in items]
     serving_rows = [
         tuple(float(s) for s, r in zip(srow, row >= 0, strict=True) if r)
