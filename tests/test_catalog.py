@@ -14,6 +14,7 @@ import io
 import json
 import math
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -764,14 +765,17 @@ def test_lookup_by_id_and_len(curated_catalog: FoodCatalog) -> None:
 
 
 def test_cli_foods_search(capsys: pytest.CaptureFixture[str]) -> None:
+    # The default catalogue is the foods as eaten: each line is a food code, name, role and
+    # household portion, whole-word matches first.
     assert cli_main(["foods", "search", "almond"]) == 0
-    out = capsys.readouterr().out
-    expected = {r["fdc_id"]: r["name"] for r in _tag_table_rows() if "almond" in r["name"].lower()}
-    assert expected
-    lines = out.strip().splitlines()
-    for fdc_id, name in expected.items():
-        assert any(line.split()[0] == fdc_id and name in line for line in lines), (name, out)
-    assert "almond" in lines[0].lower()
+    lines = capsys.readouterr().out.strip().splitlines()
+    default = FoodCatalog.default()
+    assert 10 <= len(lines) <= 15  # the default --limit
+    for line in lines:
+        code, rest = line.split(maxsplit=1)
+        food = default[-int(code)]
+        assert rest.startswith(f"{food.name}  [{food.role}; {food.serving_text}]"), line
+    assert all(re.search(r"\balmonds?\b", line.lower()) for line in lines[:5]), lines
 
 
 @pytest.mark.shared
@@ -800,15 +804,16 @@ def _coverage_rows(out: str) -> dict[str, tuple[str, int, int, int]]:
 
 
 def test_cli_foods_coverage(
-    capsys: pytest.CaptureFixture[str], curated_catalog: FoodCatalog, full_catalog: FoodCatalog
+    capsys: pytest.CaptureFixture[str], full_catalog: FoodCatalog
 ) -> None:
     assert cli_main(["foods", "coverage"]) == 0
     rows = _coverage_rows(capsys.readouterr().out)
-    expected = curated_catalog.coverage()
+    default = FoodCatalog.default()
+    expected = default.coverage()
     assert list(rows) == expected["nutrient"].tolist()
     for row in expected.itertuples():
         assert rows[row.nutrient] == (row.unit, row.from_fdc, row.imputed_zero, row.unknown)
-        assert row.from_fdc + row.imputed_zero + row.unknown == len(curated_catalog)
+        assert row.from_fdc + row.imputed_zero + row.unknown == len(default)
     # --all: every shipped food, the foods as eaten (FNDDS) and the ingredients.
     assert cli_main(["foods", "coverage", "--all", "--format", "json"]) == 0
     records = json.loads(capsys.readouterr().out)

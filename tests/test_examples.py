@@ -126,4 +126,4 @@ def test_embed_handler_answers_every_request_in_json(
     assert (error["type"], exit_code) == (kind, code)
     if kind == "infeasible":
         diagnosis = Diagnosis.model_validate(error["details"])
-        assert [s.nutrient for s in diagnosis.shortfalls] == ["vitamin_b12"]
+        assert [s.nutrient for s in diagnosis.shortfalls] == ["vitamin_d", "vitamin_b12"]

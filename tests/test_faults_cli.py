@@ -123,7 +123,7 @@ def test_infeasible_json_gives_a_json_error_on_stdout_and_the_diagnosis_on_stder
     error = json.loads(result.stdout)
     assert error["error"] == "infeasible" and "vitamin B12" in error["message"]
     diagnosis = Diagnosis.model_validate(error["diagnosis"])
-    assert [s.nutrient for s in diagnosis.shortfalls] == ["vitamin_b12"]
+    assert [s.nutrient for s in diagnosis.shortfalls] == ["vitamin_d", "vitamin_b12"]
     assert "Shortfalls:" in result.stderr and "vitamin B12" in result.stderr
     assert result.stderr.strip().endswith("mealplan: no plan meets the targets (see the diagnosis)")
     assert not target.exists()  # --out holds a plan or nothing

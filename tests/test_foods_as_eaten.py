@@ -39,8 +39,10 @@ def test_as_eaten_is_foods_as_eaten_across_every_meal_and_role(everyday: FoodCat
     meals = Counter(meal for row in foods["meals"] for meal in row)
     assert all(meals[meal] >= 300 for meal in MEALS), meals
     roles = Counter(foods["role"])
-    for role in (*ROLES, *MAINS):
+    # Fats, oils, creams and dressings are condiments among foods as eaten: they go on a food.
+    for role in (*(r for r in ROLES if r != "fat"), *MAINS, "condiment"):
         assert roles[role] >= 20, (role, roles)
+    assert roles["fat"] <= 5, roles
     assert roles["dish"] >= 500 and roles["sandwich"] >= 100 and roles["soup"] >= 50
     # Every row traces to its food code and release, and has a household portion.
     assert foods["food_code"].notna().all() and set(foods["release"]) == {"FNDDS 2017-2018"}
@@ -63,7 +65,8 @@ def test_as_eaten_has_no_baby_food_formula_or_alcohol(everyday: FoodCatalog) -> 
 def test_catalogues_are_cached_per_process_and_immutable() -> None:
     assert FoodCatalog.as_eaten() is FoodCatalog.as_eaten()
     assert FoodCatalog.full() is FoodCatalog.full()
-    assert FoodCatalog.default() is FoodCatalog.curated()
+    assert FoodCatalog.default() is FoodCatalog.as_eaten()
+    assert FoodCatalog.curated() is FoodCatalog.curated()
     frame = FoodCatalog.as_eaten().foods
     frame.loc[frame.index[0], "name"] = "changed"
     assert FoodCatalog.as_eaten().foods["name"].iloc[0] != "changed"

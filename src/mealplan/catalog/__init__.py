@@ -302,7 +302,7 @@ def shipped_catalog(name: str) -> FoodCatalog:
 def _shipped(kind: str) -> FoodCatalog:
     """The shipped catalogues, read once per process (they are immutable, so shared)."""
     if kind == "default":
-        return _shipped("curated")
+        return _shipped("as_eaten")
     if kind == "curated":
         return FoodCatalog._from_pack(None, curated_only=True)
     if kind == "ingredients":
@@ -373,19 +373,21 @@ class FoodCatalog:
     # -- constructors ---------------------------------------------------------------------------
     @classmethod
     def default(cls, cache: FoodCache | None = None) -> FoodCatalog:
-        """The planner's default foods: for now the 376 reviewed everyday foods
-        (:meth:`curated`), whose weeks plan reliably in a second or two. The foods as eaten
-        (:meth:`as_eaten`) become the default once their weeks do too (issue #12).
+        """The planner's default foods: everyday foods as eaten (:meth:`as_eaten`), the dishes,
+        sandwiches, soups, drinks and single foods people report eating, in household portions.
 
-        Read once per process and shared: a catalogue is immutable. With ``cache``, the
-        reviewed foods as that cache holds them.
+        Read once per process and shared: a catalogue is immutable. With ``cache`` (a cache of
+        FDC ingredient foods, which holds no foods as eaten), the reviewed everyday ingredients
+        as that cache holds them (:meth:`curated`).
         """
         return _shipped("default") if cache is None else cls.curated(cache)
 
     @classmethod
     def as_eaten(cls) -> FoodCatalog:
-        """Everyday foods as eaten: the FNDDS 2017-2018 foods (dishes, sandwiches, soups, drinks
-        and single foods) that are plannable by default and have a household portion."""
+        """Everyday foods as eaten, :meth:`default`: the FNDDS 2017-2018 foods (dishes,
+        sandwiches, soups, drinks and single foods) that are plannable by default and have a
+        household portion. Restaurant, fast-food and frozen-meal versions, the survey's "NS as
+        to" codes and other duplicates are opt-in (``src/mealplan/data/fndds_food_rules.csv``)."""
         return _shipped("as_eaten")
 
     @classmethod
