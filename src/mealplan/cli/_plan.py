@@ -193,9 +193,10 @@ def _add_options(parser: argparse.ArgumentParser, *, week: bool) -> None:
         choices=CATALOGS,
         default="default",
         help=(
-            "default: the 376 reviewed everyday foods (as curated); as_eaten: foods as eaten "
-            "(FNDDS dishes, sandwiches, soups, drinks; weeks are slower); ingredients: all SR "
-            "Legacy and Foundation foods; full: all shipped foods (slower)"
+            "default (the same as as_eaten): everyday foods as eaten (FNDDS dishes, "
+            "sandwiches, soups, drinks); curated: the 376 reviewed ingredients of earlier "
+            "releases (faster); ingredients: all SR Legacy and Foundation foods; full: all "
+            "shipped foods (slower)"
         ),
     )
 
