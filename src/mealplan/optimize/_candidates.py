@@ -32,13 +32,14 @@ _NUDGES = 4
 _CAP_DAMPING = 2.0
 #: A cap counts as broken by the typical food when the median food is this far over it.
 _TYPICAL_OVER = 1.5
+#: Roles of a main on its own: a mixed dish, a sandwich, a soup.
+_MAINS = (Role.DISH, Role.SANDWICH, Role.SOUP)
 #: Roles never drawn as an extra item: a second main, or what is eaten with a food, not as one.
-_NOT_SIDES = (Role.DISH, Role.SANDWICH, Role.SOUP, Role.CONDIMENT, Role.SWEET)
+_NOT_SIDES = (*_MAINS, Role.CONDIMENT, Role.SWEET)
 #: Meals people recognise are built around a dish: a meal holding a mixed dish, sandwich or
 #: soup scores this many points better (one serving's worth of portion oddity), so that of two
 #: menus that meet the targets alike, the one of dishes wins over beans, bread and a glass of milk.
 _MAIN_DISH_POINTS = 0.5
-_MAINS = (Role.DISH, Role.SANDWICH, Role.SOUP)
 
 
 @dataclass(frozen=True)
@@ -311,7 +312,7 @@ def generate(
     adequacy = np.minimum(nutrients / lows, 1.0).mean(axis=1) if lows.size else np.zeros(len(items))
     oddity = (np.abs(servings - 1.0) * real).sum(axis=1)
     excess = _excess(nutrients, daily_high, spec.share)
-    with_main = (np.isin(foods.roles[safe], _MAINS) & real).any(axis=1)
+    with_main = _holds_main(foods, items)
     rank = np.argsort(-(adequacy - 0.05 * oddity - excess + 0.05 * with_main), kind="stable")
 
     # Greedy pick with a cap on how many candidates one food may appear in.
@@ -327,6 +328,12 @@ def generate(
                 break
     picked_rows = np.array(sorted(picked), dtype=int)
     return _pack(foods, spec.meal, items[picked_rows], servings[picked_rows], serving_weight)
+
+
+def _holds_main(foods: FoodTable, items: Ints) -> Bools:
+    """Per candidate row (food positions, -1 for none): whether it holds a main on its own."""
+    mains = np.isin(foods.roles[np.maximum(items, 0)], _MAINS) & (items >= 0)
+    return np.asarray(mains.any(axis=1), dtype=bool)
 
 
 def _excess(nutrients: Floats, daily_high: Floats | None, share: float) -> Floats:
@@ -355,8 +362,7 @@ def _pack(
     cost = (servings * np.where(real, foods.cost[safe], 0.0)).sum(axis=1)
     score = (servings * np.where(real, foods.score[safe], 0.0)).sum(axis=1)
     score = score + serving_weight * (np.abs(servings - 1.0) * real).sum(axis=1)
-    with_main = (np.isin(foods.roles[safe], _MAINS) & real).any(axis=1)
-    score = score - _MAIN_DISH_POINTS * with_main
+    score = score - _MAIN_DISH_POINTS * _holds_main(foods, items)
     food_rows = [tuple(int(f) for f in row[row >= 0]) for row in items]
     serving_rows = [
         tuple(float(s) for s, r in zip(srow, row >= 0, strict=True) if r)
