@@ -65,11 +65,12 @@ def candidate_pools(
     open_on: list[np.ndarray] = []
     draw = _Drawer(problem, weights, rng)
     base = [draw(spec, count) for spec in problem.slots]
-    scarce = scarce_nutrients(problem, base)
+    # One drawer per scarce nutrient, its weights computed once for every slot.
+    focused = [draw.focused(k) for k in scarce_nutrients(problem, base)]
     for s, spec in enumerate(problem.slots):
         pool = base[s]
-        for k in scarce:
-            pool = _merge(pool, draw.focused(k)(spec, size * FOCUS_PER_DAY * days))
+        for draw_focused in focused:
+            pool = _merge(pool, draw_focused(spec, size * FOCUS_PER_DAY * days))
         days_of = np.arange(len(pool)) % days
         for forced, forced_days in _locked_days(problem, s):
             extra = draw(replace(spec, forced=forced), LOCK_CANDIDATES_PER_DAY * len(forced_days))
