@@ -803,9 +803,7 @@ def _coverage_rows(out: str) -> dict[str, tuple[str, int, int, int]]:
     return rows
 
 
-def test_cli_foods_coverage(
-    capsys: pytest.CaptureFixture[str], full_catalog: FoodCatalog
-) -> None:
+def test_cli_foods_coverage(capsys: pytest.CaptureFixture[str], full_catalog: FoodCatalog) -> None:
     assert cli_main(["foods", "coverage"]) == 0
     rows = _coverage_rows(capsys.readouterr().out)
     default = FoodCatalog.default()
