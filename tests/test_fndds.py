@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pydantic import ValidationError
 
@@ -23,13 +24,18 @@ from fake_fdc import FakeFdc
 from mealplan import FdcClient
 from mealplan.cache import (
     PACK_FNDDS_FILE,
+    PACK_FNDDS_TABLE_FILE,
     PACK_FNDDS_TAGS_FILE,
     PACK_MANIFEST_FILE,
     FoodCache,
     read_fndds_pack,
+    read_pack_fndds_table,
+    read_pack_fndds_tags,
     write_pack,
 )
 from mealplan.catalog._build import BuildSources, CatalogBuildError, read_fndds_sources
+from mealplan.catalog._fndds import fndds_frames, read_table_csv, read_tags_csv
+from mealplan.catalog._fndds import table_csv as fndds_table_csv
 from mealplan.catalog._fndds import tags_csv as fndds_tags_csv
 from mealplan.errors import BulkImportError, CacheError
 from mealplan.fdc.fndds import FnddsReader, read_fndds
@@ -529,21 +535,47 @@ def test_fndds_part_of_the_pack_is_byte_identical_and_equals_the_shipped_one(
     shipped_manifest = json.loads((SHIPPED_PACK / PACK_MANIFEST_FILE).read_text())
     for out in (tmp_path / "one", tmp_path / "two"):
         foods, entry = read_fndds_sources(fndds_folder)
+        tags = fndds_tags_csv(foods)
         manifest = write_pack(
             out,
             [],
             {},
             fndds=reversed(foods),
             fndds_manifest=entry,
-            fndds_tags_csv=fndds_tags_csv(foods),
+            fndds_tags_csv=tags,
+            fndds_table_csv=fndds_table_csv(reversed(foods), tags),
         )
         assert manifest["fndds"] == shipped_manifest["fndds"]
-        for name in (PACK_FNDDS_FILE, PACK_FNDDS_TAGS_FILE):
+        for name in (PACK_FNDDS_FILE, PACK_FNDDS_TAGS_FILE, PACK_FNDDS_TABLE_FILE):
             assert (out / name).read_bytes() == (SHIPPED_PACK / name).read_bytes()
     sources = {s["file"]: s["sha256"] for s in shipped_manifest["fndds"]["sources"]}
     assert sources[NUTRIENT_FILE] == (
         "1956467947061052d3f8b4e00f10c3738afc4e6e5851968162f6ca5561a86bab"  # SOURCES.md
     )
+
+
+def test_the_shipped_table_holds_the_rows_the_records_and_tags_give() -> None:
+    """The catalogue loads its FNDDS rows from the pack's table; they are exactly the rows the
+    pack's records and tags give (servings, tags, nutrients per 100 g, nutrient ids)."""
+    entry, records = read_fndds_pack(SHIPPED_PACK)
+    tags = read_pack_fndds_tags(SHIPPED_PACK)
+    table = read_pack_fndds_table(SHIPPED_PACK)
+    assert tags is not None and table is not None and table[0] == entry
+    expected = fndds_frames([records[c] for c in sorted(records)], read_tags_csv(tags))
+    for got, want in zip(read_table_csv(table[1]), expected, strict=True):
+        pd.testing.assert_frame_equal(got, want)
+    assert len(expected[0]) == 7083
+
+
+def test_a_damaged_fndds_table_is_refused(tmp_path: Path) -> None:
+    stew = Food(
+        fdc_id=-12345678, description="stew", data_type="Survey (FNDDS)", food_code=12345678
+    )
+    write_pack(tmp_path, [], {}, fndds=[stew], fndds_manifest={}, fndds_table_csv="id\n")
+    assert read_pack_fndds_table(tmp_path) is not None
+    (tmp_path / PACK_FNDDS_TABLE_FILE).write_bytes(b"\x1f\x8b not the table")
+    with pytest.raises(CacheError, match="not the file"):
+        read_pack_fndds_table(tmp_path)
 
 
 def test_a_pack_without_fndds_has_no_fndds_file(tmp_path: Path) -> None:
@@ -555,6 +587,8 @@ def test_a_pack_without_fndds_has_no_fndds_file(tmp_path: Path) -> None:
     assert entry["foods"] == 1 and list(records) == [12345678]
     write_pack(tmp_path, [], {})  # a build without FNDDS (--from ../shared/fdc)
     assert not (tmp_path / PACK_FNDDS_FILE).exists()
+    assert not (tmp_path / PACK_FNDDS_TABLE_FILE).exists()
+    assert read_pack_fndds_table(tmp_path) is None
     assert read_fndds_pack(tmp_path) == ({}, {})
 
 

@@ -62,6 +62,9 @@ PACK_AUTO_TAGS_FILE = "auto_tags.csv.gz"
 PACK_FNDDS_FILE = "fndds.jsonl.gz"
 #: The FNDDS foods' tags (roles, meals, diets, allergens...), computed when the pack is built.
 PACK_FNDDS_TAGS_FILE = "fndds_tags.csv.gz"
+#: The FNDDS foods' catalogue rows (serving, tags, nutrients per 100 g and their ids), computed
+#: from the two files above when the pack is built, so that loading the catalogue reads a table.
+PACK_FNDDS_TABLE_FILE = "fndds_table.csv.gz"
 _TMP_PREFIX = ".tmp-"
 #: A temporary file older than this is left over from a killed writer and is removed on first use.
 STALE_TEMP_SECONDS = 3600.0
@@ -224,6 +227,21 @@ def read_pack_fndds_tags(path: Path) -> str | None:
     return _read_gzip_text(path / PACK_FNDDS_TAGS_FILE)
 
 
+def read_pack_fndds_table(path: Path) -> tuple[dict[str, Any], str] | None:
+    """The manifest's "fndds" entry and the pack's FNDDS catalogue table as CSV text, or None
+    when the pack has none. Raises CacheError when the table is not the one the manifest names
+    (its SHA-256 differs)."""
+    manifest = json.loads((path / PACK_MANIFEST_FILE).read_text(encoding="utf-8"))
+    entry = manifest.get("fndds")
+    file = path / PACK_FNDDS_TABLE_FILE
+    if not isinstance(entry, dict) or not file.is_file():
+        return None
+    data = file.read_bytes()
+    if hashlib.sha256(data).hexdigest() != entry.get("table_sha256"):
+        raise CacheError(f"{file} is not the file {PACK_MANIFEST_FILE} names", path=str(file))
+    return entry, gzip.decompress(data).decode("utf-8")
+
+
 def _read_gzip_text(file: Path) -> str | None:
     if not file.is_file():
         return None
@@ -297,6 +315,7 @@ def write_pack(
     fndds: Iterable[Food] | None = None,
     fndds_manifest: dict[str, Any] | None = None,
     fndds_tags_csv: str | None = None,
+    fndds_table_csv: str | None = None,
 ) -> dict[str, Any]:
     """Write foods as a read-only pack, byte-identical for the same input (sorted, no mtime).
 
@@ -330,8 +349,12 @@ def write_pack(
             fndds_tags = _gzip(fndds_tags_csv.encode())
             full_manifest["fndds"]["tags_sha256"] = hashlib.sha256(fndds_tags).hexdigest()
             atomic_write_bytes(path / PACK_FNDDS_TAGS_FILE, fndds_tags, mode=0o644)
+        if fndds_table_csv is not None:
+            table = _gzip(fndds_table_csv.encode())
+            full_manifest["fndds"]["table_sha256"] = hashlib.sha256(table).hexdigest()
+            atomic_write_bytes(path / PACK_FNDDS_TABLE_FILE, table, mode=0o644)
     else:
-        for name in (PACK_FNDDS_FILE, PACK_FNDDS_TAGS_FILE):
+        for name in (PACK_FNDDS_FILE, PACK_FNDDS_TAGS_FILE, PACK_FNDDS_TABLE_FILE):
             with contextlib.suppress(FileNotFoundError):
                 (path / name).unlink()
     atomic_write_bytes(path / PACK_FOODS_FILE, data, mode=0o644)

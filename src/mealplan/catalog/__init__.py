@@ -29,12 +29,11 @@ from mealplan.autotag import AutoTags, auto_tags, tags_from_csv
 from mealplan.cache import (
     FoodCache,
     default_starter_dir,
-    read_fndds_pack,
     read_pack,
     read_pack_auto_tags,
-    read_pack_fndds_tags,
+    read_pack_fndds_table,
 )
-from mealplan.catalog._fndds import fndds_frames, read_tags_csv
+from mealplan.catalog._fndds import read_table_csv
 from mealplan.catalog._tags import TagRow, read_tag_table
 from mealplan.domain.vocabulary import (
     ALL_ROLES,
@@ -319,16 +318,14 @@ def _fndds_catalog() -> FoodCatalog:
     folder = default_starter_dir()
     if folder is None:
         raise CatalogError("the shipped food pack (data/usda_cache) is missing: reinstall mealplan")
-    entry, records = read_fndds_pack(folder)
-    tag_text = read_pack_fndds_tags(folder)
-    if not records or tag_text is None:
+    table = read_pack_fndds_table(folder)
+    if table is None:
         raise CatalogError(
             f"the shipped food pack in {folder} has no FNDDS foods: rebuild it with "
             "`python -m mealplan.catalog build --from ../shared`"
         )
-    foods, per_100g, ids = fndds_frames(
-        (records[code] for code in sorted(records)), read_tags_csv(tag_text)
-    )
+    entry, text = table
+    foods, per_100g, ids = read_table_csv(text)
     units = {key: unit_of(key) for key in NUTRIENT_KEYS}
     return FoodCatalog(foods, per_100g, units=units, nutrient_ids=ids, release=entry["release"])
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from mealplan.autotag import auto_tags, tags_to_csv
 from mealplan.cache import write_pack
+from mealplan.catalog._fndds import table_csv as fndds_table_csv
 from mealplan.catalog._fndds import tags_csv as fndds_tags_csv
 from mealplan.catalog._tags import TagRow, read_tag_table
 from mealplan.errors import BulkImportError, MealplanError
@@ -181,6 +182,10 @@ def build_pack(sources: BuildSources, out: str | Path) -> dict[str, Any]:
     fndds, fndds_manifest = (
         read_fndds_sources(sources.fndds) if sources.fndds is not None else (None, None)
     )
+    fndds_tags = fndds_table = None
+    if fndds is not None:
+        fndds_tags = fndds_tags_csv(fndds)
+        fndds_table = fndds_table_csv(fndds, fndds_tags)
     return write_pack(
         Path(out),
         foods.values(),
@@ -188,5 +193,6 @@ def build_pack(sources: BuildSources, out: str | Path) -> dict[str, Any]:
         auto_tags_csv=tags,
         fndds=fndds,
         fndds_manifest=fndds_manifest,
-        fndds_tags_csv=fndds_tags_csv(fndds) if fndds is not None else None,
+        fndds_tags_csv=fndds_tags,
+        fndds_table_csv=fndds_table,
     )
