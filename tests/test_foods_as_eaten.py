@@ -222,3 +222,33 @@ def test_small_foods_get_small_household_portions(everyday: FoodCatalog) -> None
     for category, most in ((2804, 45.0), (1602, 60.0), (2502, 120.0)):
         grams = everyday.foods.loc[everyday.foods["wweia_category"] == category, "serving_g"]
         assert grams.median() <= most, (category, grams.median())
+
+
+def test_units_are_served_whole_and_measures_by_the_half(everyday: FoodCatalog) -> None:
+    """Half a cup or one and a half tablespoons is a measure a cook uses; half a sandwich or one
+    and a half yogurt containers is not: a unit is planned once or twice."""
+    foods = everyday.foods.set_index("name")
+    for name in ("Egg, whole, boiled or poached", "Peanut butter and jelly sandwich, regular"):
+        if name in foods.index:
+            assert not foods.at[name, "half_servings"], name
+    texts = everyday.foods.groupby("half_servings")["serving_text"]
+    by_half = {half: set(group.str.split().str[1]) for half, group in texts}
+    assert by_half[True] <= {
+        "cup",
+        "cup,",
+        "cups",
+        "tablespoon",
+        "teaspoon",
+        "oz",
+        "oz,",
+        "fl",
+        "amount",
+    }, by_half[True]
+    assert {"sandwich", "egg", "slice", "fillet"} & by_half[False]
+    week = Planner(everyday).plan_week(
+        Targets.cramp_support(Profile(age=34, sex="female")), Preferences(), days=3
+    )
+    rows = everyday.foods
+    for item in (i for day in week.days for meal in day.meals for i in meal.items):
+        if not rows.loc[rows.index == item.food_id, "half_servings"].iloc[0]:
+            assert item.servings in (1.0, 2.0), (item.name, item.servings)

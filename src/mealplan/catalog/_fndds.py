@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -44,6 +45,12 @@ TAG_COLUMNS = (
 _LIST_COLUMNS = ("roles", "covers", "meals", "diets", "allergens")
 #: Servings of a food as eaten a meal may hold: half to twice the household portion.
 MIN_SERVINGS, MAX_SERVINGS = 0.5, 2.0
+#: Household measures a cook can halve ("½ cup", "1½ tablespoons"). Any other portion is a unit
+#: (a sandwich, an egg, a 6 oz container, a small fillet), served whole: once or twice.
+_DIVISIBLE = re.compile(
+    r"^\d[\d/.]*\s+(?:cups?|tablespoons?|teaspoons?|oz|fl oz|ounces?)\b|^guideline amount",
+    re.IGNORECASE,
+)
 #: A household portion outside this weight (g) is not a sensible serving to plan with.
 _PORTION_GRAMS = (5.0, 1000.0)
 
@@ -200,7 +207,7 @@ def fndds_frames(
                 "serving_source": "fndds_portion" if portion is not None else "standard",
                 "min_servings": MIN_SERVINGS,
                 "max_servings": MAX_SERVINGS,
-                "half_servings": True,
+                "half_servings": bool(_DIVISIBLE.match(text)),
                 "meals": tag.meals,
                 "role": role,
                 "diets": tag.diets,
