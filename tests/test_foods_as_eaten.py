@@ -198,6 +198,11 @@ def test_a_meal_of_foods_as_eaten_has_one_starch(everyday: FoodCatalog) -> None:
     potato = everyday.find("potato, baked", limit=1)[0].id
     rice = everyday.find("rice, white, cooked", limit=1)[0].id
     assert starch[problem.foods.position[potato]] and starch[problem.foods.position[rice]]
+    # Sweet potato is a red-orange vegetable to FPED, but the starch of a plate.
+    sweet = everyday.find("sweet potato, baked", limit=1)[0]
+    assert sweet.name.startswith("Sweet potato") and starch[problem.foods.position[sweet.id]]
+    broccoli = everyday.find("broccoli, cooked", limit=1)[0].id
+    assert not starch[problem.foods.position[broccoli]]
     pools = candidate_pools(problem)
     counts = [sum(starch[f] for f in meal) for pool in pools.pools for meal in pool.foods]
     assert len(counts) > 100 and max(counts) <= 1

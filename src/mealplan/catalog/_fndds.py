@@ -210,6 +210,8 @@ def fndds_frames(
                 "half_servings": bool(_DIVISIBLE.match(text)),
                 "meals": tag.meals,
                 "role": role,
+                # The plate's starch, by rule (potatoes, sweet potatoes, plantains, taro).
+                "starchy": "starchy_vegetable" in tag.roles,
                 "diets": tag.diets,
                 "allergens": tag.allergens,
                 "fortified": tag.fortified,

@@ -147,9 +147,11 @@ STARCHY_SERVING_CUP = 0.25
 
 def _starch(foods: pd.DataFrame, covers: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """Where a food is a plate's starch: its role or cover (``covers``, the foods' matrix) is
-    grain, or a serving carries a starchy vegetable's worth of FPED starchy vegetables (foods
-    as eaten only)."""
+    grain, it is a starchy vegetable by rule (column ``starchy``: sweet potatoes, which FPED
+    counts as red-orange), or a serving carries a starchy vegetable's worth of FPED starchy
+    vegetables (foods as eaten only)."""
     grain = (foods["role"].to_numpy(dtype=str) == "grain") | covers[:, COVER_ROLES.index("grain")]
+    grain |= _column(foods, "starchy", False).fillna(False).to_numpy(dtype=bool)
     starchy = _column(foods, "fg_veg_starchy_cup", 0.0).fillna(0.0).to_numpy(dtype=float)
     grams = _column(foods, "serving_g", np.nan).fillna(0.0).to_numpy(dtype=float)
     result: npt.NDArray[np.bool_] = grain | (starchy * grams / 100.0 >= STARCHY_SERVING_CUP)
