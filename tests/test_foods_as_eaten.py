@@ -227,6 +227,13 @@ def test_small_foods_get_small_household_portions(everyday: FoodCatalog) -> None
     for category, most in ((2804, 45.0), (1602, 60.0), (2502, 120.0)):
         grams = everyday.foods.loc[everyday.foods["wweia_category"] == category, "serving_g"]
         assert grams.median() <= most, (category, grams.median())
+    # Where the only measure is large, the most a meal holds stays near the band: half a cup
+    # of Grape-Nuts (58 g), not one or two cups.
+    assert foods.at["Cereal (Post Grape-Nuts)", "max_servings"] == 0.5
+    cereal = everyday.foods[everyday.foods["wweia_category"].isin([4602, 4604])]
+    step = cereal["half_servings"].map({True: 0.5, False: 1.0})
+    most = cereal["serving_g"] * cereal["max_servings"]
+    assert ((most <= 60.0 + 1e-9) | (cereal["max_servings"] == step)).all()
 
 
 def test_units_are_served_whole_and_measures_by_the_half(everyday: FoodCatalog) -> None:

@@ -141,6 +141,8 @@ _CATEGORY_BANDS: Mapping[int, tuple[float, float]] = MappingProxyType(
         1604: (80.0, 150.0),  # cottage and ricotta cheese: half a cup
         2502: (40.0, 120.0),  # eggs and omelets: an egg or two, not a cup
         2804: (14.0, 45.0),  # nuts and seeds: an ounce or two tablespoons
+        4602: (25.0, 60.0),  # ready-to-eat cereal: a bowl, not a cup of Grape-Nuts (116 g)
+        4604: (25.0, 60.0),
         5202: (20.0, 50.0),  # crackers: a single-serving bag or a handful, not a cup
         5204: (20.0, 50.0),  # saltines: likewise
         6016: (20.0, 60.0),  # dried fruits: a small box or a quarter cup
@@ -176,6 +178,18 @@ def household_portion(
     return min(measures, key=nearest_middle)
 
 
+def _max_servings(grams: float, divisible: bool, category: Any) -> float:
+    """Up to :data:`MAX_SERVINGS` portions; where the food's category has a band and its only
+    measure is large ("1 cup" of Grape-Nuts, 116 g), no more than the band allows, in the
+    food's steps (half a cup), and never below one step."""
+    band = _CATEGORY_BANDS.get(int(category) if category else 0)
+    if band is None or grams <= 0:
+        return MAX_SERVINGS
+    step = 0.5 if divisible else 1.0
+    within = math.floor(band[1] / grams / step + 1e-9) * step
+    return max(MIN_SERVINGS if divisible else 1.0, min(MAX_SERVINGS, within))
+
+
 def fndds_frames(
     records: Iterable[Mapping[str, Any]], tags: Mapping[int, FnddsTags]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -193,6 +207,7 @@ def fndds_frames(
             record.get("portions") or [], role, int(category) if category else None
         )
         grams, text = portion if portion is not None else (100.0, "100 g")
+        divisible = bool(_DIVISIBLE.match(text))
         groups = record.get("food_groups") or {}
         rows.append(
             {
@@ -206,8 +221,8 @@ def fndds_frames(
                 "serving_text": text,
                 "serving_source": "fndds_portion" if portion is not None else "standard",
                 "min_servings": MIN_SERVINGS,
-                "max_servings": MAX_SERVINGS,
-                "half_servings": bool(_DIVISIBLE.match(text)),
+                "max_servings": _max_servings(grams, divisible, category),
+                "half_servings": divisible,
                 "meals": tag.meals,
                 "role": role,
                 # The plate's starch, by rule (potatoes, sweet potatoes, plantains, taro).
