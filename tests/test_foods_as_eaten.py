@@ -264,3 +264,19 @@ def test_units_are_served_whole_and_measures_by_the_half(everyday: FoodCatalog) 
     for item in (i for day in week.days for meal in day.meals for i in meal.items):
         if not rows.loc[rows.index == item.food_id, "half_servings"].iloc[0]:
             assert item.servings in (1.0, 2.0), (item.name, item.servings)
+
+
+def test_dietitian_found_milk_is_tagged(everyday: FoodCatalog) -> None:
+    """Milk a dietitian found in vegan weeks: naan (yogurt), garlic bread (butter), paratha
+    (ghee) and 'all flavors' chips (cheese or ranch seasoning) carry milk and are not vegan."""
+    foods = everyday.foods.set_index("name")
+    for name in (
+        "Naan, Indian flatbread",
+        "Garlic bread, from frozen",
+        "Bread, paratha, wheat",
+        "Tortilla chips, reduced fat, flavored",
+        "Potato chips, restructured, flavored",
+    ):
+        assert "milk" in foods.at[name, "allergens"], name
+        assert "vegan" not in foods.at[name, "diets"], name
+    assert "vegan" in foods.at["Potato chips, barbecue flavored", "diets"]
