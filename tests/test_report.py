@@ -187,6 +187,10 @@ def test_text_report_lists_days_nutrients_and_shopping(inputs: Inputs) -> None:
     assert f"{percent:,.0f} %" in magnesium and magnesium.rstrip().endswith("daily")
     vitamin_d = next(line for line in lines[start:] if line.strip().startswith("Vitamin D"))
     assert vitamin_d.rstrip().endswith("weekly")
+    # Sodium is capped in every plan, so the reader sees its amount against the maximum.
+    sodium = next(line for line in lines[start:] if line.strip().startswith("Sodium"))
+    amount = inputs.week.weekly_average["sodium"].amount
+    assert f"{amount:,.0f} mg" in sodium and "≤" in sodium
     shopping = lines.index("Shopping list (7 days)")
     assert len(lines[shopping + 2 :]) >= len(inputs.week.shopping_list())
 

@@ -48,12 +48,13 @@ COVERAGE_NUTRIENTS: tuple[str, ...] = (
     "vitamin_b12",
 )
 #: The rows of the short nutrient table: the cramp nutrients, energy and protein, then the
-#: limits every plan keeps (fiber, saturated fat, added sugars, retinol) and water.
+#: limits every plan keeps (fiber, sodium, saturated fat, added sugars, retinol) and water.
 SUMMARY_NUTRIENTS: tuple[str, ...] = (
     *COVERAGE_NUTRIENTS,
     "energy",
     "protein",
     "fiber",
+    "sodium",
     "saturated_fat",
     "added_sugars",
     "retinol",
