@@ -17,7 +17,7 @@ from mealplan import Violation, verify
 from mealplan.catalog import FoodCatalog
 from mealplan.domain.plan import DayPlan, Meal, NutrientTotal, PlanItem, SolverInfo, WeekPlan
 from mealplan.preferences import Lock, Preferences
-from mealplan.targets import Targets
+from mealplan.targets import Profile, Targets
 
 nan = math.nan
 Spec = Mapping[str, Sequence[tuple[Any, float]]]
@@ -645,3 +645,15 @@ def test_shipped_whole_serving_foods(shipped: FoodCatalog, shipped_targets: Targ
     found = verify(make_day(shipped, spec), shipped, shipped_targets.replace(energy=None))
     assert rules(found) == ["servings_step"]
     assert found[0].subject == str(BREAD)
+
+
+def test_a_young_child_may_have_half_of_any_food(
+    shipped: FoodCatalog, shipped_targets: Targets
+) -> None:
+    """Half a slice is a child's portion: under 9, every food may be served by the half; an
+    adult's plan keeps whole slices."""
+    spec = with_meal(DEFAULT_DAY, "breakfast", [(OATMEAL, 1), (MILK, 1), (BREAD, 1.5)])
+    loose = shipped_targets.replace(energy=None)
+    for age, expected in ((34, ["servings_step"]), (9, ["servings_step"]), (8.5, []), (5, [])):
+        targets = Targets(bounds=loose.bounds, profile=Profile(age=age, sex="female"))
+        assert rules(verify(make_day(shipped, spec), shipped, targets)) == expected, age

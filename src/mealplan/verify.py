@@ -30,6 +30,7 @@ from mealplan.domain.plan import (
     WeekPlan,
     below_minimum,
 )
+from mealplan.domain.portions import serving_step
 from mealplan.domain.vocabulary import FREE_FORM_MEAL, MAIN_ROLES, FoodId
 from mealplan.preferences import MealRule, Preferences
 from mealplan.safety import classify, person_rules, retinol_dense
@@ -222,11 +223,12 @@ def verify(
     lookup = _Lookup(catalog, keys)
     out = _Collector()
     declared = _Declared(plan, prefs)
+    age = targets.profile.age if targets.profile is not None else None
 
     day_totals: list[dict[str, float]] = []
     day_costs: list[float | None] = []
     for day in days:
-        totals = _check_items(day, lookup, keys, prefs, out)
+        totals = _check_items(day, lookup, keys, prefs, age, out)
         day_totals.append(totals)
         _check_totals(day, totals, units, out)
         _check_energy(day, totals, targets, prefs, out)
@@ -251,9 +253,15 @@ def verify(
 
 
 def _check_items(
-    day: DayPlan, lookup: _Lookup, keys: Sequence[str], prefs: Preferences, out: _Collector
+    day: DayPlan,
+    lookup: _Lookup,
+    keys: Sequence[str],
+    prefs: Preferences,
+    age: float | None,
+    out: _Collector,
 ) -> dict[str, float]:
-    """Item-level rules, and the day's nutrient totals summed from the catalogue."""
+    """Item-level rules, and the day's nutrient totals summed from the catalogue (``age``: the
+    person's, which sets the servings' step)."""
     totals = dict.fromkeys(keys, 0.0)
     continuous = day.solver is not None and day.solver.formulation == "continuous"
     excluded = set(prefs.exclude_foods)
@@ -272,7 +280,7 @@ def _check_items(
             for key in keys:
                 totals[key] += item.servings * lookup.amounts(food)[key]
             _check_item_amounts(item, food, lookup.amounts(food)["energy"], label, where, out)
-            _check_servings(item, food, label, continuous, where, out)
+            _check_servings(item, food, label, continuous, age, where, out)
             _check_item_preferences(food, label, prefs, excluded, where, out)
     if day.drinking_water is not None and "water" in totals:
         # Plain drinking water is part of the plan: 1 mL = 1 g of water.
@@ -320,6 +328,7 @@ def _check_servings(
     food: CatalogFood,
     label: str,
     continuous: bool,
+    age: float | None,
     where: _Where,
     out: _Collector,
 ) -> None:
@@ -339,7 +348,7 @@ def _check_servings(
         )
     if continuous or not math.isfinite(servings):
         return
-    step = 0.5 if food.half_servings else 1.0
+    step = serving_step(food.half_servings, age)
     units = servings / step
     if abs(units - round(units)) > _tol(units):
         out.add(

@@ -94,8 +94,11 @@ def food_table(
     likes: set[object],
     disliked_points: float,
     liked_points: float,
+    halves_for_all: bool = False,
 ) -> FoodTable:
-    """Arrays over the foods of a (filtered) catalogue; foods without energy are left out."""
+    """Arrays over the foods of a (filtered) catalogue; foods without energy are left out.
+    ``halves_for_all`` lets every food move in half servings (a young child's portions), not
+    only those whose ``half_servings`` says so."""
     if ENERGY in per_serving:
         energy = per_serving[ENERGY].to_numpy(dtype=float)
         keep = ~np.isnan(energy)
@@ -126,7 +129,7 @@ def food_table(
         nutrients=matrix,
         min_servings=foods["min_servings"].to_numpy(dtype=float),
         max_servings=foods["max_servings"].to_numpy(dtype=float),
-        step=np.where(foods["half_servings"].to_numpy(dtype=bool), 0.5, 1.0),
+        step=np.where(foods["half_servings"].to_numpy(dtype=bool) | halves_for_all, 0.5, 1.0),
         cost=foods["cost"].to_numpy(dtype=float),
         score=score,
         position={food_id: i for i, food_id in enumerate(ids)},

@@ -19,6 +19,7 @@ import pandas as pd
 
 from mealplan.catalog import FoodCatalog
 from mealplan.domain.energy import energy_range
+from mealplan.domain.portions import halves_for_all
 from mealplan.errors import InfeasiblePlanError, PlannerError
 from mealplan.optimize._candidates import SlotSpec
 from mealplan.optimize._problem import ENERGY, Bounds, FoodTable, food_table
@@ -104,6 +105,7 @@ def build_problem(
         likes=set(preferences.likes),
         disliked_points=preferences.weights.disliked,
         liked_points=preferences.weights.liked,
+        halves_for_all=halves_for_all(targets.profile.age if targets.profile else None),
     )
     if not len(foods):
         message = explain.no_food_left(preferences, len(catalog))
