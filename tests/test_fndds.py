@@ -34,8 +34,8 @@ from mealplan.cache import (
     write_pack,
 )
 from mealplan.catalog._build import BuildSources, CatalogBuildError, read_fndds_sources
-from mealplan.catalog._fndds import fndds_frames, read_table_csv, read_tags_csv
-from mealplan.catalog._fndds import table_csv as fndds_table_csv
+from mealplan.catalog._fndds import fndds_frames, read_table_json, read_tags_csv
+from mealplan.catalog._fndds import table_json as fndds_table_json
 from mealplan.catalog._fndds import tags_csv as fndds_tags_csv
 from mealplan.errors import BulkImportError, CacheError
 from mealplan.fdc.fndds import FnddsReader, read_fndds
@@ -543,7 +543,7 @@ def test_fndds_part_of_the_pack_is_byte_identical_and_equals_the_shipped_one(
             fndds=reversed(foods),
             fndds_manifest=entry,
             fndds_tags_csv=tags,
-            fndds_table_csv=fndds_table_csv(reversed(foods), tags),
+            fndds_table_json=fndds_table_json(reversed(foods), tags),
         )
         assert manifest["fndds"] == shipped_manifest["fndds"]
         for name in (PACK_FNDDS_FILE, PACK_FNDDS_TAGS_FILE, PACK_FNDDS_TABLE_FILE):
@@ -562,7 +562,7 @@ def test_the_shipped_table_holds_the_rows_the_records_and_tags_give() -> None:
     table = read_pack_fndds_table(SHIPPED_PACK)
     assert tags is not None and table is not None and table[0] == entry
     expected = fndds_frames([records[c] for c in sorted(records)], read_tags_csv(tags))
-    for got, want in zip(read_table_csv(table[1]), expected, strict=True):
+    for got, want in zip(read_table_json(table[1]), expected, strict=True):
         pd.testing.assert_frame_equal(got, want)
     assert len(expected[0]) == 7083
 
@@ -571,7 +571,7 @@ def test_a_damaged_fndds_table_is_refused(tmp_path: Path) -> None:
     stew = Food(
         fdc_id=-12345678, description="stew", data_type="Survey (FNDDS)", food_code=12345678
     )
-    write_pack(tmp_path, [], {}, fndds=[stew], fndds_manifest={}, fndds_table_csv="id\n")
+    write_pack(tmp_path, [], {}, fndds=[stew], fndds_manifest={}, fndds_table_json="{}")
     assert read_pack_fndds_table(tmp_path) is not None
     (tmp_path / PACK_FNDDS_TABLE_FILE).write_bytes(b"\x1f\x8b not the table")
     with pytest.raises(CacheError, match="not the file"):

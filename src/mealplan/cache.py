@@ -64,7 +64,7 @@ PACK_FNDDS_FILE = "fndds.jsonl.gz"
 PACK_FNDDS_TAGS_FILE = "fndds_tags.csv.gz"
 #: The FNDDS foods' catalogue rows (serving, tags, nutrients per 100 g and their ids), computed
 #: from the two files above when the pack is built, so that loading the catalogue reads a table.
-PACK_FNDDS_TABLE_FILE = "fndds_table.csv.gz"
+PACK_FNDDS_TABLE_FILE = "fndds_table.json.gz"
 _TMP_PREFIX = ".tmp-"
 #: A temporary file older than this is left over from a killed writer and is removed on first use.
 STALE_TEMP_SECONDS = 3600.0
@@ -228,7 +228,7 @@ def read_pack_fndds_tags(path: Path) -> str | None:
 
 
 def read_pack_fndds_table(path: Path) -> tuple[dict[str, Any], str] | None:
-    """The manifest's "fndds" entry and the pack's FNDDS catalogue table as CSV text, or None
+    """The manifest's "fndds" entry and the pack's FNDDS catalogue table as JSON text, or None
     when the pack has none. Raises CacheError when the table is not the one the manifest names
     (its SHA-256 differs)."""
     manifest = json.loads((path / PACK_MANIFEST_FILE).read_text(encoding="utf-8"))
@@ -315,7 +315,7 @@ def write_pack(
     fndds: Iterable[Food] | None = None,
     fndds_manifest: dict[str, Any] | None = None,
     fndds_tags_csv: str | None = None,
-    fndds_table_csv: str | None = None,
+    fndds_table_json: str | None = None,
 ) -> dict[str, Any]:
     """Write foods as a read-only pack, byte-identical for the same input (sorted, no mtime).
 
@@ -349,8 +349,8 @@ def write_pack(
             fndds_tags = _gzip(fndds_tags_csv.encode())
             full_manifest["fndds"]["tags_sha256"] = hashlib.sha256(fndds_tags).hexdigest()
             atomic_write_bytes(path / PACK_FNDDS_TAGS_FILE, fndds_tags, mode=0o644)
-        if fndds_table_csv is not None:
-            table = _gzip(fndds_table_csv.encode())
+        if fndds_table_json is not None:
+            table = _gzip(fndds_table_json.encode())
             full_manifest["fndds"]["table_sha256"] = hashlib.sha256(table).hexdigest()
             atomic_write_bytes(path / PACK_FNDDS_TABLE_FILE, table, mode=0o644)
     else:

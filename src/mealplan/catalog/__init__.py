@@ -33,7 +33,7 @@ from mealplan.cache import (
     read_pack_auto_tags,
     read_pack_fndds_table,
 )
-from mealplan.catalog._fndds import read_table_csv
+from mealplan.catalog._fndds import read_table_json
 from mealplan.catalog._tags import TagRow, read_tag_table
 from mealplan.domain.vocabulary import (
     ALL_ROLES,
@@ -325,7 +325,7 @@ def _fndds_catalog() -> FoodCatalog:
             "`python -m mealplan.catalog build --from ../shared`"
         )
     entry, text = table
-    foods, per_100g, ids = read_table_csv(text)
+    foods, per_100g, ids = read_table_json(text)
     units = {key: unit_of(key) for key in NUTRIENT_KEYS}
     return FoodCatalog(foods, per_100g, units=units, nutrient_ids=ids, release=entry["release"])
 

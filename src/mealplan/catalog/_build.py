@@ -24,7 +24,7 @@ from typing import Any
 
 from mealplan.autotag import auto_tags, tags_to_csv
 from mealplan.cache import write_pack
-from mealplan.catalog._fndds import table_csv as fndds_table_csv
+from mealplan.catalog._fndds import table_json as fndds_table_json
 from mealplan.catalog._fndds import tags_csv as fndds_tags_csv
 from mealplan.catalog._tags import TagRow, read_tag_table
 from mealplan.errors import BulkImportError, MealplanError
@@ -185,7 +185,7 @@ def build_pack(sources: BuildSources, out: str | Path) -> dict[str, Any]:
     fndds_tags = fndds_table = None
     if fndds is not None:
         fndds_tags = fndds_tags_csv(fndds)
-        fndds_table = fndds_table_csv(fndds, fndds_tags)
+        fndds_table = fndds_table_json(fndds, fndds_tags)
     return write_pack(
         Path(out),
         foods.values(),
@@ -194,5 +194,5 @@ def build_pack(sources: BuildSources, out: str | Path) -> dict[str, Any]:
         fndds=fndds,
         fndds_manifest=fndds_manifest,
         fndds_tags_csv=fndds_tags,
-        fndds_table_csv=fndds_table,
+        fndds_table_json=fndds_table,
     )

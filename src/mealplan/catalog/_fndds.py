@@ -4,7 +4,7 @@ the pack is built, and read when a catalogue loads.
 A food's tags come from the reviewed WWEIA category table and food rules
 (:mod:`mealplan.fndds_tags`); tagging all 7,083 foods takes seconds, so the build stores the
 result in the pack (``fndds_tags.csv.gz``). The catalogue rows (serving, tags, nutrients per
-100 g and their FDC ids) are stored as one table too (``fndds_table.csv.gz``): reading it takes
+100 g and their FDC ids) are stored as one table too (``fndds_table.json.gz``): reading it takes
 a quarter of a second, where parsing the 20 MB of JSON records took over one. A row's serving is the
 food's first household portion ("1 burrito", "1 cup"), never FNDDS's "Quantity not specified";
 a food without one is kept in the table but is not a menu item.
@@ -12,6 +12,7 @@ a food without one is kept in the table but is not a menu item.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -260,50 +261,62 @@ def fndds_frames(
     return foods, per_100g, nutrient_ids
 
 
-#: Columns of the catalogue rows holding tuples of names, written ``;``-joined in the table.
+#: Columns of the catalogue rows holding tuples of names, and of (text, grams) portions.
 _TUPLE_COLUMNS = ("meals", "diets", "allergens", "covers")
 #: Prefixes of the table's nutrient columns: amounts per 100 g, and their FDC nutrient ids.
 _AMOUNT, _NUTRIENT_ID = "per_100g:", "nutrient_id:"
 
 
-def table_csv(foods: Iterable[Food], tags: str) -> str:
+def table_json(foods: Iterable[Food], tags: str) -> str:
     """The catalogue rows of the FNDDS foods (:func:`fndds_frames` over their records, as the
-    pack stores them, and the pack's tag table) as one CSV table, written when the pack is
-    built: loading then reads one table instead of parsing 20 MB of JSON records and choosing
-    every serving again. Floats are written exactly (``repr``); :func:`read_table_csv` reads
-    the same frames back."""
+    pack stores them, and the pack's tag table) as one table, written when the pack is built:
+    loading then reads one table instead of parsing 20 MB of JSON records and choosing every
+    serving again. Text, flags and lists are JSON columns; the numbers are one float64 matrix
+    in NumPy's ``.npy`` format (base64), exact and read without parsing text.
+    :func:`read_table_json` reads the same frames back."""
     records = sorted(
         (food.model_dump(mode="json", exclude_defaults=True) for food in foods),
         key=lambda record: int(record["food_code"]),
     )
     rows, per_100g, nutrient_ids = fndds_frames(records, read_tags_csv(tags))
-    for column in _TUPLE_COLUMNS:
-        rows[column] = rows[column].map(";".join)
-    rows["portions"] = rows["portions"].map(lambda p: json.dumps(p, ensure_ascii=False))
     table = pd.concat(
         [rows, per_100g.add_prefix(_AMOUNT), nutrient_ids.add_prefix(_NUTRIENT_ID)], axis=1
     )
-    return str(table.to_csv(lineterminator="\n"))
+    numeric = [
+        c
+        for c in table.columns
+        if pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
+    ]
+    matrix = io.BytesIO()
+    np.save(matrix, table[numeric].to_numpy(dtype=np.float64), allow_pickle=False)
+    content = {
+        "id": table.index.tolist(),
+        "columns": table.columns.tolist(),
+        "text": {c: table[c].tolist() for c in table.columns if c not in numeric},
+        "numbers": numeric,
+        "integers": [c for c in numeric if pd.api.types.is_integer_dtype(table[c])],
+        "matrix": base64.b64encode(matrix.getvalue()).decode("ascii"),
+    }
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def read_table_csv(text: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The frames :func:`table_csv` wrote: rows, nutrients per 100 g, FDC nutrient ids."""
-    table = pd.read_csv(
-        io.StringIO(text),
-        index_col="id",
-        float_precision="round_trip",
-        keep_default_na=False,
-        na_values={"fdc_id": [""], "cost": [""], "wweia_category": [""]},
-    )
+def read_table_json(text: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The frames :func:`table_json` wrote: rows, nutrients per 100 g, FDC nutrient ids."""
+    content = json.loads(text)
+    index = pd.Index(content["id"], name="id")
+    columns: dict[str, Any] = content["text"]
+    for column in _TUPLE_COLUMNS:
+        columns[column] = [tuple(v) for v in columns[column]]
+    # JSON keeps a float a float ("100.0"), so a portion reads back as (text, grams) as written.
+    columns["portions"] = [tuple(map(tuple, v)) for v in columns["portions"]]
+    matrix = np.load(io.BytesIO(base64.b64decode(content["matrix"])), allow_pickle=False)
+    integers = set(content["integers"])
+    for j, column in enumerate(content["numbers"]):
+        values = matrix[:, j]
+        columns[column] = values.astype(np.int64) if column in integers else values
+    table = pd.DataFrame(columns, index=index)[content["columns"]]
     amounts = [c for c in table.columns if c.startswith(_AMOUNT)]
     ids = [c for c in table.columns if c.startswith(_NUTRIENT_ID)]
-    per_100g = table[amounts].rename(columns=lambda c: c.removeprefix(_AMOUNT)).astype(float)
-    nutrient_ids = table[ids].rename(columns=lambda c: c.removeprefix(_NUTRIENT_ID)).astype(int)
-    foods = table.drop(columns=[*amounts, *ids])
-    for column in _TUPLE_COLUMNS:
-        foods[column] = [tuple(filter(None, v.split(";"))) for v in foods[column]]
-    portions = [
-        tuple((str(text), float(grams)) for text, grams in json.loads(v)) for v in foods["portions"]
-    ]
-    foods["portions"] = pd.Series(portions, index=foods.index, dtype=object)
-    return foods, per_100g, nutrient_ids
+    per_100g = table[amounts].rename(columns=lambda c: c.removeprefix(_AMOUNT))
+    nutrient_ids = table[ids].rename(columns=lambda c: c.removeprefix(_NUTRIENT_ID))
+    return table.drop(columns=[*amounts, *ids]), per_100g, nutrient_ids
