@@ -230,16 +230,12 @@ def read_pack_fndds_tags(path: Path) -> str | None:
 def read_pack_fndds_table(path: Path) -> tuple[dict[str, Any], str] | None:
     """The manifest's "fndds" entry and the pack's FNDDS catalogue table as JSON text, or None
     when the pack has none. Raises CacheError when the table is not the one the manifest names
-    (its SHA-256 differs)."""
-    manifest = json.loads((path / PACK_MANIFEST_FILE).read_text(encoding="utf-8"))
-    entry = manifest.get("fndds")
+    (its SHA-256 differs) or belongs to another schema."""
     file = path / PACK_FNDDS_TABLE_FILE
-    if not isinstance(entry, dict) or not file.is_file():
+    entry = _fndds_entry(path, file)
+    if entry is None or not file.is_file():
         return None
-    data = file.read_bytes()
-    if hashlib.sha256(data).hexdigest() != entry.get("table_sha256"):
-        raise CacheError(f"{file} is not the file {PACK_MANIFEST_FILE} names", path=str(file))
-    return entry, gzip.decompress(data).decode("utf-8")
+    return entry, gzip.decompress(_named_bytes(file, entry.get("table_sha256"))).decode("utf-8")
 
 
 def _read_gzip_text(file: Path) -> str | None:
@@ -271,21 +267,36 @@ def read_fndds_pack(path: Path) -> tuple[dict[str, Any], dict[int, dict[str, Any
     Both are empty when the pack has no FNDDS foods. Raises CacheError when the file is not the
     one the manifest names (its SHA-256 differs) or belongs to another schema.
     """
+    file = path / PACK_FNDDS_FILE
+    entry = _fndds_entry(path, file)
+    if entry is None:
+        return {}, {}
+    data = _named_bytes(file, entry.get("sha256"))
+    with gzip.open(io.BytesIO(data), "rt", encoding="utf-8") as handle:
+        return entry, _records(handle, "food_code")
+
+
+def _fndds_entry(path: Path, file: Path) -> dict[str, Any] | None:
+    """The manifest's "fndds" entry, or None when the pack has no FNDDS foods; CacheError
+    (naming ``file``, the one about to be read) when the pack is of another schema."""
     manifest = json.loads((path / PACK_MANIFEST_FILE).read_text(encoding="utf-8"))
     entry = manifest.get("fndds")
     if not isinstance(entry, dict):
-        return {}, {}
-    file = path / PACK_FNDDS_FILE
+        return None
     if manifest.get("schema") != FOOD_SCHEMA_VERSION:
         raise CacheError(
             f"{file}: schema {manifest.get('schema')!r}, expected {FOOD_SCHEMA_VERSION}",
             path=str(file),
         )
+    return entry
+
+
+def _named_bytes(file: Path, sha256: object) -> bytes:
+    """The bytes of ``file``, which must be those whose SHA-256 the manifest names."""
     data = file.read_bytes()
-    if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+    if hashlib.sha256(data).hexdigest() != sha256:
         raise CacheError(f"{file} is not the file {PACK_MANIFEST_FILE} names", path=str(file))
-    with gzip.open(io.BytesIO(data), "rt", encoding="utf-8") as handle:
-        return entry, _records(handle, "food_code")
+    return data
 
 
 def _gzip(data: bytes) -> bytes:
