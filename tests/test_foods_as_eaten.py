@@ -280,3 +280,14 @@ def test_dietitian_found_milk_is_tagged(everyday: FoodCatalog) -> None:
         assert "milk" in foods.at[name, "allergens"], name
         assert "vegan" not in foods.at[name, "diets"], name
     assert "vegan" in foods.at["Potato chips, barbecue flavored", "diets"]
+
+
+def test_everyday_foods_are_home_versions(everyday: FoodCatalog) -> None:
+    """Restaurant, fast-food and frozen-meal versions and the survey's 'NS as to' codes are
+    opt-in: the default holds the home-cooked twin, which FNDDS names too."""
+    names = everyday.foods["name"].str.lower()
+    away = names.str.contains(r"restaurant|fast food|frozen (?:meal|dinner)|\bns as to\b")
+    assert not away.any(), names[away].tolist()[:5]
+    assert names.str.contains(r"pasta.*tomato-based sauce.*home recipe").any()
+    full = FoodCatalog.full().foods
+    assert full["name"].str.lower().str.contains("restaurant").sum() >= 40
