@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 
 from mealplan import Diagnosis, WeekPlan
+from mealplan.domain.patterns import pattern_book
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -57,7 +59,14 @@ def test_week_plan_prints_days_nutrients_and_shopping_and_writes_files(tmp_path:
     assert result.returncode == 0, result.stderr.decode()
     lines = stdout.splitlines()
     assert [line.split("  ")[0] for line in lines if line.startswith("Day ")] == ["Day 1", "Day 2"]
-    assert "  Breakfast (" in stdout and " g)" in stdout  # meals with household units and grams
+    # Every meal names its pattern, with household units and grams for its foods.
+    names = {p.name for p in pattern_book().patterns}
+    meal_lines = [line for line in lines if re.match(r"^  (Breakfast|Lunch|Dinner|Snack)", line)]
+    assert len(meal_lines) >= 6
+    for line in meal_lines:
+        title = re.match(r"^  \w+: (.+) \([\d,]+ kcal\)$", line)
+        assert title and re.sub(r" \(leftover from .*\)$", "", title.group(1)) in names, line
+    assert " g)" in stdout
     assert "Nutrients, average per day over 2 days" in lines
     for label in ("Magnesium", "Potassium", "Calcium", "Vitamin D", "Vitamin B12", "Energy"):
         assert any(line.strip().startswith(label) for line in lines), label

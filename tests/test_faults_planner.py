@@ -65,7 +65,7 @@ def no_solve(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("the planner built candidates or solved")
 
-    monkeypatch.setattr("mealplan.planner.candidate_pools", refuse)
+    monkeypatch.setattr("mealplan.planner.week_pools", refuse)
     monkeypatch.setattr("mealplan.planner.direct_model", refuse)
     monkeypatch.setattr(Planner, "_solve", refuse)
 

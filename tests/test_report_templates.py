@@ -21,6 +21,7 @@ from string import Template
 import pytest
 
 from mealplan import FoodCatalog, Planner, Preferences, Profile, Targets, WeekPlan, report
+from mealplan.domain.plan import FoodGroupTotal
 from mealplan.domain.vocabulary import Allergen, MealName
 from mealplan.report import render_html
 
@@ -115,7 +116,13 @@ def test_every_template_is_used_and_every_one_used_exists(
         return original(name)
 
     monkeypatch.setattr(report, "_template", recording)
-    inputs.html(inputs.renamed(note="a note of the plan's own"))
+    plan = inputs.renamed(note="a note of the plan's own")
+    # Foods as eaten carry the Dietary Guidelines' food groups: their chart has a template.
+    fruit = FoodGroupTotal(
+        group="fruit", label="Fruits", amount=1.5, unit="cup eq", pattern_amount=2.0, ratio=0.75
+    )
+    day = plan.days[0].model_copy(update={"food_groups": {"fruit": fruit}})
+    inputs.html(plan.model_copy(update={"days": [day, *plan.days[1:]]}))
     assert used == set(_templates())
 
 

@@ -323,8 +323,14 @@ DAY_CASES: dict[str, tuple[Case, str]] = {
         ),
         "items_per_meal",
     ),
-    "1-item snack": (
-        lambda: (make_day(TINY, with_meal(DAY_A, "snack", [("apple", 1)])), TARGETS, PREFS),
+    "3-item snack": (
+        lambda: (
+            make_day(
+                TINY, with_meal(DAY_A, "snack", [("apple", 0.5), ("almonds", 0.5), ("milk", 0.5)])
+            ),
+            TARGETS,
+            PREFS,
+        ),
         "items_per_meal",
     ),
     "same food twice in a meal": (

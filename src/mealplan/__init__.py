@@ -7,10 +7,13 @@ needs from food, within a calorie range and a person's preferences. Not medical 
 from mealplan.cache import FoodCache
 from mealplan.catalog import FoodCatalog
 from mealplan.domain.diagnosis import Diagnosis
+from mealplan.domain.food_patterns import FoodGroupBounds
 from mealplan.domain.plan import (
     DayPlan,
     DrinkingWater,
+    FoodGroupTotal,
     Meal,
+    MealRef,
     NutrientTotal,
     PlanItem,
     PlanShortfall,
@@ -64,10 +67,13 @@ __all__ = [
     "Food",
     "FoodCache",
     "FoodCatalog",
+    "FoodGroupBounds",
+    "FoodGroupTotal",
     "FoodsResult",
     "InfeasiblePlanError",
     "Lock",
     "Meal",
+    "MealRef",
     "MealplanError",
     "NutrientTotal",
     "NutrientValue",

@@ -30,6 +30,11 @@ _SOFT_ID_FIELDS = ("exclude_foods", "dislikes", "likes")
 _SHOWN_IDS = 10
 
 
+def is_whole(value: object) -> TypeGuard[numbers.Integral]:
+    """A whole number (see :func:`_is_int`), for the planner's own checks."""
+    return _is_int(value)
+
+
 def _is_int(value: object) -> TypeGuard[numbers.Integral]:
     """A whole number: ``int`` or a numpy integer, but not ``bool`` (nor ``numpy.bool_``)."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)

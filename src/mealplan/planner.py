@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
@@ -25,12 +26,13 @@ from mealplan.optimize._solve import SolveResult, check_solver, solve
 from mealplan.planning import (
     PlanningProblem,
     build_problem,
-    candidate_pools,
     diagnose,
     direct_model,
     free_form_day,
+    mark_cap_lifted,
     selection_model,
     selection_week,
+    week_pools,
 )
 from mealplan.preferences import Preferences
 from mealplan.targets import Targets
@@ -40,7 +42,10 @@ logger = logging.getLogger(__name__)
 #: Candidate pools tried per plan: when no menu of the first pool keeps every rule (a proof, not
 #: a time-out), a second pool twice its size, from another random stream, often holds one (on
 #: the foods as eaten, 4 of 6 such weeks measured); each try has the full time limit.
-_ATTEMPTS = 2
+_ATTEMPTS = 3
+#: Pools (baskets, each wider than the last) tried within the distinct-food cap and staples
+#: before a week is planned without them.
+_CAPPED_ATTEMPTS = 2
 
 
 class Planner:
@@ -142,32 +147,116 @@ class Planner:
         problem = build_problem(self.catalog, targets, preferences, days=days, weekly=True)
         return self._plan_selection(problem, keep=keep, replan=replan_days)
 
+    def swap_meal(
+        self,
+        week: WeekPlan,
+        targets: Targets,
+        preferences: Preferences | None = None,
+        *,
+        day: int,
+        meal: str,
+    ) -> WeekPlan:
+        """The week with one meal changed: ``swap_meal(week, targets, day=3, meal="dinner")``.
+
+        Every other meal stays as it was; the new meal differs from the old one, and the week
+        still keeps every daily and weekly bound and rule (distinct foods, staples, variety).
+        ``targets`` and ``preferences`` must be those the week was planned with (a plan does
+        not carry its request). A leftover lunch of a swapped dinner stays, as a lunch of its
+        own. Raises :class:`InfeasiblePlanError` when no other meal fits.
+        """
+        if not isinstance(week, WeekPlan):
+            raise PlannerError(f"week: must be a WeekPlan (got {type(week).__name__})")
+        days = len(week.days)
+        if not _validate.is_whole(day) or not 1 <= int(day) <= days:
+            raise PlannerError(f"day: must be a day of the week, 1 to {days} (got {day!r})")
+        targets, preferences = _validate.check_plan(
+            targets, preferences, self.catalog, days=days, strict=self.strict, logger=logger
+        )
+        meals = [str(m) for m in preferences.meals or ()]
+        if meal not in meals:
+            raise PlannerError(f"meal: must be one of the planned meals {meals} (got {meal!r})")
+        if [m.name for m in week.days[0].meals] != meals:
+            raise PlannerError("week: its meals differ from preferences.meals; pass the same")
+        problem = build_problem(self.catalog, targets, preferences, days=days, weekly=True)
+        swap = (int(day) - 1, meals.index(meal))
+        return self._plan_selection(problem, keep=week, replan=[], swap=swap)
+
     # -- the steps: problem → candidate pools → model → solve → plan ----------------------------
     def _plan_selection(
         self,
         problem: PlanningProblem,
         keep: WeekPlan | None = None,
         replan: list[int] | None = None,
+        swap: tuple[int, int] | None = None,
     ) -> WeekPlan:
-        """Candidate meals chosen by the selection model (one per slot and day)."""
-        for attempt in range(_ATTEMPTS):
-            started = time.perf_counter()
-            pools = candidate_pools(problem, keep=keep, replan=replan, attempt=attempt)
-            model = selection_model(problem, pools)
-            build_seconds = time.perf_counter() - started
-            result = self._solve(model.problem, abs_gap=0.05)
-            if result.status != "infeasible":
-                break
-            logger.info("no menu of candidate pool %d keeps every rule", attempt + 1)
-        if not result.has_solution:
-            timed_out = result.status == "no_solution"
+        """Candidate meals chosen by the selection model (one per slot and day).
+
+        A week is first planned within its distinct-food cap and staples (a basket of foods,
+        see :mod:`mealplan.planning.basket`). Those are a household's convenience, the nutrient
+        targets are not: when no week within them is found (or, with declared shortfalls, it
+        misses a minimum), the week is planned without them and says so in its notes.
+        """
+        capped = problem.days > 1 and (
+            problem.preferences.max_distinct_foods is not None
+            or problem.preferences.max_staple_kinds is not None
+        )
+        attempts = _CAPPED_ATTEMPTS if capped else _ATTEMPTS
+        week, timed_out = self._attempts(problem, keep, replan, swap, attempts, until_met=capped)
+        if capped and (week is None or week.shortfalls):
+            lifted = problem.preferences.model_copy(
+                update={"max_distinct_foods": None, "max_staple_kinds": None}
+            )
+            wider, wider_timed_out = self._attempts(
+                replace(problem, preferences=lifted), keep, replan, swap, _ATTEMPTS
+            )
+            if wider is not None and (week is None or _misses(wider) < _misses(week)):
+                logger.info("no week within the distinct-food cap met every target")
+                return mark_cap_lifted(problem, wider)
+            timed_out = timed_out or wider_timed_out
+        if week is None:
             if timed_out:
                 logger.warning("no solution within the time limit of %.1f s", self.time_limit)
             raise InfeasiblePlanError(
                 diagnose(problem, timed_out=timed_out, time_limit=self.time_limit)
             )
-        info = _solver_info(result, build_seconds, "candidate-meals")
-        return selection_week(problem, pools, chosen(model), info)
+        return week
+
+    def _attempts(
+        self,
+        problem: PlanningProblem,
+        keep: WeekPlan | None,
+        replan: list[int] | None,
+        swap: tuple[int, int] | None,
+        attempts: int,
+        *,
+        until_met: bool = False,
+    ) -> tuple[WeekPlan | None, bool]:
+        """The week of the first candidate pool whose model has a solution (or None), and
+        whether a solve stopped at the time limit without one. With ``until_met``, a week
+        that declares a shortfall does not end the attempts: a further pool (a wider basket)
+        is tried, and the week missing least is returned."""
+        best: WeekPlan | None = None
+        for attempt in range(attempts):
+            started = time.perf_counter()
+            pools = week_pools(
+                problem, keep=keep, replan=replan, attempt=attempt, solver=self.solver, swap=swap
+            )
+            model = selection_model(problem, pools)
+            build_seconds = time.perf_counter() - started
+            result = self._solve(model.problem, abs_gap=0.05)
+            if result.has_solution:
+                info = _solver_info(result, build_seconds, "candidate-meals")
+                week = selection_week(problem, pools, chosen(model), info)
+                if not (until_met and week.shortfalls):
+                    return week, False
+                if best is None or _misses(week) < _misses(best):
+                    best = week
+                logger.info("the week of candidate pool %d declares a shortfall", attempt + 1)
+                continue
+            if result.status != "infeasible":
+                return best, best is None
+            logger.info("no menu of candidate pool %d keeps every rule", attempt + 1)
+        return best, False
 
     def _plan_direct(self, problem: PlanningProblem, *, integer: bool, objective: str) -> DayPlan:
         """One free-form list of foods from the direct model (integer or continuous servings)."""
@@ -195,6 +284,12 @@ class Planner:
             verbose=self.verbose,
             mip=mip,
         )
+
+
+def _misses(week: WeekPlan) -> tuple[int, float]:
+    """How far a week with declared shortfalls falls short: their count, then the total
+    percentage missed (less is better)."""
+    return len(week.shortfalls), sum(100 - s.percent_of_target for s in week.shortfalls)
 
 
 def _solver_info(result: SolveResult, build_seconds: float, formulation: str) -> SolverInfo:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from mealplan.domain.food_patterns import FoodGroupBounds
 from mealplan.domain.vocabulary import (
     ALLERGENS,
     MEALS,
@@ -57,17 +58,17 @@ DEFAULT_MEAL_RULES: dict[str, MealRule] = {
     "breakfast": MealRule(min_items=2, max_items=4, energy_share=(0.20, 0.30)),
     "lunch": MealRule(
         required_roles=("protein", "vegetable", "grain"),
-        min_items=3,
+        min_items=2,
         max_items=5,
         energy_share=(0.25, 0.40),
     ),
     "dinner": MealRule(
         required_roles=("protein", "vegetable", "grain"),
-        min_items=3,
+        min_items=2,
         max_items=5,
         energy_share=(0.25, 0.40),
     ),
-    "snack": MealRule(min_items=2, max_items=2, energy_share=(0.05, 0.15)),
+    "snack": MealRule(min_items=1, max_items=2, energy_share=(0.05, 0.15)),
 }
 
 
@@ -151,6 +152,22 @@ class Preferences(BaseModel):
     #: ``plan.shortfalls`` and the notes, each minimum it misses and by how much. Upper limits,
     #: the calorie range and the food-safety rules are never relaxed.
     shortfalls: Literal["refuse", "declare"] = "refuse"
+    #: At most this many distinct foods in a 7-day plan (drinking water, condiments and
+    #: cooking fats not counted), so a household can shop for the week; scaled by days / 7 for
+    #: longer plans. None lifts the cap.
+    max_distinct_foods: int | None = Field(default=30, ge=5, le=500)
+    #: At most this many kinds of each staple (milk, bread, breakfast cereal, juice: see
+    #: ``mealplan/data/meal_patterns.toml``) in a 7-day plan. None lifts the limit.
+    max_staple_kinds: int | None = Field(default=1, ge=1, le=20)
+    #: Cook some dinners in double quantity and eat the second half at the next day's lunch
+    #: (at least 3 such lunches in a 7-day plan). The shopping list counts the dish once.
+    leftovers: bool = False
+    #: Bands around the Dietary Guidelines' food pattern for the day's energy (Healthy
+    #: U.S.-Style, or Healthy Vegetarian for vegetarian and vegan plans): each group within
+    #: ``low``–``high`` × the pattern (protein foods up to ``protein_high``), whole grains at
+    #: least ``whole_grain_share`` of grains; met as a weekly average in a week. A group the
+    #: nutrient targets push outside is reported in the plan. None leaves groups untracked.
+    food_groups: FoodGroupBounds | None = FoodGroupBounds()
 
     @field_validator("meals")
     @classmethod

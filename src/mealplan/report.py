@@ -393,6 +393,7 @@ def render_html(
         coverage_chart=_coverage_svg(plan),
         weekly_caption=_weekly_caption(plan),
         calories_chart=_calories_svg(days, energy_range(targets, preferences or Preferences())),
+        groups_chart=_groups_section(plan),
         days=_join(_html_day(day) for day in days),
         shopping=_html_shopping(plan.shopping_list(), len(days)),
         inputs=_html_inputs(profile, targets, preferences),
@@ -472,7 +473,7 @@ def _html_meal(meal: Meal) -> _Markup:
     return _fill(
         "meal",
         meal=meal.name,
-        name=meal.name.capitalize(),
+        name=meal.title,
         kcal=_num(meal.energy_kcal, 0),
         rows=_join(_item_row(item) for item in meal.items),
     )
@@ -680,6 +681,75 @@ def _coverage_svg(plan: WeekPlan | DayPlan) -> _Markup:
     parts.extend(
         _key_entry(_COV_LABEL_W + i * _KEY_STEP, key_y, f"rx='2' data-coverage='{band}'", text)
         for i, (_, band, text) in enumerate(_COVERAGE_BANDS)
+    )
+    parts.append("</svg>")
+    return _Markup("".join(parts))
+
+
+_GROUP_STATUS_TEXT = (
+    ("below", "below the band"),
+    ("within", "within the band"),
+    ("above", "above the band"),
+)
+
+
+def _groups_section(plan: WeekPlan | DayPlan) -> _Markup:
+    """The food-group heatmap with its caption, or nothing when groups are not tracked."""
+    days = _days(plan)
+    if not days or not days[0].food_groups:
+        return _NOTHING
+    pattern = plan.food_pattern or "the food pattern"
+    caption = (
+        f"Amount ÷ the Dietary Guidelines' {pattern} (Appendix 3). Colours mark each group "
+        "against its band; whole grains should be at least half of grains. Over a week the "
+        "bands hold for the average."
+    )
+    return _fill("groups", chart=_groups_svg(plan), caption=caption)
+
+
+def _groups_svg(plan: WeekPlan | DayPlan) -> _Markup:
+    """A heatmap: a row per food group, a column per day plus the average; each cell the ratio
+    to the pattern, coloured by its band."""
+    days = _days(plan)
+    columns = [(f"Day {day.day}", day.food_groups) for day in days]
+    if isinstance(plan, WeekPlan) and len(days) > 1:
+        columns.append(("Average", plan.food_groups))
+    keys = list(days[0].food_groups)
+    width = _COV_LABEL_W + _COV_CELL_W * len(columns) + 8
+    height = _COV_TOP + _COV_CELL_H * len(keys) + 44
+    parts = [_svg_open("groups", width, height, "Food groups against the dietary pattern")]
+    for c, (name, _) in enumerate(columns):
+        x = _COV_LABEL_W + c * _COV_CELL_W + _COV_CELL_W / 2
+        strong = " total" if name == "Average" else ""
+        parts.append(
+            f"<text x='{x:.1f}' y='{_COV_TOP - 10}' class='axis mid{strong}'>{_e(name)}</text>"
+        )
+    for r, key in enumerate(keys):
+        y = _COV_TOP + r * _COV_CELL_H
+        label = days[0].food_groups[key].label
+        parts.append(
+            f"<text x='{_COV_LABEL_W - 8}' y='{y + _COV_CELL_H / 2 + 4:.1f}' "
+            f"class='axis end'>{_e(label)}</text>"
+        )
+        for c, (name, groups) in enumerate(columns):
+            total = groups.get(key)
+            x = _COV_LABEL_W + c * _COV_CELL_W
+            status = "none" if total is None else total.status
+            text = "—" if total is None else f"{total.ratio:.2f} ×"
+            tip = f"{label}, {name}: {text}"
+            if total is not None:
+                tip += f" ({_num(total.amount, 2)} {total.unit} of {_num(total.pattern_amount, 2)})"
+            parts.append(
+                f"<g><title>{_e(tip)}</title><rect class='cov-cell' data-group='{_e(key)}' "
+                f"data-column='{_e(name)}' data-status='{status}' x='{x + 1}' y='{y + 1}' "
+                f"width='{_COV_CELL_W - 2}' height='{_COV_CELL_H - 2}' rx='3'/>"
+                f"<text x='{x + _COV_CELL_W / 2:.1f}' y='{y + _COV_CELL_H / 2 + 4:.1f}' "
+                f"class='cell' data-status='{status}'>{_e(text)}</text></g>"
+            )
+    key_y = _COV_TOP + _COV_CELL_H * len(keys) + 16
+    parts.extend(
+        _key_entry(_COV_LABEL_W + i * _KEY_STEP * 3 // 2, key_y, f"rx='2' data-status='{s}'", t)
+        for i, (s, t) in enumerate(_GROUP_STATUS_TEXT)
     )
     parts.append("</svg>")
     return _Markup("".join(parts))

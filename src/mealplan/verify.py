@@ -19,8 +19,10 @@ from typing import Any, Literal, TypedDict, get_args
 
 from pydantic import BaseModel, ConfigDict
 
+from mealplan import _verify_plates as plates
 from mealplan.catalog import CatalogFood, FoodCatalog
 from mealplan.domain.energy import energy_range
+from mealplan.domain.patterns import PatternBook, pattern_book
 from mealplan.domain.plan import (
     ABS_TOL,
     REL_TOL,
@@ -31,7 +33,7 @@ from mealplan.domain.plan import (
     below_minimum,
 )
 from mealplan.domain.portions import serving_step
-from mealplan.domain.vocabulary import FREE_FORM_MEAL, MAIN_ROLES, FoodId
+from mealplan.domain.vocabulary import FREE_FORM_MEAL, FoodId
 from mealplan.preferences import MealRule, Preferences
 from mealplan.safety import classify, person_rules, retinol_dense
 from mealplan.targets import Targets
@@ -65,6 +67,13 @@ RuleCode = Literal[
     "cost_mismatch",
     "food_safety",
     "retinol_unknown",
+    "meal_pattern",
+    "pattern_fit",
+    "pairing",
+    "distinct_foods",
+    "staple_kinds",
+    "leftover",
+    "food_groups",
 ]
 
 #: The rule codes in the order violations of one day and meal are listed.
@@ -221,6 +230,7 @@ def verify(
         units[key] = targets[key].unit or units.get(key, "")
     units["energy"] = units.get("energy") or "kcal"
     lookup = _Lookup(catalog, keys)
+    book = pattern_book()
     out = _Collector()
     declared = _Declared(plan, prefs)
     age = targets.profile.age if targets.profile is not None else None
@@ -236,17 +246,28 @@ def verify(
         _check_structure(day, lookup, totals, prefs, out)
         _check_locks(day, prefs, out)
         day_costs.append(_check_cost(day, lookup, prefs, out))
+        _add(out, plates.meal_findings(day, lookup.get, prefs, book))
 
     _check_food_safety(days, lookup, targets, prefs, out)
 
     if isinstance(plan, WeekPlan):
         _check_weekly_bounds(day_totals, targets, units, weekly_keys, declared, out)
         _check_weekly_average(plan, day_totals, units, out)
-        _check_week_rules(plan, lookup, prefs, out)
+        _check_week_rules(plan, lookup, prefs, book, out)
         _check_week_cost(plan, day_costs, out)
+        _add(out, plates.week_findings(plan, lookup.get, prefs, book))
+    energy = energy_range(targets, prefs)
+    known_energy = None if energy[0] is None or energy[1] is None else (energy[0], energy[1])
+    vegetarian = prefs.diet in ("vegetarian", "vegan")
+    _add(out, plates.group_findings(plan, lookup.get, prefs, known_energy, vegetarian))
 
     declared.check_all_found(units, out)
     return _ordered(out.items, prefs)
+
+
+def _add(out: _Collector, findings: Iterable[plates.Finding]) -> None:
+    for rule, text, day, meal, subject in findings:
+        out.add(rule, text, day=day, meal=meal, subject=subject)  # type: ignore[arg-type]
 
 
 # -- per item ----------------------------------------------------------------------------------
@@ -811,21 +832,24 @@ def _check_weekly_average(
             )
 
 
-def _check_week_rules(plan: WeekPlan, lookup: _Lookup, prefs: Preferences, out: _Collector) -> None:
+def _check_week_rules(
+    plan: WeekPlan, lookup: _Lookup, prefs: Preferences, book: PatternBook, out: _Collector
+) -> None:
     locked = {_id_key(lock.food) for lock in prefs.locks}
     uses: Counter[tuple[str, str]] = Counter()
     names: dict[tuple[str, str], str] = {}
     mains_by_day: list[set[tuple[str, str]]] = []
     for day in plan.days:
         mains: set[tuple[str, str]] = set()
-        for item in day.items:
-            food = lookup.get(item.food_id)
-            key = _id_key(item.food_id)
-            if food is None or food.role not in MAIN_ROLES or key in locked:
-                continue
-            uses[key] += 1
-            names[key] = f"{food.name} ({food.id})"
-            mains.add(key)
+        for meal in day.meals:
+            for food_id in plates.main_items(meal, lookup.get, book):
+                food = lookup.get(food_id)
+                key = _id_key(food_id)
+                if food is None or key in locked:
+                    continue
+                uses[key] += 1
+                names[key] = f"{food.name} ({food.id})"
+                mains.add(key)
         mains_by_day.append(mains)
     for key in sorted(uses):
         if uses[key] > prefs.max_repeats_per_week:

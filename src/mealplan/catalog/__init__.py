@@ -18,7 +18,7 @@ import functools
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -131,6 +131,11 @@ class CatalogFood:
     #: The plate components (``COVER_ROLES``) a food as eaten stands in for: a burrito covers
     #: protein, grain and vegetable; empty for an ingredient, whose role says all.
     covers: tuple[str, ...] = ()
+    #: Foods as eaten: the WWEIA food category (``wweia_categories.csv``); None otherwise.
+    wweia_category: int | None = None
+    #: Foods as eaten: the Dietary Guidelines' food groups per 100 g (FPED, ``fg_*`` keys of
+    #: :mod:`mealplan.food_groups`); empty for other foods.
+    food_groups: dict[str, float] = field(default_factory=dict)
 
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -670,6 +675,7 @@ class FoodCatalog:
         per_100g = self._per_100g.loc[food_id]
         per_serving = self._per_serving.loc[food_id]
         ids = self._nutrient_ids.loc[food_id]
+        category = row.get("wweia_category", None)
 
         def clean(value: Any) -> float | None:
             return None if pd.isna(value) else float(value)
@@ -696,6 +702,10 @@ class FoodCatalog:
             max_servings=float(row["max_servings"]),
             half_servings=bool(row["half_servings"]),
             covers=_covers_of(row.get("covers")),
+            wweia_category=None if pd.isna(category) else int(category),
+            food_groups={
+                k: float(row[k]) for k in FOOD_GROUP_KEYS if k in row.index and pd.notna(row[k])
+            },
         )
 
     def get(self, food_id: Any) -> CatalogFood | None:

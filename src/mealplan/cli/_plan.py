@@ -68,6 +68,15 @@ stdout), 4 an output could not be written (read-only folder, full disk).
 
 """ + textwrap.fill(MEDICAL_NOTE, width=92)
 
+SWAP_EXAMPLES = """examples:
+  mealplan week --age 34 --sex female --format json --out week.json
+  mealplan swap week.json --day 3 --meal dinner --age 34 --sex female
+  mealplan swap week.json --day 3 --meal dinner --age 34 --sex female --format json --out week.json
+
+Exit codes: 0 the week with its new meal, 2 bad input (an unreadable or foreign PLAN.json, a day
+or meal the week does not have), 3 no other meal fits the week's rules (the diagnosis says why).
+"""
+
 DAY_EXAMPLES = """examples:
   mealplan day --age 34 --sex female
   mealplan day --age 70 --sex male --diet pescatarian --calories 1800 2200
@@ -96,6 +105,8 @@ _PREFERENCE_OPTIONS = MappingProxyType(
         "meals": "--meals",
         "calories": "--calories",
         "shortfalls": "--shortfalls",
+        "max_distinct_foods": "--max-foods",
+        "leftovers": "--leftovers",
     }
 )
 
@@ -129,8 +140,25 @@ def register(subparsers: Any) -> None:
     _add_options(day, week=False)
     day.set_defaults(handler=_run, plan_kind="day", days=1)
 
+    swap = subparsers.add_parser(
+        "swap",
+        help="change one meal of a planned week, keeping the rest",
+        description=(
+            "Re-plan one meal of a week planned with `mealplan week --format json`: every other\n"
+            "meal stays, the new meal differs from the old one, and the week still meets every\n"
+            "daily and weekly target and rule. Give the same person and options as for the week."
+        ),
+        epilog=SWAP_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    swap.add_argument("plan", type=Path, metavar="PLAN.json", help="the week, as JSON")
+    swap.add_argument("--day", type=int, required=True, metavar="N", help="the day, from 1")
+    swap.add_argument("--meal", required=True, choices=MEALS, help="the meal to change")
+    _add_options(swap, week=True, swap=True)
+    swap.set_defaults(handler=_run, plan_kind="swap")
 
-def _add_options(parser: argparse.ArgumentParser, *, week: bool) -> None:
+
+def _add_options(parser: argparse.ArgumentParser, *, week: bool, swap: bool = False) -> None:
     who = parser.add_argument_group("who the plan is for")
     add_profile_arguments(who)
 
@@ -177,9 +205,22 @@ def _add_options(parser: argparse.ArgumentParser, *, week: bool) -> None:
         metavar="LIST",
         help="comma-separated meals to plan (default: %(default)s)",
     )
-    if week:
+    if week and not swap:
         food.add_argument(
             "--days", type=int, default=7, metavar="N", help="days to plan, 1-14 (default: 7)"
+        )
+    if week:
+        food.add_argument(
+            "--leftovers",
+            action="store_true",
+            help="cook some dinners twice over and eat the rest at the next day's lunch",
+        )
+        food.add_argument(
+            "--max-foods",
+            type=int,
+            default=30,
+            metavar="N",
+            help="at most N distinct foods a week, water, condiments and fats aside (default: 30)",
         )
     food.add_argument(
         "--calories",
@@ -235,7 +276,12 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     try:
         plan: WeekPlan | DayPlan
-        if args.plan_kind == "week":
+        if args.plan_kind == "swap":
+            with _status(f"changing day {args.day}'s {args.meal}"):
+                plan = planner.swap_meal(
+                    args.week, targets, preferences, day=args.day, meal=args.meal
+                )
+        elif args.plan_kind == "week":
             with _status(f"planning {args.days} day(s), usually a few seconds"):
                 plan = planner.plan_week(targets, preferences, days=args.days)
         else:
@@ -256,6 +302,9 @@ def _run(args: argparse.Namespace) -> int:
 
 # -- inputs ------------------------------------------------------------------------------------
 def _inputs(args: argparse.Namespace) -> tuple[Profile, Targets, Preferences]:
+    if args.plan_kind == "swap":
+        args.week = _read_week(args.plan)
+        args.days = len(args.week.days)
     profile = profile_from_args(args)
     if not 1 <= args.days <= 14:
         raise BadInput("--days", f"must be between 1 and 14 (got {args.days})")
@@ -281,6 +330,8 @@ def _inputs(args: argparse.Namespace) -> tuple[Profile, Targets, Preferences]:
             shortfalls=args.shortfalls,
             meals=meals,
             calories=calories,
+            leftovers=getattr(args, "leftovers", False),
+            max_distinct_foods=getattr(args, "max_foods", 30),
         )
     except ValidationError as exc:
         raise _bad(exc) from None
@@ -289,6 +340,24 @@ def _inputs(args: argparse.Namespace) -> tuple[Profile, Targets, Preferences]:
     except TargetsError as exc:
         raise BadInput("--calories" if calories else "--age", str(exc)) from None
     return profile, targets, preferences
+
+
+def _read_week(path: Path) -> WeekPlan:
+    """The week a swap starts from, read from its JSON; a clear error for anything else."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput("PLAN.json", f"cannot read {str(path)!r}: {exc}") from None
+    try:
+        return WeekPlan.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the file"
+        raise BadInput(
+            "PLAN.json",
+            f"{str(path)!r} is not a week's plan from `mealplan week --format json` "
+            f"({where}: {first['msg']})",
+        ) from None
 
 
 def _bad(exc: ValidationError) -> BadInput:

@@ -5,12 +5,12 @@ Every number carries its unit; every item names its food's FDC id (or the custom
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from mealplan.domain.vocabulary import FoodId
+from mealplan.domain.vocabulary import WEEKDAYS, FoodId
 
 
 class PlanItem(BaseModel):
@@ -34,6 +34,9 @@ class PlanItem(BaseModel):
     #: the FDC id is not known offline.
     food_code: int | None = None
     release: str | None = None
+    #: The part of the meal's pattern this food fills ("cereal", "milk", "side"), when planned
+    #: from a pattern.
+    part: str | None = None
 
     @property
     def usda_ref(self) -> str:
@@ -45,6 +48,20 @@ class PlanItem(BaseModel):
         return ""
 
 
+class MealRef(BaseModel):
+    """A meal of the plan: its day (1-based; day 1 is a Monday) and name."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day: int
+    meal: str
+
+    @property
+    def text(self) -> str:
+        """ "Monday's dinner" (weekdays repeat after day 7)."""
+        return f"{WEEKDAYS[(self.day - 1) % 7].capitalize()}'s {self.meal}"
+
+
 class Meal(BaseModel):
     """A named meal (``breakfast``…, or ``foods`` when planned without meal structure)."""
 
@@ -53,6 +70,22 @@ class Meal(BaseModel):
     name: str
     items: list[PlanItem]
     energy_kcal: float
+    #: The meal pattern it follows (an id of ``mealplan/data/meal_patterns.toml``) and its name,
+    #: e.g. "cereal_milk_fruit", "Cereal with milk and fruit".
+    pattern: str | None = None
+    pattern_name: str | None = None
+    #: For a leftover meal: the day (1-based) and meal it was cooked for, in double quantity.
+    leftover_from: MealRef | None = None
+
+    @property
+    def title(self) -> str:
+        """ "Lunch: Stir-fry with rice (leftover from Monday's dinner)"."""
+        text = self.name.capitalize()
+        if self.pattern_name:
+            text += f": {self.pattern_name}"
+        if self.leftover_from is not None:
+            text += f" (leftover from {self.leftover_from.text})"
+        return text
 
 
 class NutrientTotal(BaseModel):
@@ -77,6 +110,25 @@ class NutrientTotal(BaseModel):
     source: str | None = None
     #: "daily" or "weekly": how the planner had to meet this minimum.
     basis: str = "daily"
+
+
+class FoodGroupTotal(BaseModel):
+    """A Dietary Guidelines food group's amount (from FPED) against the food pattern for the
+    day's energy: ``ratio`` is amount / pattern amount; ``status`` says whether it is within
+    the band the preferences set (``within``, ``below``, ``above``). Whole grains have no band
+    of their own: they must be at least a share of grains (``low``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    group: str
+    label: str
+    amount: float
+    unit: str
+    pattern_amount: float
+    ratio: float
+    low: float | None = None
+    high: float | None = None
+    status: Literal["within", "below", "above"] = "within"
 
 
 class DrinkingWater(BaseModel):
@@ -155,6 +207,10 @@ class DayPlan(BaseModel):
     shortfalls: list[PlanShortfall] = Field(default_factory=list)
     #: Drinking water to reach the total-water AI, when the targets set one.
     drinking_water: DrinkingWater | None = None
+    #: The Dietary Guidelines' food groups of the day against the plan's food pattern
+    #: ("Healthy U.S.-Style, 2,000 kcal"), when tracked (foods as eaten, with FPED values).
+    food_pattern: str | None = None
+    food_groups: dict[str, FoodGroupTotal] = Field(default_factory=dict)
 
     @property
     def items(self) -> list[PlanItem]:
@@ -172,7 +228,7 @@ class DayPlan(BaseModel):
         day_kcal = sum(meal.energy_kcal for meal in self.meals)
         lines = [f"Day {self.day}  ({_fmt(day_kcal)} kcal)"]
         for meal in self.meals:
-            lines.append(f"  {meal.name.capitalize()} ({_fmt(meal.energy_kcal)} kcal)")
+            lines.append(f"  {meal.title} ({_fmt(meal.energy_kcal)} kcal)")
             lines.extend(f"    - {item.name}: {item.household}" for item in meal.items)
         if self.drinking_water is not None:
             lines.append(f"  Water: {self.drinking_water.household}")
@@ -196,6 +252,15 @@ class WeekPlan(BaseModel):
     #: Minimums this plan misses (by day, or as a weekly average), each stated; empty unless the
     #: request allowed shortfalls.
     shortfalls: list[PlanShortfall] = Field(default_factory=list)
+    #: The food pattern the plan is held near ("Healthy U.S.-Style, 2,000 kcal"), and each
+    #: group's average per day against it (the bands hold for this average).
+    food_pattern: str | None = None
+    food_groups: dict[str, FoodGroupTotal] = Field(default_factory=dict)
+    #: Distinct foods to shop for (drinking water, condiments and cooking fats not counted).
+    distinct_foods: int | None = None
+    #: True when no week within the distinct-food cap and staple kinds met every target, so
+    #: this one was planned without them (its notes say so).
+    cap_lifted: bool = False
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(_item_rows(self.days))
@@ -236,7 +301,9 @@ TAP_WATER_ID = "tap_water"
 
 
 def _shopping_list(days: list[DayPlan]) -> pd.DataFrame:
-    """Foods to buy, by name, then drinking water as tap water (``purchase`` False)."""
+    """Foods to buy, by name, then drinking water as tap water (``purchase`` False). ``meals``
+    counts the meals a food is eaten at; ``cooked`` the times it is prepared: a dinner cooked
+    in double quantity for the next day's lunch counts once."""
     columns = [
         "food_id",
         "fdc_id",
@@ -246,27 +313,37 @@ def _shopping_list(days: list[DayPlan]) -> pd.DataFrame:
         "serving_text",
         "grams",
         "purchase",
+        "meals",
+        "cooked",
     ]
     rows: dict[Any, dict[str, Any]] = {}
     for day in days:
-        for item in day.items:
-            row = rows.setdefault(
-                item.food_id,
-                {
-                    "food_id": item.food_id,
-                    "fdc_id": item.fdc_id,
-                    "food_code": item.food_code,
-                    "name": item.name,
-                    "servings": 0.0,
-                    "serving_text": item.serving_text,
-                    "grams": 0.0,
-                    "purchase": True,
-                },
-            )
-            row["servings"] += item.servings
-            row["grams"] = (
-                None if item.grams is None or row["grams"] is None else (row["grams"] + item.grams)
-            )
+        for meal in day.meals:
+            for item in meal.items:
+                row = rows.setdefault(
+                    item.food_id,
+                    {
+                        "food_id": item.food_id,
+                        "fdc_id": item.fdc_id,
+                        "food_code": item.food_code,
+                        "name": item.name,
+                        "servings": 0.0,
+                        "serving_text": item.serving_text,
+                        "grams": 0.0,
+                        "purchase": True,
+                        "meals": 0,
+                        "cooked": 0,
+                    },
+                )
+                row["meals"] += 1
+                # A leftover is the second half of a dish cooked once, in double quantity.
+                row["cooked"] += int(meal.leftover_from is None)
+                row["servings"] += item.servings
+                row["grams"] = (
+                    None
+                    if item.grams is None or row["grams"] is None
+                    else (row["grams"] + item.grams)
+                )
     frame = pd.DataFrame(list(rows.values()), columns=columns)
     frame = frame.sort_values("name", kind="stable").reset_index(drop=True)
     water = [day.drinking_water for day in days if day.drinking_water is not None]
@@ -280,6 +357,8 @@ def _shopping_list(days: list[DayPlan]) -> pd.DataFrame:
             "serving_text": "1 cup (240 mL)",
             "grams": sum(w.grams for w in water),
             "purchase": False,
+            "meals": 0,
+            "cooked": 0,
         }
         frame = pd.concat([frame, pd.DataFrame([tap], columns=columns)], ignore_index=True)
     return frame

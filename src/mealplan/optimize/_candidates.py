@@ -1,21 +1,23 @@
 """Candidate meals: for each meal slot, a pool of complete meals (foods and servings).
 
-Each candidate keeps its meal's structure (required roles, one food per role, the item count,
-each food's own serving range and step) and sits inside its energy window, so the model only
-has to *choose* one candidate per slot and day. Many random meals are drawn at once (arrays, not
+Each candidate is one of the slot's meal patterns ("Cereal with milk and fruit"): one food per
+part, servings within the part's range and the food's own, the meal's item count and required
+roles, the pairing rules kept, and the meal inside its energy window, so the model only has to
+*choose* one candidate per slot and day. Many random meals are drawn at once (arrays, not
 loops), then the pool keeps those that carry the largest part of their meal's share of the
-day's nutrient minimums, with a cap on how often one main food may appear, so that the pool is
-both nutrient-dense and varied enough for a week.
+day's nutrient minimums, with caps on how often one food and one pattern may appear, so that
+the pool is both nutrient-dense and varied enough for a week.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from mealplan.domain.vocabulary import BASE_ROLES, COVER_ROLES, DEFAULT_BASE_ROLES, Role
+from mealplan.domain.vocabulary import Role
 from mealplan.optimize._problem import FoodTable
 
 #: Per-food or per-candidate values; food positions (-1 = no food).
@@ -24,8 +26,6 @@ Ints = npt.NDArray[np.int_]
 Bools = npt.NDArray[np.bool_]
 
 _OVERSAMPLE = 8
-#: How much more often a food filling several of a meal's roles is drawn as its main.
-_DISH_WEIGHT = 3.0
 _NUDGES = 4
 #: How hard a food denser in a capped nutrient than the day allows is drawn less: weight ÷
 #: (density ÷ allowed density) ** this.
@@ -34,8 +34,6 @@ _CAP_DAMPING = 2.0
 _TYPICAL_OVER = 1.5
 #: Roles of a main on its own: a mixed dish, a sandwich, a soup.
 _MAINS = (Role.DISH, Role.SANDWICH, Role.SOUP)
-#: Roles never drawn as an extra item: a second main, or what is eaten with a food, not as one.
-_NOT_SIDES = (*_MAINS, Role.CONDIMENT, Role.SWEET)
 #: Meals people recognise are built around a dish: a meal holding a mixed dish, sandwich or
 #: soup scores this many points better (one serving's worth of portion oddity), so that of two
 #: menus that meet the targets alike, the one of dishes wins over beans, bread and a glass of milk.
@@ -43,8 +41,42 @@ _MAIN_DISH_POINTS = 0.5
 
 
 @dataclass(frozen=True)
+class PartSpec:
+    """One place of a pattern's plate: the foods it takes (a mask over the food table), its
+    servings range (multiples of a food's serving), and whether it may be left out or is the
+    meal's main item."""
+
+    foods: Bools
+    low: float
+    high: float
+    optional: bool = False
+    main: bool = False
+
+
+@dataclass(frozen=True)
+class PatternSpec:
+    """A meal pattern as arrays: its position in the problem's pattern list, how often it is
+    drawn relative to the slot's other patterns, and its parts."""
+
+    index: int
+    weight: float
+    parts: tuple[PartSpec, ...]
+
+
+@dataclass(frozen=True)
+class PairSpec:
+    """A pairing rule as masks: at most ``at_most`` items in ``foods``, or, with ``other``, no
+    item in ``foods`` beside another in ``other``."""
+
+    foods: Bools
+    other: Bools | None = None
+    at_most: int = 1
+
+
+@dataclass(frozen=True)
 class SlotSpec:
-    """What a meal slot needs: its name, required roles, item count and energy window (kcal)."""
+    """What a meal slot needs: its name, required roles, item count and energy window (kcal),
+    and the patterns its candidate meals are drawn from."""
 
     meal: str
     required_roles: tuple[str, ...]
@@ -58,11 +90,18 @@ class SlotSpec:
     share_high: float = 0.3
     #: Foods (positions) every candidate must contain, with fixed servings or NaN.
     forced: tuple[tuple[int, float], ...] = ()
+    patterns: tuple[PatternSpec, ...] = ()
+    #: Rules no candidate of any slot may break (two drinks, fish with a sweet cereal).
+    pairs: tuple[PairSpec, ...] = ()
+    #: The food (position) every candidate has as its main item (a week's schedule), or -1.
+    main_food: int = -1
 
 
 @dataclass(frozen=True)
 class Candidates:
-    """Candidate meals of one slot: food positions and servings, and their totals."""
+    """Candidate meals of one slot: food positions and servings, their totals, and for each
+    the pattern it was drawn from (index into the problem's patterns) and the part each food
+    fills (index into that pattern's parts, aligned with ``foods``)."""
 
     slot: str
     foods: list[tuple[int, ...]]
@@ -71,6 +110,12 @@ class Candidates:
     nutrients: Floats  # candidates × keys
     cost: Floats
     score: Floats  # preference and serving-size points
+    patterns: Ints = field(default_factory=lambda: np.zeros(0, dtype=int))
+    parts: list[tuple[int, ...]] = field(default_factory=list)
+    #: The foods of each candidate that are its main items (the variety rules count them).
+    mains: list[tuple[int, ...]] = field(default_factory=list)
+    #: candidates × food groups (see ``FoodTable.groups``).
+    groups: Floats = field(default_factory=lambda: np.zeros((0, 0)))
 
     def __len__(self) -> int:
         return len(self.foods)
@@ -112,81 +157,156 @@ def _draw(rng: np.random.Generator, options: Ints, weights: Floats, size: int) -
     return rng.choice(options, size=size, p=p)
 
 
-def _structure(
+@dataclass(frozen=True)
+class _Rows:
+    """Drawn meals as padded arrays (rows × places, -1 = empty place)."""
+
+    items: Ints  # food positions
+    parts: Ints  # the pattern part each item fills
+    patterns: Ints  # per row, the pattern's index
+    fixed: Floats  # locked servings (NaN = free)
+    low: Floats  # the part's servings range
+    high: Floats
+
+    def take(self, rows: Ints | Bools) -> _Rows:
+        return _Rows(
+            self.items[rows],
+            self.parts[rows],
+            self.patterns[rows],
+            self.fixed[rows],
+            self.low[rows],
+            self.high[rows],
+        )
+
+
+def _draw_pattern(
+    foods: FoodTable,
+    spec: SlotSpec,
+    pattern: PatternSpec,
+    eligible: Bools,
+    weights: Floats,
+    draws: int,
+    rng: np.random.Generator,
+) -> _Rows | None:
+    """``draws`` meals of one pattern: one food per part (an optional part left out half the
+    time), a locked food in the first part that takes it; None when a required part has no
+    food or a locked food fits no part."""
+    width = len(pattern.parts)
+    items = np.full((draws, width), -1)
+    fixed = np.full((draws, width), np.nan)
+    placed: dict[int, tuple[int, float]] = {}
+    if spec.main_food >= 0:
+        mains = [j for j, p in enumerate(pattern.parts) if p.main and p.foods[spec.main_food]]
+        if not mains:
+            return None
+        placed[mains[0]] = (spec.main_food, np.nan)
+    for position, servings in spec.forced:
+        if position == spec.main_food:
+            continue
+        free = [
+            j for j, part in enumerate(pattern.parts) if part.foods[position] and j not in placed
+        ]
+        if not free:
+            return None
+        placed[free[0]] = (position, servings)
+    for j, part in enumerate(pattern.parts):
+        if j in placed:
+            items[:, j], fixed[:, j] = placed[j]
+            continue
+        options = np.flatnonzero(eligible & part.foods)
+        if options.size == 0:
+            if part.optional:
+                continue
+            return None
+        column = _draw(rng, options, weights, draws)
+        if part.optional:
+            column = np.where(rng.random(draws) < 0.5, column, -1)
+        items[:, j] = column
+    parts = np.where(items >= 0, np.arange(width), -1)
+    low = np.tile([part.low for part in pattern.parts], (draws, 1))
+    high = np.tile([part.high for part in pattern.parts], (draws, 1))
+    return _Rows(items, parts, np.full(draws, pattern.index), fixed, low, high)
+
+
+def _draw_rows(
     foods: FoodTable,
     spec: SlotSpec,
     eligible: Bools,
     weights: Floats,
     draws: int,
     rng: np.random.Generator,
-) -> tuple[list[Ints], list[Bools]]:
-    """The item columns every row starts with, and where each was skipped.
-
-    Forced foods come first, then one food per required role they do not fill. The first
-    role is drawn from the foods that fill it by role or by covers, so a burrito, sandwich or
-    soup is drawn as a meal's main; later roles by role only. A role an item drawn earlier in
-    the row already fills is still drawn (the random stream stays the same) but set to -1 and
-    marked skipped. A meal without required roles draws one food of its base roles instead.
-    """
-    columns = [np.full(draws, p) for p, _ in spec.forced]
-    skipped = [np.zeros(draws, dtype=bool) for _ in columns]
-    required = foods.fills(spec.required_roles)
-    forced = required[[p for p, _ in spec.forced]]
-    filled = np.zeros((draws, len(spec.required_roles)), dtype=bool)
-    needed = [j for j in range(len(spec.required_roles)) if not forced[:, j].any()]
-    # A food that fills several required roles (a burrito, a sandwich) is what people eat as
-    # a main: drawn that much more often, so weeks of foods as eaten are made of dishes.
-    as_main = weights * np.where(required.sum(axis=1) >= 2, _DISH_WEIGHT, 1.0)
-    for n, j in enumerate(needed):
-        options = required[:, j] if n == 0 else foods.roles == spec.required_roles[j]
-        column = _draw(
-            rng, np.flatnonzero(eligible & options), as_main if n == 0 else weights, draws
+) -> _Rows:
+    """Meals of every pattern of the slot, ``draws`` in all shared by pattern weight, padded
+    to one width."""
+    total_weight = sum(p.weight for p in spec.patterns) or 1.0
+    drawn = [
+        _draw_pattern(
+            foods, spec, p, eligible, weights, max(1, round(draws * p.weight / total_weight)), rng
         )
-        again = filled[:, j].copy()
-        column = np.where(again, -1, column)
-        filled |= required[np.maximum(column, 0)] & (column >= 0)[:, None]
-        columns.append(column)
-        skipped.append(again)
-    if not spec.required_roles and not spec.forced:
-        base = BASE_ROLES.get(spec.meal, DEFAULT_BASE_ROLES)
-        options = foods.fills(base).any(axis=1)
-        columns.append(_draw(rng, np.flatnonzero(eligible & options), weights, draws))
-        skipped.append(np.zeros(draws, dtype=bool))
-    return columns, skipped
+        for p in spec.patterns
+    ]
+    rows = [r for r in drawn if r is not None]
+    width = max((r.items.shape[1] for r in rows), default=0)
+
+    def pad(a: np.ndarray, value: float) -> np.ndarray:
+        return np.pad(a, ((0, 0), (0, width - a.shape[1])), constant_values=value)
+
+    if not rows:
+        empty = np.zeros((0, 0))
+        return _Rows(empty.astype(int), empty.astype(int), np.zeros(0, int), empty, empty, empty)
+    return _Rows(
+        np.vstack([pad(r.items, -1) for r in rows]),
+        np.vstack([pad(r.parts, -1) for r in rows]),
+        np.concatenate([r.patterns for r in rows]),
+        np.vstack([pad(r.fixed, np.nan) for r in rows]),
+        np.vstack([pad(r.low, 0.0) for r in rows]),
+        np.vstack([pad(r.high, 0.0) for r in rows]),
+    )
 
 
-def _side_pool(foods: FoodTable, spec: SlotSpec, eligible: Bools) -> Ints:
-    """Foods an extra item may be: none of the meal's required roles (a second vegetable is
-    fine) and never a second main (a dish, sandwich or soup, or a food standing in for a
-    protein); condiments and sweets are not drawn as items of a meal."""
-    taken = [r for r in spec.required_roles if r != Role.VEGETABLE]
-    stands_in = foods.fills([Role.PROTEIN], by_role=False)[:, 0]
-    return np.flatnonzero(eligible & ~np.isin(foods.roles, [*taken, *_NOT_SIDES]) & ~stands_in)
-
-
-def _valid(foods: FoodTable, spec: SlotSpec, items: Ints, skipped: Bools) -> Bools:
-    """Rows that hold a whole meal: enough items, every structure column drawn or skipped,
-    every required role filled (by role or covers), one food per role (two vegetables
-    allowed, a covered role counts), one starch (no rice with potatoes) and no food twice."""
+def _valid(foods: FoodTable, spec: SlotSpec, rows: _Rows) -> Bools:
+    """Rows that hold a meal a person would eat: the meal's item count, every required role
+    filled (by role or covers), no food twice, no two foods of one WWEIA category (cooked and
+    frozen spinach), one starch (no rice with potatoes), every pairing rule kept, and servings
+    the part and the food both allow."""
+    items = rows.items
     real = items >= 0
     safe = np.where(real, items, 0)
-    valid: Bools = real.sum(axis=1) >= spec.min_items
+    count = real.sum(axis=1)
+    valid: Bools = (count >= spec.min_items) & (count <= spec.max_items)
     if len(foods.starch):
         valid &= (foods.starch[safe] & real).sum(axis=1) <= 1
-    valid &= np.all(real[:, : skipped.shape[1]] | skipped, axis=1)
     required = foods.fills(spec.required_roles)[safe] & real[:, :, None]
     valid &= np.all(required.any(axis=1), axis=1)
-    roles = np.where(real, foods.roles[safe], "")
-    not_vegetable = np.array([r != Role.VEGETABLE for r in COVER_ROLES])
-    covered = foods.fills(COVER_ROLES)[safe] & real[:, :, None] & not_vegetable
+    category = np.where(real, foods.categories[safe] if len(foods.categories) else -1, -1)
     for a in range(items.shape[1]):
         for b in range(a + 1, items.shape[1]):
             both = real[:, a] & real[:, b]
-            same_food = items[:, a] == items[:, b]
-            same_role = (roles[:, a] == roles[:, b]) & (roles[:, a] != Role.VEGETABLE)
-            same_cover = np.any(covered[:, a] & covered[:, b], axis=1)
-            valid &= ~(both & (same_food | same_role | same_cover))
+            same = (items[:, a] == items[:, b]) | (
+                (category[:, a] == category[:, b]) & (category[:, a] >= 0)
+            )
+            valid &= ~(both & same)
+    for pair in spec.pairs:
+        in_a = pair.foods[safe] & real
+        if pair.other is None:
+            valid &= in_a.sum(axis=1) <= pair.at_most
+        else:
+            in_b = pair.other[safe] & real
+            valid &= ~(in_a.any(axis=1) & in_b.any(axis=1) & ((in_a | in_b).sum(axis=1) >= 2))
+    step = np.where(real, foods.step[safe], 1.0)
+    low, high = _servings_range(foods, rows)
+    fits = np.ceil(low / step - 1e-9) * step <= np.floor(high / step + 1e-9) * step + 1e-9
+    valid &= np.all(~real | fits | ~np.isnan(rows.fixed) & real, axis=1)
     return valid
+
+
+def _servings_range(foods: FoodTable, rows: _Rows) -> tuple[Floats, Floats]:
+    """Per item, the servings both its part and the food allow (0 for an empty place)."""
+    real = rows.items >= 0
+    safe = np.where(real, rows.items, 0)
+    low = np.where(real, np.maximum(rows.low, foods.min_servings[safe]), 0.0)
+    high = np.where(real, np.minimum(rows.high, foods.max_servings[safe]), 0.0)
+    return low, high
 
 
 def _snap(value: Floats, step: Floats, low: Floats, high: Floats) -> Floats:
@@ -195,16 +315,14 @@ def _snap(value: Floats, step: Floats, low: Floats, high: Floats) -> Floats:
     return np.clip(np.round(value / step) * step, low_ok, high_ok)
 
 
-def _fit_servings(foods: FoodTable, items: Ints, fixed: Floats, target: Floats) -> Floats:
-    """Servings (rows × items) that bring each row's energy close to its target.
-
-    ``items`` is padded with -1; ``fixed`` holds locked servings (NaN = free).
-    """
+def _fit_servings(foods: FoodTable, rows: _Rows, target: Floats) -> Floats:
+    """Servings (rows × items) within each item's range that bring each row's energy close to
+    its target; locked servings stay."""
+    items, fixed = rows.items, rows.fixed
     real = items >= 0
     safe = np.where(real, items, 0)
     step = np.where(real, foods.step[safe], 1.0)
-    low = np.where(real, foods.min_servings[safe], 0.0)
-    high = np.where(real, foods.max_servings[safe], 0.0)
+    low, high = _servings_range(foods, rows)
     energy = np.where(real, foods.energy[safe], 0.0)
     free = real & np.isnan(fixed)
     servings = np.where(free, _snap(np.ones_like(step), step, low, high), np.nan_to_num(fixed))
@@ -217,7 +335,7 @@ def _fit_servings(foods: FoodTable, items: Ints, fixed: Floats, target: Floats) 
         )
         scaled = _snap(servings * np.maximum(factor, 0.0)[:, None], step, low, high)
         servings = np.where(free, scaled, servings)
-    rows = np.arange(len(items))
+    index = np.arange(len(items))
     for _ in range(_NUDGES):
         gap = target - (servings * energy).sum(axis=1)
         direction = np.sign(gap)[:, None]
@@ -226,8 +344,8 @@ def _fit_servings(foods: FoodTable, items: Ints, fixed: Floats, target: Floats) 
         new_gap = np.abs(gap[:, None] - direction * step * energy)
         new_gap = np.where(movable, new_gap, np.inf)
         best = np.argmin(new_gap, axis=1)
-        improves = new_gap[rows, best] < np.abs(gap)
-        servings[rows[improves], best[improves]] = trial[rows[improves], best[improves]]
+        improves = new_gap[index, best] < np.abs(gap)
+        servings[index[improves], best[improves]] = trial[index[improves], best[improves]]
     return servings
 
 
@@ -241,40 +359,23 @@ def generate(
     *,
     serving_weight: float = 0.5,
     daily_high: Floats | None = None,
+    within: Bools | None = None,
 ) -> Candidates:
-    """Up to ``count`` distinct candidate meals for a slot (fewer when the foods run out).
+    """Up to ``count`` distinct candidate meals for a slot, drawn from its patterns (fewer when
+    the foods run out), from the foods in ``within`` when given (a week's basket).
 
     With ``daily_high``, a meal that carries more than its share of a daily maximum (sodium in
     prepared dishes, saturated fat) ranks lower by how far it goes over, so that the pool still
     holds days that keep every maximum.
     """
-    draws = count * _OVERSAMPLE
+    main_parts = {p.index: tuple(part.main for part in p.parts) for p in spec.patterns}
     eligible = np.array([spec.meal in meals for meals in foods.meals], dtype=bool)
-    forced_positions = np.array([p for p, _ in spec.forced], dtype=int)
-    columns, skipped = _structure(foods, spec, eligible, weights, draws, rng)
-    fixed = [np.full(draws, s) for _, s in spec.forced]
-    fixed += [np.full(draws, np.nan) for _ in range(len(columns) - len(fixed))]
-    used = len(columns)
-    # Items the structure holds per row: a skipped role (filled by a dish) leaves room for sides.
-    present = used - np.sum(skipped, axis=0, dtype=int)
-    side_pool = _side_pool(foods, spec, eligible)
-    extra_slots = max(0, spec.max_items - used)
-    wanted = rng.integers(
-        max(spec.min_items, used), max(spec.min_items, used, spec.max_items) + 1, size=draws
-    )
-    for j in range(extra_slots):
-        column = _draw(rng, side_pool, weights, draws)
-        column = np.where(present + j < wanted, column, -1)
-        columns.append(column)
-        fixed.append(np.full(draws, np.nan))
-    if not columns:
-        return _pack(foods, spec.meal, np.zeros((0, 0), int), np.zeros((0, 0)), serving_weight)
-    items = np.column_stack(columns)
-    fixed_servings = np.column_stack(fixed)
-    valid = _valid(foods, spec, items, np.column_stack(skipped))
-    items, fixed_servings = items[valid], fixed_servings[valid]
-    if items.size == 0:
-        return _pack(foods, spec.meal, np.zeros((0, 0), int), np.zeros((0, 0)), serving_weight)
+    if within is not None:
+        eligible &= within
+    rows = _draw_rows(foods, spec, eligible, weights, count * _OVERSAMPLE, rng)
+    rows = rows.take(_valid(foods, spec, rows))
+    if len(rows.items) == 0:
+        return _pack(foods, spec.meal, rows, np.zeros((0, 0)), serving_weight, main_parts)
 
     middle = (
         spec.share
@@ -282,27 +383,35 @@ def generate(
         / 2
     )
     target = np.clip(
-        rng.normal(middle, 0.12 * middle, size=len(items)), spec.kcal_low, spec.kcal_high
+        rng.normal(middle, 0.12 * middle, size=len(rows.items)), spec.kcal_low, spec.kcal_high
     )
-    servings = _fit_servings(foods, items, fixed_servings, target)
-    real = items >= 0
-    safe = np.where(real, items, 0)
+    servings = _fit_servings(foods, rows, target)
+    real = rows.items >= 0
+    safe = np.where(real, rows.items, 0)
     energy = (servings * np.where(real, foods.energy[safe], 0.0)).sum(axis=1)
     inside = (energy >= spec.kcal_low) & (energy <= spec.kcal_high)
     inside &= np.all(~real | (servings > 0), axis=1)
-    items, servings = items[inside], servings[inside]
+    rows, servings = rows.take(inside), servings[inside]
+    if len(rows.items) == 0:
+        return _pack(foods, spec.meal, rows, servings, serving_weight, main_parts)
 
     # Canonical order (by food position) so equal meals compare equal; then drop repeats.
-    order = np.argsort(np.where(items >= 0, items, np.iinfo(np.int64).max), axis=1)
-    items = np.take_along_axis(items, order, axis=1)
+    order = np.argsort(np.where(rows.items >= 0, rows.items, np.iinfo(np.int64).max), axis=1)
+    rows = _Rows(
+        np.take_along_axis(rows.items, order, axis=1),
+        np.take_along_axis(rows.parts, order, axis=1),
+        rows.patterns,
+        rows.fixed,
+        rows.low,
+        rows.high,
+    )
     servings = np.take_along_axis(servings, order, axis=1)
-    if len(items) == 0:
-        return _pack(foods, spec.meal, items, servings, serving_weight)
-    _, first = np.unique(np.hstack([items, servings * 2]), axis=0, return_index=True)
+    _, first = np.unique(np.hstack([rows.items, servings * 2]), axis=0, return_index=True)
     first.sort()
-    items, servings = items[first], servings[first]
+    rows, servings = rows.take(first), servings[first]
 
     # Rank: the part of the meal's share of each minimum it carries, minus serving oddity.
+    items = rows.items
     real = items >= 0
     safe = np.where(real, items, 0)
     nutrients = np.einsum(
@@ -315,19 +424,28 @@ def generate(
     with_main = _holds_main(foods, items)
     rank = np.argsort(-(adequacy - 0.05 * oddity - excess + 0.05 * with_main), kind="stable")
 
-    # Greedy pick with a cap on how many candidates one food may appear in.
-    cap = max(3, count // 12)
+    # Greedy pick with a cap on how many candidates one food, and one pattern, may appear in.
+    # A week's basket holds few foods by design: they may recur more.
+    cap = max(3, count // (3 if within is not None else 12))
+    pattern_cap = max(3, -(-count * 2 // max(len(spec.patterns), 1)))
     seen = np.zeros(len(foods), dtype=int)
+    per_pattern: dict[int, int] = {}
     picked = []
     for row in rank:
         members = items[row][items[row] >= 0]
-        if np.all(seen[members] < cap) or len(forced_positions):
+        pattern = int(rows.patterns[row])
+        if len(spec.forced) or (
+            np.all(seen[members] < cap) and per_pattern.get(pattern, 0) < pattern_cap
+        ):
             picked.append(row)
             seen[members] += 1
+            per_pattern[pattern] = per_pattern.get(pattern, 0) + 1
             if len(picked) == count:
                 break
     picked_rows = np.array(sorted(picked), dtype=int)
-    return _pack(foods, spec.meal, items[picked_rows], servings[picked_rows], serving_weight)
+    return _pack(
+        foods, spec.meal, rows.take(picked_rows), servings[picked_rows], serving_weight, main_parts
+    )
 
 
 def _holds_main(foods: FoodTable, items: Ints) -> Bools:
@@ -347,12 +465,20 @@ def _excess(nutrients: Floats, daily_high: Floats | None, share: float) -> Float
 
 
 def _pack(
-    foods: FoodTable, slot: str, items: Ints, servings: Floats, serving_weight: float
+    foods: FoodTable,
+    slot: str,
+    rows: _Rows,
+    servings: Floats,
+    serving_weight: float,
+    main_parts: Mapping[int, tuple[bool, ...]],
 ) -> Candidates:
     keys = foods.nutrients.shape[1]
+    items = rows.items
     if items.size == 0:
         empty = np.zeros(0)
-        return Candidates(slot, [], [], empty, np.zeros((0, keys)), empty, empty)
+        return Candidates(
+            slot, [], [], empty, np.zeros((0, keys)), empty, empty, groups=np.zeros((0, 0))
+        )
     real = items >= 0
     safe = np.where(real, items, 0)
     energy = (servings * np.where(real, foods.energy[safe], 0.0)).sum(axis=1)
@@ -364,8 +490,45 @@ def _pack(
     score = score + serving_weight * (np.abs(servings - 1.0) * real).sum(axis=1)
     score = score - _MAIN_DISH_POINTS * _holds_main(foods, items)
     food_rows = [tuple(int(f) for f in row[row >= 0]) for row in items]
+    part_rows = [
+        tuple(int(j) for j, r in zip(prow, row >= 0, strict=True) if r)
+        for prow, row in zip(rows.parts, items, strict=True)
+    ]
     serving_rows = [
         tuple(float(s) for s, r in zip(srow, row >= 0, strict=True) if r)
         for srow, row in zip(servings, items, strict=True)
     ]
-    return Candidates(slot, food_rows, serving_rows, energy, nutrients, cost, score)
+    mains = [
+        tuple(f for f, j in zip(fs, js, strict=True) if _is_main(main_parts, int(p), j))
+        for fs, js, p in zip(food_rows, part_rows, rows.patterns, strict=True)
+    ]
+    return Candidates(
+        slot,
+        food_rows,
+        serving_rows,
+        energy,
+        nutrients,
+        cost,
+        score,
+        rows.patterns.astype(int),
+        part_rows,
+        mains,
+        _amounts(foods.groups, items, servings),
+    )
+
+
+def _amounts(per_food: Floats, items: Ints, servings: Floats) -> Floats:
+    """rows × columns of ``per_food`` (foods × columns) summed over each row's items."""
+    if per_food.size == 0:
+        return np.zeros((len(items), 0))
+    real = items >= 0
+    safe = np.where(real, items, 0)
+    result: Floats = np.einsum(
+        "ij,ijk->ik", servings, np.where(real[:, :, None], per_food[safe], 0.0)
+    )
+    return result
+
+
+def _is_main(main_parts: Mapping[int, tuple[bool, ...]], pattern: int, part: int) -> bool:
+    flags = main_parts.get(pattern, ())
+    return 0 <= part < len(flags) and flags[part]

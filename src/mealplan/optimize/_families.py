@@ -17,13 +17,14 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 import pulp
 
-from mealplan.optimize._candidates import Floats, Ints
+from mealplan.optimize._candidates import Candidates, Floats, Ints
 from mealplan.optimize._problem import Bounds
 
 if TYPE_CHECKING:
-    from mealplan.optimize._model import SelectionModel, WeekRules
+    from mealplan.optimize._model import GroupBands, SelectionModel, WeekRules
 
 
 # -- rows --------------------------------------------------------------------------------------
@@ -188,6 +189,22 @@ def once_a_week(m: SelectionModel, open_on: Sequence[Ints]) -> None:
             add_row(m.problem, total(uses), pulp.LpConstraintLE, 1, f"once_{s}_{c}")
 
 
+def same_meal_once_a_week(m: SelectionModel, families: Mapping[int, Ints]) -> None:
+    """A meal of slot ``s`` (in ``families``) is served at most once a week: for each family
+    ``F`` of identical candidates (same foods and servings, drawn once and offered on several
+    days), ``Σ_{c ∈ F} Σ_d x[d,s,c] ≤ 1``. Rows ``same_{s}_{f}``."""
+    if m.x.days < 2:
+        return
+    for s, family in sorted(families.items()):
+        members: dict[int, list[pulp.LpVariable]] = {}
+        for (_, t, c), v in m.x.items():
+            if t == s:
+                members.setdefault(int(family[c]), []).append(v)
+        for f, variables in sorted(members.items()):
+            if len(variables) > 1:
+                add_row(m.problem, total(variables), pulp.LpConstraintLE, 1, f"same_{s}_{f}")
+
+
 def main_food_carriers(
     m: SelectionModel, rules: WeekRules
 ) -> dict[int, list[list[pulp.LpVariable]]]:
@@ -195,10 +212,18 @@ def main_food_carriers(
     ``y[f,d] = Σ_{s, c ∋ f} x[d,s,c]`` is how often ``f`` is served on day ``d``."""
     carriers: dict[int, list[list[pulp.LpVariable]]] = {}
     for (d, s, c), v in m.x.items():
-        for food in m.slots[s].foods[c]:
-            if rules.main_foods[food] and food not in rules.exempt:
+        for food in _mains(m.slots[s], c, rules):
+            if food not in rules.exempt:
                 carriers.setdefault(food, [[] for _ in range(m.x.days)])[d].append(v)
     return carriers
+
+
+def _mains(slot: Candidates, c: int, rules: WeekRules) -> tuple[int, ...]:
+    """A candidate's main foods: those filling a main part of its pattern, or, for a meal
+    without a pattern (kept from an older plan), those of a main role."""
+    if len(slot.patterns) and slot.patterns[c] >= 0:
+        return slot.mains[c]
+    return tuple(f for f in slot.foods[c] if rules.main_foods[f])
 
 
 def main_food_once_a_day(
@@ -264,6 +289,107 @@ def locked_foods(m: SelectionModel, required: Mapping[tuple[int, int], tuple[int
                 v for c, v in zip(candidates, m.x.for_slot(d, s), strict=True) if food in foods[c]
             ]
             add_row(m.problem, total(holders), pulp.LpConstraintEQ, 1, f"lock_{d}_{s}_{food}")
+
+
+def food_used(m: SelectionModel, counted: npt.NDArray[np.bool_]) -> dict[int, pulp.LpVariable]:
+    """``u[f] ∈ {0,1}``, food ``f`` is on the week's shopping list, for every counted food some
+    candidate holds: ``Σ_{c ∈ C(d,s), c ∋ f} x[d,s,c] ≤ u[f]  ∀ f, d, s`` (one candidate per
+    slot, so the sum is at most 1 and the row is as tight as one row per candidate).
+    Variables ``used_{f}``, rows ``used_{f}_{d}_{s}``, food by food in position order."""
+    holders: dict[int, dict[tuple[int, int], list[pulp.LpVariable]]] = {}
+    for (d, s, c), v in m.x.items():
+        for food in m.slots[s].foods[c]:
+            if counted[food]:
+                holders.setdefault(food, {}).setdefault((d, s), []).append(v)
+    used: dict[int, pulp.LpVariable] = {}
+    for food in sorted(holders):
+        u = m.problem.add_variable(f"used_{food}", cat=pulp.LpBinary)
+        used[food] = u
+        for (d, s), variables in sorted(holders[food].items()):
+            expr = total(variables)
+            expr.addterm(u, -1.0)
+            add_row(m.problem, expr, pulp.LpConstraintLE, 0, f"used_{food}_{d}_{s}")
+    return used
+
+
+def distinct_foods(m: SelectionModel, used: Mapping[int, pulp.LpVariable], cap: int) -> None:
+    """At most ``K`` distinct foods in the plan: ``Σ_f u[f] ≤ K``. Row ``distinct_foods``."""
+    if len(used) > cap:
+        add_row(m.problem, total(list(used.values())), pulp.LpConstraintLE, cap, "distinct_foods")
+
+
+def staple_kinds(
+    m: SelectionModel,
+    used: Mapping[int, pulp.LpVariable],
+    groups: Mapping[str, npt.NDArray[np.bool_]],
+    limit: int,
+) -> None:
+    """At most ``k`` kinds of each staple group ``G`` (one milk, one bread):
+    ``Σ_{f ∈ G} u[f] ≤ k``. Rows ``staple_{G}``, group by group in the table's order."""
+    for name, members in groups.items():
+        kinds = [u for food, u in used.items() if members[food]]
+        if len(kinds) > limit:
+            add_row(m.problem, total(kinds), pulp.LpConstraintLE, limit, f"staple_{name}")
+
+
+def leftover_lunches(
+    m: SelectionModel,
+    leftovers: Mapping[tuple[int, int], tuple[int, int]],
+    open_on: Sequence[Ints],
+    minimum: int,
+) -> None:
+    """A leftover lunch ``c'`` (a copy of dinner ``c``, open the day after it) is served only
+    if that dinner was, cooked in double quantity: ``x[d+1,L,c'] ≤ x[d,D,c]``; and at least
+    ``n`` of them are: ``Σ x[·,L,c'] ≥ n``. Rows ``leftover_{c'}``, ``leftovers``."""
+    served = []
+    for (s, c), (t, e) in sorted(leftovers.items()):
+        d = int(open_on[s][c])
+        try:
+            lunch, dinner = m.x.of_candidate(d, s, c), m.x.of_candidate(d - 1, t, e)
+        except KeyError:
+            continue
+        expr = pulp.LpAffineExpression([(lunch, 1.0), (dinner, -1.0)])
+        add_row(m.problem, expr, pulp.LpConstraintLE, 0, f"leftover_{c}")
+        served.append(lunch)
+    if minimum > 0 and served:
+        add_row(m.problem, total(served), pulp.LpConstraintGE, minimum, "leftovers")
+
+
+def food_group_bands(
+    m: SelectionModel, bands: GroupBands, penalty: float
+) -> pulp.LpAffineExpression:
+    """Each food group's total over the plan near the dietary pattern, elastic: with
+    ``σ ≥ 0``, ``Σ_{d,s,c} g[c,k]·x[d,s,c] + σ⁻_k ≥ D·low_k`` and ``… − σ⁺_k ≤ D·high_k``;
+    whole grains ``Σ (g[c,W] − r·g[c,G])·x + σ_W ≥ 0`` (at least a share ``r`` of grains). The
+    objective gains ``P·σ/(D·a_k)``, ``P`` points per whole pattern amount ``a_k`` outside the
+    band: the nutrient minimums come first, and a band is left only where they (and the meal
+    rules) need it, which the plan then reports. Variables ``group_lo_{k}``, ``group_hi_{k}``,
+    rows ``group_lo_{k}``, ``group_hi_{k}``, ``whole_grains``. Returns the penalty term."""
+    variables = m.x.all()
+    amounts = m.x.week_column([slot.groups for slot in m.slots])
+    days = m.x.days
+    terms: list[tuple[pulp.LpVariable, float]] = []
+    for k, key in enumerate(bands.keys):
+        expr = linear(variables, amounts[:, k])
+        scale = penalty / max(days * bands.amount[k], 1e-9)
+        for side, bound, sense, sign in (
+            ("lo", bands.low[k], pulp.LpConstraintGE, 1.0),
+            ("hi", bands.high[k], pulp.LpConstraintLE, -1.0),
+        ):
+            if np.isnan(bound):
+                continue
+            slack = m.problem.add_variable(f"group_{side}_{key}", lowBound=0)
+            row = expr + sign * slack
+            add_row(m.problem, row, sense, days * bound, f"group_{side}_{key}")
+            terms.append((slack, scale))
+    if bands.whole is not None and bands.grains is not None and bands.whole_share > 0:
+        w, g = bands.whole, bands.grains
+        share = amounts[:, w] - bands.whole_share * amounts[:, g]
+        slack = m.problem.add_variable("group_lo_whole_grains", lowBound=0)
+        row = linear(variables, share) + slack
+        add_row(m.problem, row, pulp.LpConstraintGE, 0, "whole_grains")
+        terms.append((slack, penalty / max(days * bands.amount[g], 1e-9)))
+    return pulp.LpAffineExpression(terms)
 
 
 def kept_meals(m: SelectionModel, fixed: Mapping[tuple[int, int], int]) -> None:

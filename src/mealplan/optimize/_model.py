@@ -20,7 +20,7 @@ steps of a half or a whole serving, or continuous.
 from __future__ import annotations
 
 from collections.abc import ItemsView, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +40,36 @@ class WeekRules:
     main_foods: npt.NDArray[np.bool_]  # per food
     max_repeats: int
     exempt: frozenset[int] = frozenset()
+    #: Per food: whether the distinct-food count includes it (not water, condiments, fats).
+    counted: npt.NDArray[np.bool_] | None = None
+    #: At most this many distinct counted foods in the plan (None: no cap).
+    max_distinct: int | None = None
+    #: Staple groups (group id → foods) and how many kinds of each the plan may hold.
+    staples: Mapping[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
+    max_staple_kinds: int | None = None
+
+    @property
+    def shapes_the_basket(self) -> bool:
+        """Whether the model needs the food-used binaries."""
+        return self.counted is not None and (
+            self.max_distinct is not None
+            or (bool(self.staples) and self.max_staple_kinds is not None)
+        )
+
+
+@dataclass(frozen=True)
+class GroupBands:
+    """The food-group bands of a plan, per day, aligned with the candidates' ``groups``
+    columns (NaN = no band); ``whole`` and ``grains`` are the columns of the whole-grain
+    share rule."""
+
+    keys: tuple[str, ...]
+    amount: Floats  # the pattern's amount per day
+    low: Floats
+    high: Floats
+    whole: int | None = None
+    grains: int | None = None
+    whole_share: float = 0.0
 
 
 class SelectionVars:
@@ -127,6 +157,11 @@ def build_selection(
     required: Mapping[tuple[int, int], tuple[int, ...]] | None = None,
     fixed: Mapping[tuple[int, int], int] | None = None,
     shortfall_penalty: float | None = None,
+    leftovers: Mapping[tuple[int, int], tuple[int, int]] | None = None,
+    min_leftovers: int = 0,
+    group_bands: GroupBands | None = None,
+    group_penalty: float = 0.0,
+    meal_families: Mapping[int, Ints] | None = None,
 ) -> SelectionModel:
     """The selection MILP.
 
@@ -149,12 +184,22 @@ def build_selection(
         families.day_budget(m, d, budget)
     families.weekly_minimums(m, bounds)
     families.once_a_week(m, open_on)
+    families.same_meal_once_a_week(m, meal_families or {})
     families.main_food_variety(m, rules)
     families.locked_foods(m, required or {})
     families.kept_meals(m, fixed or {})
+    families.leftover_lunches(m, leftovers or {}, open_on, min_leftovers)
+    if rules.shapes_the_basket and rules.counted is not None:
+        used = families.food_used(m, rules.counted)
+        if rules.max_distinct is not None:
+            families.distinct_foods(m, used, rules.max_distinct)
+        if rules.max_staple_kinds is not None:
+            families.staple_kinds(m, used, rules.staples, rules.max_staple_kinds)
     objective = families.selection_objective(m, slot_targets, calorie_weight, cost_weight)
     if shortfall_penalty is not None:
         objective += families.elastic_minimums(m, shortfall_penalty)
+    if group_bands is not None and group_penalty > 0:
+        objective += families.food_group_bands(m, group_bands, group_penalty)
     problem.setObjective(objective)
     return m
 

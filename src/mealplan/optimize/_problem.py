@@ -7,7 +7,7 @@ names. Unknown nutrient values become 0 here: an unknown value never counts towa
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -65,6 +65,11 @@ class FoodTable:
     #: Per food: the starch of a plate (a grain, a dish with its grain, or a serving of starchy
     #: vegetable such as potato, taro or plantain); a meal holds one. Empty: none known.
     starch: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: foods × group keys: the Dietary Guidelines' food groups per serving (FPED), NaN
+    #: where a food has no FPED values; no columns when the plan does not track groups.
+    groups: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    #: Per food: its WWEIA category (foods as eaten), -1 for a food without one.
+    categories: npt.NDArray[np.int_] = field(default_factory=lambda: np.zeros(0, dtype=int))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -95,10 +100,12 @@ def food_table(
     disliked_points: float,
     liked_points: float,
     halves_for_all: bool = False,
+    groups: Mapping[str, tuple[str, ...]] | None = None,
 ) -> FoodTable:
     """Arrays over the foods of a (filtered) catalogue; foods without energy are left out.
     ``halves_for_all`` lets every food move in half servings (a young child's portions), not
-    only those whose ``half_servings`` says so."""
+    only those whose ``half_servings`` says so. ``groups`` maps a food-group key to the FPED
+    columns (per 100 g) summed for it."""
     if ENERGY in per_serving:
         energy = per_serving[ENERGY].to_numpy(dtype=float)
         keep = ~np.isnan(energy)
@@ -140,6 +147,10 @@ def food_table(
         serving_text=_column(foods, "serving_text", "1 serving").astype(str).tolist(),
         covers=covers,
         starch=_starch(foods, covers),
+        groups=_groups(foods, groups or {}),
+        categories=np.asarray(
+            _column(foods, "wweia_category", np.nan).astype(float).fillna(-1), dtype=int
+        ),
     )
 
 
@@ -159,6 +170,19 @@ def _starch(foods: pd.DataFrame, covers: npt.NDArray[np.bool_]) -> npt.NDArray[n
     grams = _column(foods, "serving_g", np.nan).fillna(0.0).to_numpy(dtype=float)
     result: npt.NDArray[np.bool_] = grain | (starchy * grams / 100.0 >= STARCHY_SERVING_CUP)
     return result
+
+
+def _groups(foods: pd.DataFrame, groups: Mapping[str, tuple[str, ...]]) -> np.ndarray:
+    """foods × groups per serving: the FPED columns (per 100 g) summed, times the serving's
+    grams / 100; NaN where a column or the serving weight is missing."""
+    grams = _column(foods, "serving_g", np.nan).to_numpy(dtype=float)
+    columns = []
+    for keys in groups.values():
+        amount = np.zeros(len(foods))
+        for key in keys:
+            amount = amount + _column(foods, key, np.nan).to_numpy(dtype=float)
+        columns.append(amount * grams / 100.0)
+    return np.column_stack(columns) if columns else np.zeros((len(foods), 0))
 
 
 def _covers(column: pd.Series) -> npt.NDArray[np.bool_]:

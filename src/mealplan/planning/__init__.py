@@ -5,6 +5,8 @@
 1. :func:`build_problem` — the request resolved into a :class:`PlanningProblem` (allowed foods
    as arrays, bounds, meal slots, locks, seed);
 2. :func:`candidate_pools` — candidate meals per slot and day (:class:`CandidatePools`);
+   :func:`week_pools` for a week: a scouting pass, the week's basket and schedule of mains,
+   then the pools;
 3. :func:`selection_model` / :func:`direct_model` — the optimizer's model for the problem
    (:func:`selection_arguments` gives what the selection model is built from);
 4. :func:`selection_week` / :func:`free_form_day` — the solution as a plan;
@@ -13,7 +15,8 @@
 Nothing here is public API: names may change between releases.
 """
 
-from mealplan.planning.assemble import free_form_day, selection_week
+from mealplan.planning.assemble import free_form_day, mark_cap_lifted, selection_week
+from mealplan.planning.basket import week_pools
 from mealplan.planning.explain import diagnose
 from mealplan.planning.formulation import (
     SelectionArguments,
@@ -33,7 +36,9 @@ __all__ = [
     "diagnose",
     "direct_model",
     "free_form_day",
+    "mark_cap_lifted",
     "selection_arguments",
     "selection_model",
     "selection_week",
+    "week_pools",
 ]

@@ -6,14 +6,18 @@ drinking water, the week's averages and the notes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from mealplan.domain.energy import energy_range
+from mealplan.domain.food_patterns import DGA_GROUPS_BY_KEY, GRAINS, PATTERN_TITLES
 from mealplan.domain.plan import (
     DayPlan,
+    FoodGroupTotal,
     Meal,
+    MealRef,
     NutrientTotal,
     PlanItem,
     PlanShortfall,
@@ -47,9 +51,22 @@ def selection_week(
     days = []
     for d in range(problem.days):
         meals = [
-            meal(problem, spec.meal, pool.foods[c], pool.servings[c])
+            meal(
+                problem,
+                spec.meal,
+                pool.foods[c],
+                pool.servings[c],
+                pattern=int(pool.patterns[c]) if len(pool.patterns) else -1,
+                parts=pool.parts[c] if pool.parts else (),
+            )
             for spec, pool, c in zip(problem.slots, pools.pools, picks[d], strict=True)
         ]
+        for s, c in enumerate(picks[d]):
+            if (s, c) in pools.leftovers:
+                dinner = problem.slots[pools.leftovers[(s, c)][0]].meal
+                meals[s] = meals[s].model_copy(
+                    update={"leftover_from": MealRef(day=d, meal=dinner)}
+                )
         days.append(day(problem, d + 1, meals, info if problem.days == 1 else None))
     return week(problem, days, info)
 
@@ -66,15 +83,29 @@ def free_form_day(
 
 
 def meal(
-    problem: PlanningProblem, name: str, positions: tuple[int, ...], servings: tuple[float, ...]
+    problem: PlanningProblem,
+    name: str,
+    positions: tuple[int, ...],
+    servings: tuple[float, ...],
+    *,
+    pattern: int = -1,
+    parts: tuple[int, ...] = (),
 ) -> Meal:
-    """A meal's items, main item first (by role), each in servings, grams and household words."""
+    """A meal's items, in its pattern's order (else main item first, by role), each in
+    servings, grams and household words, with the part of the pattern it fills."""
     foods = problem.foods
+    book = problem.plates.patterns[pattern] if pattern >= 0 else None
+    part_of = dict(zip(positions, parts, strict=True)) if book is not None and parts else {}
     items = []
     for position, amount in sorted(
         zip(positions, servings, strict=True),
-        key=lambda p: (ROLE_ORDER.get(foods.roles[p[0]], 9), foods.names[p[0]]),
+        key=lambda p: (
+            part_of.get(p[0], 99),
+            ROLE_ORDER.get(foods.roles[p[0]], 9),
+            foods.names[p[0]],
+        ),
     ):
+        j = part_of.get(position, -1)
         serving_g = float(foods.serving_g[position])
         grams = None if np.isnan(serving_g) else amount * serving_g
         text = foods.serving_text[position]
@@ -91,9 +122,16 @@ def meal(
                 energy_kcal=amount * float(foods.energy[position]),
                 food_code=foods.food_codes[position] if foods.food_codes else None,
                 release=foods.releases[position] if foods.releases else None,
+                part=book.components[j].name if book is not None and j >= 0 else None,
             )
         )
-    return Meal(name=name, items=items, energy_kcal=sum(i.energy_kcal for i in items))
+    return Meal(
+        name=name,
+        items=items,
+        energy_kcal=sum(i.energy_kcal for i in items),
+        pattern=book.id if book is not None else None,
+        pattern_name=book.name if book is not None else None,
+    )
 
 
 def day(
@@ -117,7 +155,82 @@ def day(
         cost=_cost(problem, servings),
         solver=info,
         drinking_water=drinking,
+        food_pattern=food_pattern_name(problem),
+        food_groups=food_groups(problem, _group_amounts(problem, servings)),
     )
+
+
+def food_pattern_name(problem: PlanningProblem) -> str | None:
+    """ "Healthy U.S.-Style pattern, 2,000 kcal", or None when groups are not tracked."""
+    level = problem.food_pattern
+    if level is None:
+        return None
+    return f"{PATTERN_TITLES[level.pattern]} pattern, {level.kcal:,} kcal"
+
+
+def _group_amounts(problem: PlanningProblem, servings: pd.Series) -> dict[str, float]:
+    level = problem.food_pattern
+    if level is None or servings.empty:
+        return {}
+    foods = problem.foods
+    rows = [foods.position[food] for food in servings.index]
+    totals = servings.to_numpy(dtype=float) @ foods.groups[rows]
+    return {key: float(totals[k]) for k, key in enumerate(level.amounts)}
+
+
+def food_groups(problem: PlanningProblem, amounts: dict[str, float]) -> dict[str, FoodGroupTotal]:
+    """Each group's amount against the pattern and the band the preferences set."""
+    level, bounds = problem.food_pattern, problem.preferences.food_groups
+    if level is None or bounds is None or not amounts:
+        return {}
+    limits = bounds.limits(level)
+    result = {}
+    for key, pattern_amount in level.amounts.items():
+        amount = amounts.get(key, 0.0)
+        if key in limits:
+            low, high = limits[key]
+        else:
+            low, high = bounds.whole_grain_minimum(amounts.get(GRAINS, 0.0)), None
+        status: Literal["within", "below", "above"] = "within"
+        if below_minimum(amount, low):
+            status = "below"
+        elif high is not None and below_minimum(high, amount):
+            status = "above"
+        group = DGA_GROUPS_BY_KEY[key]
+        result[key] = FoodGroupTotal(
+            group=key,
+            label=group.label,
+            amount=round(amount, 3),
+            unit=group.unit,
+            pattern_amount=pattern_amount,
+            ratio=round(amount / pattern_amount, 3) if pattern_amount else 0.0,
+            low=round(low, 3),
+            high=None if high is None else round(high, 3),
+            status=status,
+        )
+    return result
+
+
+def _group_notes(groups: dict[str, FoodGroupTotal], several: bool) -> list[str]:
+    """A note for each group outside its band: reported, not hidden."""
+    notes = []
+    span = "on average per day" if several else "for the day"
+    for total in groups.values():
+        if total.status == "within":
+            continue
+        side = "below" if total.status == "below" else "above"
+        band = (
+            f"{total.low:g}–{total.high:g} {total.unit}"
+            if total.high is not None
+            else f"at least {total.low:g} {total.unit}, half the grains"
+        )
+        notes.append(
+            f"{total.label}: {total.amount:g} {total.unit} {span} ({total.ratio:.2f} × the "
+            f"pattern), {side} its band ({band}). The planner found no menu among its "
+            "candidate meals that keeps it inside while meeting every nutrient target and "
+            "meal rule."
+        )
+    return notes
 
 
 def week(problem: PlanningProblem, days: list[DayPlan], info: SolverInfo) -> WeekPlan:
@@ -140,15 +253,50 @@ def week(problem: PlanningProblem, days: list[DayPlan], info: SolverInfo) -> Wee
     if several:
         days = [_mark_weekly(d, weekly_keys) for d in days]
     costs = [d.cost for d in days]
+    groups = food_groups(
+        problem,
+        {
+            key: sum(d.food_groups[key].amount for d in days if key in d.food_groups) / len(days)
+            for key in days[0].food_groups
+        },
+    )
     return WeekPlan(
         days=days,
         weekly_average=average,
         weekly_nutrients=weekly_keys if several else [],
         cost=None if any(c is None for c in costs) else sum(c for c in costs if c is not None),
         solver=info,
-        notes=notes(problem) + [short.message for short in shortfalls],
+        notes=notes(problem)
+        + [short.message for short in shortfalls]
+        + _group_notes(groups, several),
         shortfalls=shortfalls,
+        food_pattern=food_pattern_name(problem),
+        food_groups=groups,
+        distinct_foods=_distinct_foods(problem, days),
     )
+
+
+def _distinct_foods(problem: PlanningProblem, days: list[DayPlan]) -> int:
+    foods = problem.foods
+    ids = {item.food_id for day in days for item in day.items}
+    return sum(1 for i in ids if i in foods.position and problem.plates.counted[foods.position[i]])
+
+
+def mark_cap_lifted(problem: PlanningProblem, week: WeekPlan) -> WeekPlan:
+    """A week planned without its distinct-food cap and staple kinds, saying so."""
+    cap = problem.preferences.max_distinct_foods
+    kinds = problem.preferences.max_staple_kinds
+    limits = []
+    if cap is not None:
+        limits.append(f"at most {cap} distinct foods")
+    if kinds is not None:
+        limits.append(f"{kinds} kind{'s' if kinds > 1 else ''} of each staple")
+    note = (
+        f"No week with {' and '.join(limits)} met every nutrient target from the planner's "
+        f"candidate meals, so this week was planned without those limits: it uses "
+        f"{week.distinct_foods} distinct foods. The targets come first."
+    )
+    return week.model_copy(update={"cap_lifted": True, "notes": [*week.notes, note]})
 
 
 def _shortfalls(

@@ -7,9 +7,12 @@ from typing import Any
 
 import numpy as np
 
+from mealplan.domain.food_patterns import GRAINS, WHOLE_GRAINS
 from mealplan.domain.vocabulary import MAIN_ROLES
+from mealplan.optimize._candidates import Candidates
 from mealplan.optimize._model import (
     DirectModel,
+    GroupBands,
     SelectionModel,
     WeekRules,
     build_direct,
@@ -36,10 +39,17 @@ def selection_arguments(problem: PlanningProblem, pools: CandidatePools) -> Sele
     locked foods are exempt from the variety rules."""
     preferences = problem.preferences
     locks = problem.locks
+    weeks = -(-problem.days // 7)
+    cap = preferences.max_distinct_foods
+    kinds = preferences.max_staple_kinds
     rules = WeekRules(
         main_foods=np.isin(problem.foods.roles, MAIN_ROLES),
         max_repeats=preferences.max_repeats_per_week,
         exempt=frozenset(position for v in locks.values() for position, _ in v),
+        counted=problem.plates.counted if problem.days > 1 else None,
+        max_distinct=distinct_cap(cap, problem.days),
+        staples=problem.plates.staples,
+        max_staple_kinds=None if kinds is None else kinds * weeks,
     )
     bands = preferences.energy_bands()
     return SelectionArguments(
@@ -62,8 +72,77 @@ def selection_arguments(problem: PlanningProblem, pools: CandidatePools) -> Sele
             "shortfall_penalty": (
                 SHORTFALL_PENALTY if preferences.shortfalls == "declare" else None
             ),
+            "group_bands": group_bands(problem),
+            "meal_families": {
+                s: meal_families(pool)
+                for s, (spec, pool) in enumerate(zip(problem.slots, pools.pools, strict=True))
+                if spec.meal not in REPEATABLE_MEALS
+            },
+            "group_penalty": GROUP_PENALTY,
+            "leftovers": pools.leftovers,
+            "min_leftovers": min_leftovers(problem.days)
+            if pools.leftovers and not pools.fixed
+            else 0,
         },
     )
+
+
+#: Points per whole pattern amount a food group falls outside its band: 1 % of the pattern
+#: costs 5 points, about a week's whole score for taste and calories, so a band gives way only
+#: to the nutrient minimums (hard, or 1,000 points each when declared) and the meal rules.
+GROUP_PENALTY = 50.0
+
+
+#: Meals people happily eat the same way on several days of a week (cereal with milk and a
+#: banana); any other meal is served at most once a week, leftovers aside.
+REPEATABLE_MEALS = ("breakfast", "snack")
+
+
+def meal_families(pool: Candidates) -> np.ndarray:
+    """Per candidate, the first candidate of the pool with the same foods and servings."""
+    first: dict[tuple[tuple[int, ...], tuple[float, ...]], int] = {}
+    return np.array(
+        [
+            first.setdefault((f, s), c)
+            for c, (f, s) in enumerate(zip(pool.foods, pool.servings, strict=True))
+        ],
+        dtype=int,
+    )
+
+
+def group_bands(problem: PlanningProblem) -> GroupBands | None:
+    """The plan's food-group bands, per day, from the food pattern and the preferences."""
+    level, bounds = problem.food_pattern, problem.preferences.food_groups
+    if level is None or bounds is None:
+        return None
+    keys = tuple(level.amounts)
+    limits = bounds.limits(level)
+    return GroupBands(
+        keys=keys,
+        amount=np.array([level.amounts[k] for k in keys]),
+        low=np.array([limits[k][0] if k in limits else np.nan for k in keys]),
+        high=np.array([limits[k][1] if k in limits else np.nan for k in keys]),
+        whole=keys.index(WHOLE_GRAINS),
+        grains=keys.index(GRAINS),
+        whole_share=bounds.whole_grain_share,
+    )
+
+
+#: Leftover lunches a plan with ``leftovers=True`` holds at least, per 7 days.
+LEFTOVERS_PER_WEEK = 3
+
+
+def min_leftovers(days: int) -> int:
+    """At least 3 leftover lunches a week (fewer in a shorter plan: one per two days)."""
+    return min(days // 2, -(-LEFTOVERS_PER_WEEK * days // 7))
+
+
+def distinct_cap(cap: int | None, days: int) -> int | None:
+    """The distinct-food cap of a plan: the weekly cap for up to 7 days, scaled by days / 7
+    beyond (a fortnight shops twice)."""
+    if cap is None:
+        return None
+    return cap if days <= 7 else -(-cap * days // 7)
 
 
 def selection_model(problem: PlanningProblem, pools: CandidatePools) -> SelectionModel:

@@ -19,11 +19,19 @@ import pandas as pd
 
 from mealplan.catalog import FoodCatalog
 from mealplan.domain.energy import energy_range
+from mealplan.domain.food_patterns import (
+    US_STYLE,
+    FoodPatternLevel,
+    group_sources,
+    pattern_amounts,
+)
+from mealplan.domain.patterns import pattern_book
 from mealplan.domain.portions import halves_for_all
 from mealplan.errors import InfeasiblePlanError, PlannerError
 from mealplan.optimize._candidates import SlotSpec
 from mealplan.optimize._problem import ENERGY, Bounds, FoodTable, food_table
 from mealplan.planning import explain
+from mealplan.planning.plates import Plates, plates
 from mealplan.preferences import ObjectiveWeights, Preferences
 from mealplan.safeguards import screen
 from mealplan.targets import Targets
@@ -64,6 +72,12 @@ class PlanningProblem:
     b12_unreliable: pd.Series
     #: What the safety screen did: the rules applied, overrides, foods left out.
     safety_notes: tuple[str, ...]
+    #: The meal patterns, pairing rules and staple groups over ``foods``.
+    plates: Plates
+    #: The Dietary Guidelines' food pattern the plan is held near, when groups are tracked
+    #: (every allowed food has FPED values, the person is 2 or older, groups not switched off);
+    #: ``foods.groups`` then has its group amounts, in ``GROUP_KEYS`` order.
+    food_pattern: FoodPatternLevel | None = None
 
     def cost_only(self) -> PlanningProblem:
         """The same problem whose objective is cost alone (the classic diet problem)."""
@@ -97,6 +111,7 @@ def build_problem(
     allowed, safety_notes = screen(allowed, targets, preferences)
     bounds = _bounds(catalog, targets, preferences, weekly and days > 1)
     per_serving, b12_unreliable = _reliable_per_serving(allowed)
+    level = _food_pattern(allowed, targets, preferences, bounds)
     foods = food_table(
         allowed.foods,
         per_serving,
@@ -106,11 +121,13 @@ def build_problem(
         disliked_points=preferences.weights.disliked,
         liked_points=preferences.weights.liked,
         halves_for_all=halves_for_all(targets.profile.age if targets.profile else None),
+        groups=None if level is None else group_sources(level.pattern),
     )
     if not len(foods):
         message = explain.no_food_left(preferences, len(catalog))
         raise InfeasiblePlanError(explain.conflicts([message]))
-    slots = slot_specs(preferences, bounds) if preferences.meals is not None else ()
+    book = plates(pattern_book(), foods)
+    slots = slot_specs(preferences, bounds, book) if preferences.meals is not None else ()
     return PlanningProblem(
         catalog=catalog,
         allowed=allowed,
@@ -127,7 +144,31 @@ def build_problem(
         imputed=allowed.imputed(),
         b12_unreliable=b12_unreliable,
         safety_notes=tuple(safety_notes),
+        plates=book,
+        food_pattern=level,
     )
+
+
+#: The Dietary Guidelines' patterns are for ages 2 and older.
+FOOD_PATTERN_MIN_AGE = 2.0
+
+
+def _food_pattern(
+    allowed: FoodCatalog, targets: Targets, preferences: Preferences, bounds: Bounds
+) -> FoodPatternLevel | None:
+    """The food pattern level for the day's energy, or None when groups cannot be tracked."""
+    if preferences.food_groups is None or np.isnan(bounds.energy_low):
+        return None
+    if targets.profile is not None and targets.profile.age < FOOD_PATTERN_MIN_AGE:
+        return None
+    fped = [k for keys in group_sources(US_STYLE).values() for k in keys]
+    frame = allowed.foods
+    if any(k not in frame.columns for k in fped) or frame[fped].isna().any().any():
+        return None
+    if frame["serving_g"].isna().any():
+        return None
+    vegetarian = preferences.diet in ("vegetarian", "vegan")
+    return pattern_amounts((bounds.energy_low + bounds.energy_high) / 2, vegetarian)
 
 
 def _check_budget(catalog: FoodCatalog, preferences: Preferences) -> None:
@@ -192,8 +233,8 @@ def _seed(catalog: FoodCatalog, targets: Targets, preferences: Preferences, days
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
 
 
-def slot_specs(preferences: Preferences, bounds: Bounds) -> tuple[SlotSpec, ...]:
-    """Each planned meal's structure rule and energy window in kcal."""
+def slot_specs(preferences: Preferences, bounds: Bounds, book: Plates) -> tuple[SlotSpec, ...]:
+    """Each planned meal's structure rule, energy window in kcal and patterns."""
     if np.isnan(bounds.energy_low) or np.isnan(bounds.energy_high):
         raise PlannerError(
             "targets: meal plans need an energy range; give Targets an 'energy' bound or "
@@ -215,6 +256,8 @@ def slot_specs(preferences: Preferences, bounds: Bounds) -> tuple[SlotSpec, ...]
                 share=(low + high) / 2,
                 share_low=low,
                 share_high=high,
+                patterns=book.by_meal.get(meal, ()),
+                pairs=book.pairs,
             )
         )
     return tuple(specs)

@@ -1,0 +1,256 @@
+"""The week's basket and its schedule of mains: the few dozen foods a household shops for, and
+which main each meal is built around, chosen before the meals.
+
+Drawing every meal of a week from 4,600 foods gives weeks of 60-80 distinct foods, and the
+selection model cannot bring such pools down to 30, nor keep each main off consecutive days,
+in the time a request has. So a week is planned in passes:
+
+1. **Scout.** Candidate meals are drawn from every allowed food, as for a day, and the linear
+   relaxation of the week's selection model (every rule but the distinct-food cap) is solved.
+   How much of each food that relaxed week serves says which foods carry the week's nutrients
+   within its caps (sodium, saturated fat): salmon or fortified milk for vitamin D, beans for
+   magnesium.
+2. **Shop.** The basket is the foods the relaxed week serves most: first enough mains for
+   every meal of the week, then the rest, up to the distinct-food cap, one food per WWEIA
+   category and the allowed kinds of each staple.
+3. **Schedule.** Candidate meals are drawn from the basket around each of its mains; each
+   breakfast, lunch and dinner of the week gets two mains that have candidates, spread over
+   the week, never a main of the day before or after and at most N times a week
+   (:func:`~mealplan.planning.pools.schedule_mains`); the selection model (with the cap and
+   staple rows) chooses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pulp
+
+from mealplan.domain.plan import WeekPlan
+from mealplan.optimize._model import SelectionModel, build_selection
+from mealplan.optimize._solve import solve
+from mealplan.planning.formulation import distinct_cap, selection_arguments
+from mealplan.planning.pools import CandidatePools, candidate_pools
+from mealplan.planning.problem import PlanningProblem
+
+#: Foods of one WWEIA category in the basket: the relaxed week spreads itself over near-twins
+#: (five peanut butter sandwiches, raw and frozen cherries), a shopping list should not.
+PER_CATEGORY = 1
+#: Mains the basket holds per meal: enough for a week at most 3 times each and never on
+#: consecutive days, with a spare; lunch and dinner share theirs.
+MAINS_PER_MEAL = {"breakfast": 4, "lunch": 7, "dinner": 7}
+#: Foods beyond the cap a further attempt's basket may hold (the model keeps the cap).
+SPARE_PER_ATTEMPT = 8
+#: Mains beyond the basket a slot may call on when too few of the basket's make meals.
+EXTRA_MAINS = 6
+#: For each nutrient minimum, the basket takes this many of the foods that carry most of it in
+#: the relaxed week, before the rest.
+SOURCES_PER_NUTRIENT = 2
+
+
+@dataclass(frozen=True)
+class Basket:
+    """A week's foods (a mask over the problem's foods) and, per slot, the basket's foods
+    that can be its main, most served first (the pools schedule them over the days)."""
+
+    foods: np.ndarray
+    mains: tuple[tuple[int, ...], ...]
+    usage: np.ndarray
+
+
+#: Each pruning round drops this share of the foods the relaxed week uses least.
+PRUNE_SHARE = 0.25
+PRUNE_ROUNDS = 12
+
+
+def relaxed_usage(
+    problem: PlanningProblem, scout: CandidatePools, solver: str = "highs", cap: int | None = None
+) -> np.ndarray | None:
+    """Servings of each food's meals in the linear relaxation of the week over ``scout``'s
+    pools (every rule but the distinct-food cap), or None when it has no solution.
+
+    With ``cap``, the relaxed week is pruned: round by round, the meals holding the foods it
+    uses least are closed and it is solved again, until it uses at most ``cap`` foods or
+    closing more would leave no solution; the last solution's usage is returned. A relaxed
+    week spreads itself over a hundred foods; the pruned one says which few carry it."""
+    arguments = selection_arguments(problem, scout)
+    kwargs = dict(arguments.kwargs)
+    kwargs["rules"] = replace(kwargs["rules"], counted=None)
+    # The same basket whether the request refuses or declares shortfalls; the food-group
+    # bands are left to the final model (in the relaxation they crowd out nutrient sources).
+    kwargs["shortfall_penalty"] = None
+    kwargs["group_bands"] = None
+    model = build_selection(*arguments.args, **kwargs)
+    for variable in model.problem.variables():
+        variable.cat = pulp.LpContinuous
+    counted = problem.plates.counted
+    best: np.ndarray | None = None
+    closed: set[int] = set()
+    for _ in range(PRUNE_ROUNDS if cap is not None else 1):
+        result = solve(model.problem, solver=solver, time_limit=30.0, mip=False)
+        if not result.has_solution:
+            break
+        best = _usage(problem, scout, model)
+        used = [f for f in np.flatnonzero((best > 1e-9) & counted).tolist()]
+        if cap is None or len(used) <= cap:
+            break
+        used.sort(key=lambda f: (best[f], f))
+        drop = set(used[: max(1, int(len(used) * PRUNE_SHARE))])
+        closed |= drop
+        for (_, s, c), v in model.x.items():
+            if closed.intersection(scout.pools[s].foods[c]) and (s, c) not in scout.fixed_set:
+                v.upBound = 0
+    return best
+
+
+def _usage(problem: PlanningProblem, scout: CandidatePools, model: SelectionModel) -> np.ndarray:
+    usage = np.zeros(len(problem.foods))
+    for (_, s, c), v in model.x.items():
+        value = v.varValue or 0.0
+        if value > 1e-9:
+            for food in scout.pools[s].foods[c]:
+                usage[food] += value
+    return usage
+
+
+def week_basket(
+    problem: PlanningProblem, scout: CandidatePools, usage: np.ndarray, cap: int
+) -> Basket:
+    """The basket and the ranked mains for the usage of the relaxed week (see the module):
+    mains first, then each minimum's sources, then the rest by usage, within ``cap``."""
+    foods = problem.foods
+    mains = _main_foods(problem)
+    # Most served first; ties in food order.
+    order = np.lexsort((np.arange(len(foods)), -usage)).tolist()
+    chooser = _Chooser(problem, cap)
+    for s, spec in enumerate(problem.slots):
+        chooser.take_first(order, mains[s], MAINS_PER_MEAL.get(spec.meal, 0))
+    _take_sources(problem, scout, usage, chooser)
+    chooser.take_first(order, usage > 1e-9, len(foods), stop_outside=True)
+    # Per slot: the basket's mains, then a few more the relaxed week served, for the pools
+    # to call on when too few of the basket's can be built into meals (the model's cap rows
+    # then decide what stays).
+    ranked = tuple(
+        tuple(f for f in order if chooser.basket[f] and m[f])
+        + tuple(f for f in order if not chooser.basket[f] and m[f])[:EXTRA_MAINS]
+        for m in mains
+    )
+    return Basket(chooser.basket, ranked, usage)
+
+
+def _take_sources(
+    problem: PlanningProblem, scout: CandidatePools, usage: np.ndarray, chooser: _Chooser
+) -> None:
+    """For each minimum, the relaxed week's main sources (milk and yogurt for calcium), then
+    the richest foods the scout drew: a relaxed week takes a little of many, a real one needs
+    a few servings of salmon for its vitamin D."""
+    foods, low = problem.foods, problem.bounds.low
+    drawn = np.zeros(len(foods), dtype=bool)
+    for pool in scout.pools:
+        for members in pool.foods:
+            drawn[list(members)] = True
+    for k in range(len(low)):
+        if np.isnan(low[k]) or low[k] <= 0:
+            continue
+        for amount in (usage * foods.nutrients[:, k], drawn * foods.nutrients[:, k]):
+            order = np.lexsort((np.arange(len(foods)), -amount)).tolist()
+            chooser.take_first(order, amount > 1e-9, SOURCES_PER_NUTRIENT, stop_outside=True)
+
+
+class _Chooser:
+    """Adds foods to a basket within the cap, one per WWEIA category and the staple kinds."""
+
+    def __init__(self, problem: PlanningProblem, cap: int) -> None:
+        self.problem = problem
+        self.cap = cap
+        self.basket = np.zeros(len(problem.foods), dtype=bool)
+        self.kinds: dict[str, int] = {}
+        self.categories: dict[int, int] = {}
+        self.counted = 0
+
+    def take_first(
+        self, order: list[int], wanted: np.ndarray, count: int, *, stop_outside: bool = False
+    ) -> None:
+        """Take foods of ``wanted`` in ``order`` until ``count`` of them are in the basket
+        (those already in count), or, with ``stop_outside``, until the first food outside
+        ``wanted``."""
+        taken = 0
+        for food in order:
+            if taken >= count:
+                return
+            if not wanted[food]:
+                if stop_outside:
+                    return
+                continue
+            if self.basket[food] or self.take(food):
+                taken += 1
+
+    def take(self, food: int) -> bool:
+        plates, foods = self.problem.plates, self.problem.foods
+        if self.basket[food]:
+            return True
+        groups = [g for g, members in plates.staples.items() if members[food]]
+        limit = self.problem.preferences.max_staple_kinds
+        if limit is not None and any(self.kinds.get(g, 0) >= limit for g in groups):
+            return False
+        category = int(foods.categories[food]) if len(foods.categories) else -1
+        if category >= 0 and self.categories.get(category, 0) >= PER_CATEGORY:
+            return False
+        if plates.counted[food] and self.counted >= self.cap:
+            return False
+        self.counted += int(plates.counted[food])
+        self.categories[category] = self.categories.get(category, 0) + 1
+        for g in groups:
+            self.kinds[g] = self.kinds.get(g, 0) + 1
+        self.basket[food] = True
+        return True
+
+
+def _main_foods(problem: PlanningProblem) -> list[np.ndarray]:
+    """Per slot, the foods that can be its main: in a main part of one of its patterns."""
+    foods = problem.foods
+    result = []
+    for spec in problem.slots:
+        eligible = np.array([spec.meal in meals for meals in foods.meals], dtype=bool)
+        mains = np.zeros(len(foods), dtype=bool)
+        for pattern in spec.patterns:
+            for part in pattern.parts:
+                if part.main:
+                    mains |= part.foods & eligible
+        result.append(mains)
+    return result
+
+
+def week_pools(
+    problem: PlanningProblem,
+    *,
+    keep: WeekPlan | None = None,
+    replan: list[int] | None = None,
+    attempt: int = 0,
+    solver: str = "highs",
+    swap: tuple[int, int] | None = None,
+) -> CandidatePools:
+    """A week's candidate pools: scout, shop, schedule (see the module). Without a
+    distinct-food cap, or when even the relaxed week has no solution (the model then proves
+    it and the diagnosis says why), the scout's own pools."""
+    scout = candidate_pools(problem, keep=keep, replan=replan, attempt=attempt, swap=swap)
+    cap = problem.preferences.max_distinct_foods
+    if problem.days < 2 or cap is None:
+        return scout
+    room = (distinct_cap(cap, problem.days) or cap) + SPARE_PER_ATTEMPT * attempt
+    usage = relaxed_usage(problem, scout, solver, cap=room)
+    if usage is None:
+        return scout
+    # A further attempt shops more widely: the model's cap rows then choose within it.
+    basket = week_basket(problem, scout, usage, room)
+    pools = candidate_pools(
+        problem,
+        keep=keep,
+        replan=replan,
+        attempt=attempt,
+        basket=basket.foods,
+        mains=basket.mains,
+        swap=swap,
+    )
+    return pools
