@@ -33,12 +33,12 @@ VEGETARIAN = "vegetarian"
 PatternName = Literal["us_style", "vegetarian"]
 PATTERN_NAMES: tuple[PatternName, ...] = ("us_style", "vegetarian")
 
-#: Where the amounts come from, per pattern (shown with every level).
 #: The patterns' names as the Dietary Guidelines write them.
 PATTERN_TITLES: Mapping[str, str] = {
     US_STYLE: "Healthy U.S.-Style",
     VEGETARIAN: "Healthy Vegetarian",
 }
+#: Where the amounts come from, per pattern (shown with every level).
 PATTERN_SOURCES: Mapping[str, str] = {
     US_STYLE: "Dietary Guidelines for Americans, 2020-2025, Appendix 3, Table A3-2: "
     "Healthy U.S.-Style Dietary Pattern for Ages 2 and Older",
