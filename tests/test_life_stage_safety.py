@@ -21,6 +21,7 @@ from mealplan import (
     verify,
 )
 from mealplan.domain.plan import DayPlan, Meal, PlanItem
+from mealplan.preferences import DEFAULT_MEAL_RULES
 from mealplan.report import render_html, render_text
 
 WOMAN_34 = Profile(age=34, sex="female")
@@ -77,11 +78,22 @@ def test_retinol_is_kept_per_day_even_when_liver_is_liked(
     assert verify(week, curated_catalog, targets, no_rules) == []
     for day in week.days:
         assert day.totals["retinol"].amount <= 3000 + 1e-6
-    # The test bites: without the UL the liked liver is planned and breaks the limit.
-    unlimited = planner.plan_week(targets.replace(retinol=None), no_rules, days=3)
-    assert any(item.food_id == liver for day in unlimited.days for item in day.items)
-    breached = verify(unlimited, curated_catalog, targets, no_rules)
+    # The test bites: liver at one dinner (a lock) carries more retinol than the day allows.
+    # Without the UL the week serves it, and verify() names the breach; with it, no week does.
+    # (A lighter dinner: a plate of liver, a starch and a vegetable is 400-550 kcal.)
+    light = {
+        **DEFAULT_MEAL_RULES,
+        "dinner": DEFAULT_MEAL_RULES["dinner"].model_copy(update={"energy_share": (0.15, 0.40)}),
+    }
+    locked = no_rules.model_copy(
+        update={"locks": (Lock(food=liver, meal="dinner", day=1),), "meal_rules": light}
+    )
+    unlimited = planner.plan_week(targets.replace(retinol=None), locked, days=3)
+    assert liver in {item.food_id for item in unlimited.days[0].meals[2].items}
+    breached = verify(unlimited, curated_catalog, targets, locked)
     assert any(v.rule == "nutrient_max" and v.subject == "retinol" for v in breached)
+    with pytest.raises(InfeasiblePlanError):
+        planner.plan_week(targets, locked, days=3)
 
 
 def test_verify_flags_a_day_over_the_retinol_limit(curated_catalog: FoodCatalog) -> None:

@@ -17,7 +17,7 @@ from mealplan.domain.food_patterns import pattern_amounts
 from mealplan.domain.patterns import PatternBook, pattern_book
 from mealplan.domain.plan import WeekPlan
 from mealplan.errors import PlannerError
-from mealplan.planning import build_problem, selection_model, week_pools
+from mealplan.planning import build_problem, candidate_pools, selection_model
 from mealplan.planning.plates import selector_mask
 from mealplan.report import render_html
 
@@ -157,6 +157,7 @@ def test_a_week_keeps_its_cap_staples_and_leftovers(
             (i.food_id, i.servings) for i in cooked.items
         ]
         assert "leftover from" in meal.title
+        assert book.by_id()[str(meal.pattern)].keeps, f"{meal.pattern} is no dish that keeps"
     # The shopping list counts a dish cooked once for two meals once.
     shopping = week.shopping_list().set_index("food_id")
     dish = leftovers[0][1].items[0].food_id
@@ -167,16 +168,20 @@ def test_a_week_keeps_its_cap_staples_and_leftovers(
 
 def test_the_cap_and_staples_are_rows_of_the_model(catalog: FoodCatalog, woman: Targets) -> None:
     """The limits are constraints of the selection model (food-used binaries), not filters:
-    on a pool wider than the cap (a second attempt's basket) the rows are there."""
+    on pools drawn from every food (the basket's scout), far wider than the cap, the rows
+    are there, and a solve of that model keeps them."""
     problem = build_problem(catalog, woman, Preferences(), days=7, weekly=True)
-    pools = week_pools(problem, attempt=1)
+    pools = candidate_pools(problem)
     model = selection_model(problem, pools)
     names = set(model.problem.constraints)
     assert "distinct_foods" in names
     row = model.problem.constraints["distinct_foods"]
     assert -row.constant == 30
     assert all(v.name.startswith("used_") for v in row)
-    assert any(name.startswith("used_") for name in names)
+    assert len(row) > 30, "the pools hold more counted foods than the cap"
+    staples = [n for n in names if n.startswith("staple_")]
+    assert "staple_milk" in staples
+    assert all(-model.problem.constraints[n].constant == 1 for n in staples)
 
 
 def test_verify_catches_broken_patterns_caps_and_leftovers(
@@ -226,6 +231,15 @@ def test_verify_catches_broken_patterns_caps_and_leftovers(
         update={"meals": [*days[d].meals[:s], changed, *days[d].meals[s + 1 :]]}
     )
     assert "leftover" in rules(week.model_copy(update={"days": days}))
+    # A leftover of a dish that does not keep (the same meal, said to be a burger plate).
+    assert not pattern_book().by_id()["burger_side_salad"].keeps
+    burger = lunch.model_copy(update={"pattern": "burger_side_salad"})
+    days = list(week.days)
+    days[d] = days[d].model_copy(
+        update={"meals": [*days[d].meals[:s], burger, *days[d].meals[s + 1 :]]}
+    )
+    found = verify(week.model_copy(update={"days": days}), catalog, woman, preferences)
+    assert any(v.rule == "leftover" and "keeps" in v.message for v in found)
     # A group outside its band marked within.
     outside = next((k for k, g in week.food_groups.items() if g.status != "within"), None)
     if outside is not None:
@@ -271,15 +285,27 @@ def test_swap_meal_changes_exactly_that_meal(
 ) -> None:
     week, preferences = leftover_week
     planner = Planner(catalog, time_limit=20)
-    swapped = planner.swap_meal(week, woman, preferences, day=3, meal="dinner")
-    changed = [
-        (a.day, m.name)
-        for a, b in zip(week.days, swapped.days, strict=True)
-        for m, n in zip(a.meals, b.meals, strict=True)
-        if [(i.food_id, i.servings) for i in m.items] != [(i.food_id, i.servings) for i in n.items]
-    ]
-    assert changed == [(3, "dinner")]
-    assert verify(swapped, catalog, woman, preferences) == []
+
+    def changed(swapped: WeekPlan) -> list[tuple[int, str]]:
+        return [
+            (a.day, m.name)
+            for a, b in zip(week.days, swapped.days, strict=True)
+            for m, n in zip(a.meals, b.meals, strict=True)
+            if [(i.food_id, i.servings) for i in m.items]
+            != [(i.food_id, i.servings) for i in n.items]
+        ]
+
+    breakfast = planner.swap_meal(week, woman, preferences, day=2, meal="breakfast")
+    assert changed(breakfast) == [(2, "breakfast")]
+    assert verify(breakfast, catalog, woman, preferences) == []
+    # A dinner cooked for two days: its leftover lunch is the same dish, and follows it.
+    cooked = next(d.day for d in week.days[1:] if d.meals[1].leftover_from is not None) - 1
+    dinner = planner.swap_meal(week, woman, preferences, day=cooked, meal="dinner")
+    assert changed(dinner) == [(cooked, "dinner"), (cooked + 1, "lunch")]
+    lunch = dinner.days[cooked].meals[1]
+    assert lunch.leftover_from is not None and lunch.leftover_from.day == cooked
+    assert lunch.items == dinner.days[cooked - 1].meals[2].items
+    assert verify(dinner, catalog, woman, preferences) == []
     with pytest.raises(PlannerError, match="day"):
         planner.swap_meal(week, woman, preferences, day=9, meal="dinner")
     with pytest.raises(PlannerError, match="meal"):

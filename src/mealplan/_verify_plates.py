@@ -166,7 +166,7 @@ def week_findings(
         yield ("distinct_foods", text, None, None, None)
     if plan.cap_lifted:
         # Planned without the cap and staples, and saying so: the targets came first.
-        yield from _leftovers(plan, prefs)
+        yield from _leftovers(plan, prefs, book)
         return
     if cap is not None and days > 1:
         limit = cap if days <= 7 else math.ceil(cap * days / 7)
@@ -184,11 +184,12 @@ def week_findings(
                 text = f"{len(members)} kinds of {group.text} ({'; '.join(members)}); at most "
                 text += f"{kinds * weeks}"
                 yield ("staple_kinds", text, None, None, group.id)
-    yield from _leftovers(plan, prefs)
+    yield from _leftovers(plan, prefs, book)
 
 
-def _leftovers(plan: WeekPlan, prefs: Preferences) -> Iterator[Finding]:
+def _leftovers(plan: WeekPlan, prefs: Preferences, book: PatternBook) -> Iterator[Finding]:
     by_day = {day.day: {meal.name: meal for meal in day.meals} for day in plan.days}
+    patterns = book.by_id()
     for day in plan.days:
         for meal in day.meals:
             source = meal.leftover_from
@@ -198,6 +199,10 @@ def _leftovers(plan: WeekPlan, prefs: Preferences) -> Iterator[Finding]:
             if not prefs.leftovers:
                 yield ("leftover", "a leftover meal, but leftovers=False", *where, None)
                 continue
+            pattern = patterns.get(meal.pattern or "")
+            if pattern is not None and not pattern.keeps:
+                text = f"{pattern.name!r} is not a dish that keeps for a second day"
+                yield ("leftover", text, *where, None)
             cooked = by_day.get(source.day, {}).get(source.meal)
             if source.day != day.day - 1 or cooked is None:
                 text = f"leftover from day {source.day}'s {source.meal}, not the day before"

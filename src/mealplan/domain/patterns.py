@@ -123,6 +123,9 @@ class Pattern(BaseModel):
     cuisines: tuple[str, ...] = ("american",)
     #: How often the pattern is drawn relative to the others of its meal.
     weight: float = Field(default=1.0, gt=0)
+    #: A cooked dish that keeps: with leftovers, a dinner of it may be cooked double and eaten
+    #: again at the next day's lunch (a stew, a curry; not a burger or a sandwich).
+    keeps: bool = False
     components: tuple[Component, ...] = Field(alias="part", min_length=1)
 
     @field_validator("meals")

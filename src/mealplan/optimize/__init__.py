@@ -13,7 +13,8 @@ The names below are the package's internal API: the planner, the benchmarks and 
 use them; they are not part of :mod:`mealplan`'s public API and may change with the planner.
 
 - arrays: ``Bounds``, ``FoodTable``, ``food_table``, ``ENERGY``;
-- candidates: ``SlotSpec``, ``Candidates``, ``generate``, ``nutrient_weights``;
+- candidates: ``SlotSpec``, ``Candidates``, ``generate``, ``nutrient_weights``,
+  ``portion_variants``;
 - models: ``WeekRules``, ``SelectionVars``, ``SelectionModel``, ``build_selection``,
   ``chosen``, ``DirectModel``, ``build_direct``;
 - solving: ``SolveResult``, ``solve``, ``check_solver``, ``SOLVERS``;
@@ -23,7 +24,13 @@ The constraint families themselves are the functions of :mod:`._families`; the t
 one at a time on a :class:`SelectionModel`.
 """
 
-from mealplan.optimize._candidates import Candidates, SlotSpec, generate, nutrient_weights
+from mealplan.optimize._candidates import (
+    Candidates,
+    SlotSpec,
+    generate,
+    nutrient_weights,
+    portion_variants,
+)
 from mealplan.optimize._diagnose import EnergyUnreachable, Shortfall, shortfalls
 from mealplan.optimize._model import (
     DirectModel,
@@ -58,6 +65,7 @@ __all__ = [
     "food_table",
     "generate",
     "nutrient_weights",
+    "portion_variants",
     "shortfalls",
     "solve",
 ]

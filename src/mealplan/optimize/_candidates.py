@@ -26,6 +26,9 @@ Ints = npt.NDArray[np.int_]
 Bools = npt.NDArray[np.bool_]
 
 _OVERSAMPLE = 8
+#: How much one liked food (disliked: minus) adds to a candidate meal's rank, against its adequacy
+#: (0-1, the mean share of the slot's minimums it carries).
+_LIKING = 0.1
 _NUDGES = 4
 #: How hard a food denser in a capped nutrient than the day allows is drawn less: weight ÷
 #: (density ÷ allowed density) ** this.
@@ -422,7 +425,12 @@ def generate(
     oddity = (np.abs(servings - 1.0) * real).sum(axis=1)
     excess = _excess(nutrients, daily_high, spec.share)
     with_main = _holds_main(foods, items)
-    rank = np.argsort(-(adequacy - 0.05 * oddity - excess + 0.05 * with_main), kind="stable")
+    # Liked foods (score < 0) rank a meal up, disliked ones down: the pool, not only the
+    # objective, must hold meals with them, or a liking never reaches the plan.
+    liking = np.where(real, -np.sign(foods.score[safe]), 0.0).sum(axis=1)
+    rank = np.argsort(
+        -(adequacy - 0.05 * oddity - excess + 0.05 * with_main + _LIKING * liking), kind="stable"
+    )
 
     # Greedy pick with a cap on how many candidates one food, and one pattern, may appear in.
     # A week's basket holds few foods by design: they may recur more.
@@ -532,3 +540,64 @@ def _amounts(per_food: Floats, items: Ints, servings: Floats) -> Floats:
 def _is_main(main_parts: Mapping[int, tuple[bool, ...]], pattern: int, part: int) -> bool:
     flags = main_parts.get(pattern, ())
     return 0 <= part < len(flags) and flags[part]
+
+
+def portion_variants(
+    foods: FoodTable,
+    spec: SlotSpec,
+    meal: Candidates,
+    c: int,
+    frozen: frozenset[int] = frozenset(),
+    *,
+    serving_weight: float = 0.5,
+) -> Candidates:
+    """Candidate ``c`` of ``meal`` (first) and the meals that differ from it in portions only:
+    one item one or two steps more or less, two items a step more or less each, or one a step
+    up and another a step down, within the servings
+    its part and the food allow. The foods stay, so a week's basket, staples and variety rules
+    hold for every variant. Items of foods in ``frozen`` (locked amounts) keep theirs; a meal
+    without a pattern has no variants."""
+    items = np.array(meal.foods[c], dtype=int)
+    parts = np.array(meal.parts[c] if meal.parts else [-1] * len(items), dtype=int)
+    pattern = int(meal.patterns[c]) if len(meal.patterns) else -1
+    base = np.array(meal.servings[c], dtype=float)
+    spec_of = {p.index: p for p in spec.patterns}
+    step = foods.step[items]
+    low = np.full(len(items), np.inf)
+    high = np.full(len(items), -np.inf)
+    if pattern in spec_of:
+        for i, j in enumerate(parts.tolist()):
+            if 0 <= j < len(spec_of[pattern].parts) and int(items[i]) not in frozen:
+                part = spec_of[pattern].parts[j]
+                low[i] = max(part.low, foods.min_servings[items[i]])
+                high[i] = min(part.high, foods.max_servings[items[i]])
+    moves = [np.zeros(len(items))]
+    for i in range(len(items)):
+        for sign in (1.0, -1.0):
+            for size in (1.0, 2.0):
+                one = np.zeros(len(items))
+                one[i] = sign * size
+                moves.append(one)
+            for k in range(len(items)):
+                if k != i:
+                    # Two items a step more (or less) each, or one up and one down.
+                    for other in (sign, -sign) if k > i else (-sign,):
+                        two = np.zeros(len(items))
+                        two[i], two[k] = sign, other
+                        moves.append(two)
+    servings = base + np.array(moves) * step
+    inside = np.all(
+        (servings == base) | ((servings >= low - 1e-9) & (servings <= high + 1e-9)), axis=1
+    )
+    servings = servings[inside]
+    count = len(servings)
+    rows = _Rows(
+        np.tile(items, (count, 1)),
+        np.tile(parts, (count, 1)),
+        np.full(count, pattern),
+        np.full((count, len(items)), np.nan),
+        np.tile(np.where(np.isfinite(low), low, base), (count, 1)),
+        np.tile(np.where(np.isfinite(high), high, base), (count, 1)),
+    )
+    main_parts = {p.index: tuple(part.main for part in p.parts) for p in spec.patterns}
+    return _pack(foods, meal.slot, rows, servings, serving_weight, main_parts)

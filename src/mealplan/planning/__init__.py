@@ -9,6 +9,8 @@
    then the pools;
 3. :func:`selection_model` / :func:`direct_model` — the optimizer's model for the problem
    (:func:`selection_arguments` gives what the selection model is built from);
+   :func:`portion_pools` offers a chosen menu again with its portions free to move, when it
+   misses a minimum (:func:`misses_a_minimum`);
 4. :func:`selection_week` / :func:`free_form_day` — the solution as a plan;
 5. :func:`diagnose` — why no plan exists, in numbers and words.
 
@@ -17,13 +19,15 @@ Nothing here is public API: names may change between releases.
 
 from mealplan.planning.assemble import free_form_day, mark_cap_lifted, selection_week
 from mealplan.planning.basket import week_pools
-from mealplan.planning.explain import diagnose
+from mealplan.planning.explain import diagnose, unreachable_nutrients
 from mealplan.planning.formulation import (
     SelectionArguments,
     direct_model,
+    misses_a_minimum,
     selection_arguments,
     selection_model,
 )
+from mealplan.planning.polish import portion_pools
 from mealplan.planning.pools import CandidatePools, candidate_pools
 from mealplan.planning.problem import PlanningProblem, build_problem
 
@@ -37,8 +41,11 @@ __all__ = [
     "direct_model",
     "free_form_day",
     "mark_cap_lifted",
+    "misses_a_minimum",
+    "portion_pools",
     "selection_arguments",
     "selection_model",
     "selection_week",
+    "unreachable_nutrients",
     "week_pools",
 ]

@@ -30,8 +30,12 @@ import pulp
 from mealplan.domain.plan import WeekPlan
 from mealplan.optimize._model import SelectionModel, build_selection
 from mealplan.optimize._solve import solve
-from mealplan.planning.formulation import distinct_cap, selection_arguments
-from mealplan.planning.pools import CandidatePools, candidate_pools
+from mealplan.planning.formulation import (
+    REFUSED_SHORTFALL_PENALTY,
+    distinct_cap,
+    selection_arguments,
+)
+from mealplan.planning.pools import CandidatePools, candidate_pools, scarce_nutrients
 from mealplan.planning.problem import PlanningProblem
 
 #: Foods of one WWEIA category in the basket: the relaxed week spreads itself over near-twins
@@ -41,12 +45,14 @@ PER_CATEGORY = 1
 #: consecutive days, with a spare; lunch and dinner share theirs.
 MAINS_PER_MEAL = {"breakfast": 4, "lunch": 7, "dinner": 7}
 #: Foods beyond the cap a further attempt's basket may hold (the model keeps the cap).
-SPARE_PER_ATTEMPT = 8
+SPARE_PER_ATTEMPT = 0
 #: Mains beyond the basket a slot may call on when too few of the basket's make meals.
 EXTRA_MAINS = 6
 #: For each nutrient minimum, the basket takes this many of the foods that carry most of it in
 #: the relaxed week, before the rest.
 SOURCES_PER_NUTRIENT = 2
+#: ... and this many times as many for a scarce nutrient (see ``scarce_nutrients``).
+SCARCE_FACTOR = 2
 
 
 @dataclass(frozen=True)
@@ -68,29 +74,39 @@ def relaxed_usage(
     problem: PlanningProblem, scout: CandidatePools, solver: str = "highs", cap: int | None = None
 ) -> np.ndarray | None:
     """Servings of each food's meals in the linear relaxation of the week over ``scout``'s
-    pools (every rule but the distinct-food cap), or None when it has no solution.
+    pools (every rule but the distinct-food cap, the minimums elastic), or None when it has
+    no solution.
 
     With ``cap``, the relaxed week is pruned: round by round, the meals holding the foods it
     uses least are closed and it is solved again, until it uses at most ``cap`` foods or
-    closing more would leave no solution; the last solution's usage is returned. A relaxed
+    closing more would miss a minimum by more; the last solution's usage is returned. A relaxed
     week spreads itself over a hundred foods; the pruned one says which few carry it."""
     arguments = selection_arguments(problem, scout)
     kwargs = dict(arguments.kwargs)
     kwargs["rules"] = replace(kwargs["rules"], counted=None)
-    # The same basket whether the request refuses or declares shortfalls; the food-group
-    # bands are left to the final model (in the relaxation they crowd out nutrient sources).
-    kwargs["shortfall_penalty"] = None
+    # The same basket whether the request refuses or declares shortfalls: elastic minimums,
+    # so that pools too poor in a nutrient (vitamin D for a vegetarian) still say which of
+    # their foods carry most of it. The food-group bands are left to the final model (in the
+    # relaxation they crowd out nutrient sources).
+    kwargs["shortfall_penalty"] = REFUSED_SHORTFALL_PENALTY
     kwargs["group_bands"] = None
     model = build_selection(*arguments.args, **kwargs)
     for variable in model.problem.variables():
         variable.cat = pulp.LpContinuous
+    shorts = [v for v in model.problem.variables() if str(v.name).startswith("short_")]
     counted = problem.plates.counted
     best: np.ndarray | None = None
+    first_missed: float | None = None
     closed: set[int] = set()
     for _ in range(PRUNE_ROUNDS if cap is not None else 1):
         result = solve(model.problem, solver=solver, time_limit=30.0, mip=False)
         if not result.has_solution:
             break
+        missed = sum(v.varValue or 0.0 for v in shorts)
+        if first_missed is None:
+            first_missed = missed
+        elif missed > first_missed * (1 + 1e-6) + 1e-6:
+            break  # closing those foods cost a minimum: the last usage stands
         best = _usage(problem, scout, model)
         used = [f for f in np.flatnonzero((best > 1e-9) & counted).tolist()]
         if cap is None or len(used) <= cap:
@@ -150,12 +166,16 @@ def _take_sources(
     for pool in scout.pools:
         for members in pool.foods:
             drawn[list(members)] = True
-    for k in range(len(low)):
+    scarce = set(scarce_nutrients(problem, scout.pools))
+    # Scarce nutrients first: their few sources (fortified milk, cereal and eggs for a
+    # vegetarian's vitamin D) must all be in the basket before the room runs out.
+    for k in sorted(range(len(low)), key=lambda k: k not in scarce):
         if np.isnan(low[k]) or low[k] <= 0:
             continue
+        sources = SOURCES_PER_NUTRIENT * (SCARCE_FACTOR if k in scarce else 1)
         for amount in (usage * foods.nutrients[:, k], drawn * foods.nutrients[:, k]):
             order = np.lexsort((np.arange(len(foods)), -amount)).tolist()
-            chooser.take_first(order, amount > 1e-9, SOURCES_PER_NUTRIENT, stop_outside=True)
+            chooser.take_first(order, amount > 1e-9, sources, stop_outside=True)
 
 
 class _Chooser:
@@ -252,5 +272,6 @@ def week_pools(
         basket=basket.foods,
         mains=basket.mains,
         swap=swap,
+        grow=False,
     )
     return pools

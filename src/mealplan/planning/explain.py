@@ -136,6 +136,13 @@ def diagnose(
     )
 
 
+def unreachable_nutrients(problem: PlanningProblem) -> frozenset[str]:
+    """The minimums no mix of the allowed foods meets, in free amounts within the energy
+    range (the elastic LP of :func:`diagnose`): a fact about the foods, not the menu."""
+    found, _ = _shortfalls(problem)
+    return frozenset(short.nutrient for short in found)
+
+
 def _shortfalls(problem: PlanningProblem) -> tuple[list[Shortfall], list[str]]:
     """The elastic LP's short nutrients, or the energy range no mix of foods reaches."""
     foods, bounds, budget = problem.foods, problem.bounds, problem.preferences.budget_per_day

@@ -24,6 +24,12 @@ from mealplan.planning.problem import PlanningProblem
 #: Points per whole nutrient minimum a declared-shortfall menu misses: a week scores about 5-50
 #: points, so 1 % of one minimum (10 points) outweighs any difference in taste or calories.
 SHORTFALL_PENALTY = 1000.0
+#: The same, for a request that refuses shortfalls: a week that misses is thrown away, but
+#: the elastic rows let the solver start from any menu (with hard minimums, HiGHS found no
+#: menu of a 70-year-old man's pescatarian week in 10 s; elastic, the optimum in 7 s).
+REFUSED_SHORTFALL_PENALTY = 100_000.0
+#: A week misses a minimum when its slack exceeds this share of the minimum.
+SHORTFALL_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,9 @@ def selection_arguments(problem: PlanningProblem, pools: CandidatePools) -> Sele
             "required": {key: tuple(p for p, _ in v) for key, v in locks.items()},
             "fixed": pools.fixed,
             "shortfall_penalty": (
-                SHORTFALL_PENALTY if preferences.shortfalls == "declare" else None
+                SHORTFALL_PENALTY
+                if preferences.shortfalls == "declare"
+                else REFUSED_SHORTFALL_PENALTY
             ),
             "group_bands": group_bands(problem),
             "meal_families": {
@@ -143,6 +151,19 @@ def distinct_cap(cap: int | None, days: int) -> int | None:
     if cap is None:
         return None
     return cap if days <= 7 else -(-cap * days // 7)
+
+
+def misses_a_minimum(model: SelectionModel) -> bool:
+    """Whether the solved model's menu falls short of a nutrient minimum (an elastic row's
+    slack above :data:`SHORTFALL_TOLERANCE` of its minimum)."""
+    for variable in model.problem.variables():
+        name = str(variable.name)
+        if not name.startswith("short_"):
+            continue
+        row = model.problem.constraints[name.removeprefix("short_")]
+        if (variable.varValue or 0.0) > SHORTFALL_TOLERANCE * max(-float(row.constant), 1.0):
+            return True
+    return False
 
 
 def selection_model(problem: PlanningProblem, pools: CandidatePools) -> SelectionModel:

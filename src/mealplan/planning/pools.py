@@ -57,16 +57,19 @@ def candidate_pools(
     basket: np.ndarray | None = None,
     mains: Sequence[Sequence[int]] | None = None,
     swap: tuple[int, int] | None = None,
+    grow: bool = True,
 ) -> CandidatePools:
     """Draw every slot's pool; raise :class:`InfeasiblePlanError` when a slot has no candidate
     or no candidate of a locked day can hold its locked food.
 
     ``attempt`` > 0 draws ``attempt + 1`` times as many candidates from another random stream
     (still derived from the request): the planner's second try when no menu of the first pool
-    keeps every rule. ``basket`` limits the foods (a week's shopping basket, see
-    :mod:`~mealplan.planning.basket`); locked and kept foods are always allowed. ``mains``
-    (per slot, the basket's foods that can be its main, best first) has candidates drawn
-    around each main and the mains scheduled over the days (:func:`schedule_mains`).
+    keeps every rule; with ``grow=False``, as many as the first from another stream (a
+    basket's next try: a larger pool of a basket only slows the solve). ``basket`` limits
+    the foods (a week's shopping basket, see :mod:`~mealplan.planning.basket`); locked and
+    kept foods are always allowed. ``mains`` (per slot, the basket's foods that can be its
+    main, best first) has candidates drawn around each main and the mains scheduled over the
+    days (:func:`schedule_mains`).
     ``swap`` (day, slot), with ``keep``: every meal is kept but that one, which must change.
     """
     foods, days = problem.foods, problem.days
@@ -74,7 +77,7 @@ def candidate_pools(
     weights = nutrient_weights(
         foods, problem.bounds.low, problem.energy_target, problem.bounds.high
     )
-    size = attempt + 1
+    size = attempt + 1 if grow else 1
     count = size * (day_candidates if days == 1 else week_candidates_per_day * days)
     pools: list[Candidates] = []
     open_on: list[np.ndarray] = []
@@ -85,9 +88,9 @@ def candidate_pools(
         _add_kept_and_locked(problem, within, keep)
     draw = _Drawer(problem, weights, rng, within=within)
     per_day = count // days if days > 1 else count
-    base = _base_draws(problem, draw, count, per_day, mains, attempt)
+    base = _base_draws(problem, draw, count, per_day, mains, size - 1)
     # One drawer per scarce nutrient, its weights computed once for every slot.
-    scarce = scarce_nutrients(problem, [_merge_all([d.pool for d in b]) for b in base])
+    scarce = scarce_nutrients(problem, [merge_all([d.pool for d in b]) for b in base])
     focused = [draw.focused(k) for k in scarce]
     for s, spec in enumerate(slots):
         parts, parts_days = [], []
@@ -106,7 +109,7 @@ def candidate_pools(
             for d in drawn.days or list(range(days)):
                 parts.append(pool)
                 parts_days.append(np.full(len(pool), d))
-        pool = _merge_all(parts)
+        pool = merge_all(parts)
         days_of = np.concatenate(parts_days)
         for forced, forced_days in _locked_days(problem, s):
             extra = draw(replace(spec, forced=forced), LOCK_CANDIDATES_PER_DAY * len(forced_days))
@@ -116,8 +119,11 @@ def candidate_pools(
             )
         pools.append(pool)
         open_on.append(days_of)
-    leftovers = _leftover_lunches(problem, pools, open_on, replan if keep is not None else None)
-    fixed = _keep_meals(problem, pools, open_on, keep, replan or [], leftovers, swap)
+    follows = _swapped_dinner_with_leftover(problem, keep, swap)
+    leftovers = _leftover_lunches(
+        problem, pools, open_on, replan if keep is not None else None, follows
+    )
+    fixed = _keep_meals(problem, pools, open_on, keep, replan or [], leftovers, swap, follows)
     _check_locks_held(problem, pools, open_on)
     empty = [spec.meal for spec, pool in zip(problem.slots, pools, strict=True) if not len(pool)]
     if empty:
@@ -200,10 +206,13 @@ def _leftover_lunches(
     pools: list[Candidates],
     open_on: list[np.ndarray],
     replan: list[int] | None,
+    follows: int | None = None,
 ) -> dict[tuple[int, int], tuple[int, int]]:
-    """With leftovers, add to the lunch pool a copy of every dinner candidate, open on the
-    next day: the same foods and servings, eaten again. The copy has no main items (the
-    variety rules count the dish once, at dinner)."""
+    """With leftovers, add to the lunch pool a copy of every dinner candidate of a dish that
+    keeps (a stew, not a burger), open on the next day: the same foods and servings, eaten
+    again. The copy has no main items (the variety rules count the dish once, at dinner).
+    ``follows``: the day of a swapped dinner whose leftover lunch is the next day's; that
+    lunch may only be a copy of the new dinner."""
     names = [spec.meal for spec in problem.slots]
     if not problem.preferences.leftovers or problem.days < 2:
         return {}
@@ -211,12 +220,25 @@ def _leftover_lunches(
         return {}
     lunch, dinner = names.index("lunch"), names.index("dinner")
     dinners = pools[dinner]
-    copies = [c for c in range(len(dinners)) if 0 <= open_on[dinner][c] < problem.days - 1]
+    patterns = problem.plates.patterns
+    copies = [
+        c
+        for c in range(len(dinners))
+        if 0 <= open_on[dinner][c] < problem.days - 1
+        and (not len(dinners.patterns) or patterns[int(dinners.patterns[c])].keeps)
+    ]
     if replan is not None:
         # A re-plan keeps other days as they were: only a re-planned lunch may be a leftover.
-        copies = [c for c in copies if int(open_on[dinner][c]) + 2 in replan]
+        copies = [
+            c
+            for c in copies
+            if int(open_on[dinner][c]) + 2 in replan or open_on[dinner][c] == follows
+        ]
     if not copies:
         return {}
+    if follows is not None:
+        # The lunch after the swapped dinner is its leftover: close the lunch's own meals.
+        open_on[lunch][open_on[lunch] == follows + 1] = problem.days
     index = np.array(copies)
     extra = Candidates(
         pools[lunch].slot,
@@ -268,7 +290,7 @@ def schedule_mains(
     return schedule
 
 
-def _merge_all(pools: list[Candidates]) -> Candidates:
+def merge_all(pools: list[Candidates]) -> Candidates:
     merged = pools[0]
     for pool in pools[1:]:
         merged = _merge(merged, pool)
@@ -356,11 +378,12 @@ def _keep_meals(
     replan: list[int],
     leftovers: dict[tuple[int, int], tuple[int, int]],
     swap: tuple[int, int] | None = None,
+    follows: int | None = None,
 ) -> dict[tuple[int, int], int]:
-    """Add the kept meals (every meal of the days not re-planned, but the swapped one) as
-    one-candidate pools fixed to their day. A kept leftover whose dinner is kept too stays a
-    leftover (``leftovers`` gains the pair). The swapped meal gets a new meal: its pool's
-    candidates equal to the old one are closed."""
+    """Add the kept meals (every meal of the days not re-planned, but the swapped one and
+    the leftover lunch that ``follows`` it) as one-candidate pools fixed to their day. A kept
+    leftover whose dinner is kept too stays a leftover (``leftovers`` gains the pair). The
+    swapped meal gets a new meal: its pool's candidates equal to the old one are closed."""
     fixed: dict[tuple[int, int], int] = {}
     if keep is None:
         return fixed
@@ -371,6 +394,8 @@ def _keep_meals(
         for s, meal in enumerate(day.meals):
             if (d, s) == swap:
                 _close_twins(problem, pools[s], open_on[s], d, meal)
+                continue
+            if follows is not None and d == follows + 1 and meal.leftover_from is not None:
                 continue
             pools[s] = _merge(pools[s], _as_candidate(pools[s].slot, meal, problem))
             open_on[s] = np.append(open_on[s], d)
@@ -384,6 +409,24 @@ def _keep_meals(
             pools[s].mains[c] = ()
             leftovers[(s, c)] = (cooked[1], fixed[cooked])
     return fixed
+
+
+def _swapped_dinner_with_leftover(
+    problem: PlanningProblem, keep: WeekPlan | None, swap: tuple[int, int] | None
+) -> int | None:
+    """The day of a swapped dinner whose leftovers are the next day's lunch, or None. That
+    lunch is the same dish eaten again, so it follows the swap: nobody eats the leftovers of
+    a dinner they did not cook."""
+    if keep is None or swap is None or not problem.preferences.leftovers:
+        return None
+    d, s = swap
+    if problem.slots[s].meal != "dinner" or d + 1 >= len(keep.days):
+        return None
+    for meal in keep.days[d + 1].meals:
+        source = meal.leftover_from
+        if source is not None and source.day == d + 1 and source.meal == "dinner":
+            return d
+    return None
 
 
 def _close_twins(
