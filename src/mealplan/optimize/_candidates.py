@@ -590,6 +590,8 @@ def portion_variants(
         (servings == base) | ((servings >= low - 1e-9) & (servings <= high + 1e-9)), axis=1
     )
     servings = servings[inside]
+    _, first = np.unique(servings, axis=0, return_index=True)
+    servings = servings[np.sort(first)]
     count = len(servings)
     rows = _Rows(
         np.tile(items, (count, 1)),
