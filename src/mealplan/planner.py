@@ -299,7 +299,8 @@ class Planner:
         for _ in range(_POLISH_ROUNDS):
             polished = portion_pools(problem, pools, chosen(model))
             again = selection_model(problem, polished)
-            second = self._solve(again.problem, abs_gap=0.05)
+            # Exactly: a small model, and a slack the gap tolerates would stay a shortfall.
+            second = self._solve(again.problem, gap=0.0)
             seconds += second.seconds
             logger.info("portions polished: %s in %.2f s", second.status, second.seconds)
             if not second.has_solution or (
@@ -329,12 +330,14 @@ class Planner:
         servings = [float(round(a, 6)) if not integer else float(a) for a in amounts[used]]
         return free_form_day(problem, [int(i) for i in used], servings, info)
 
-    def _solve(self, problem: Any, *, mip: bool = True, abs_gap: float = 1e-6) -> SolveResult:
+    def _solve(
+        self, problem: Any, *, mip: bool = True, abs_gap: float = 1e-6, gap: float | None = None
+    ) -> SolveResult:
         return solve(
             problem,
             solver=self.solver,
             time_limit=self.time_limit,
-            gap=self.gap,
+            gap=self.gap if gap is None else gap,
             abs_gap=abs_gap,
             verbose=self.verbose,
             mip=mip,

@@ -31,7 +31,7 @@ from mealplan.domain.plan import WeekPlan
 from mealplan.optimize._model import SelectionModel, build_selection
 from mealplan.optimize._solve import solve
 from mealplan.planning.formulation import (
-    REFUSED_SHORTFALL_PENALTY,
+    SHORTFALL_PENALTY,
     distinct_cap,
     selection_arguments,
 )
@@ -53,6 +53,9 @@ EXTRA_MAINS = 6
 SOURCES_PER_NUTRIENT = 2
 #: ... and this many times as many for a scarce nutrient (see ``scarce_nutrients``).
 SCARCE_FACTOR = 2
+#: Weight of a main's richness in scarce nutrients against its relaxed usage (servings a week)
+#: in the basket's ranking of mains: a serving with a whole day's vitamin D counts as 3.
+SCARCE_MAIN_WEIGHT = 3.0
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def relaxed_usage(
     # so that pools too poor in a nutrient (vitamin D for a vegetarian) still say which of
     # their foods carry most of it. The food-group bands are left to the final model (in the
     # relaxation they crowd out nutrient sources).
-    kwargs["shortfall_penalty"] = REFUSED_SHORTFALL_PENALTY
+    kwargs["shortfall_penalty"] = SHORTFALL_PENALTY
     kwargs["group_bands"] = None
     model = build_selection(*arguments.args, **kwargs)
     for variable in model.problem.variables():
@@ -139,20 +142,41 @@ def week_basket(
     mains = _main_foods(problem)
     # Most served first; ties in food order.
     order = np.lexsort((np.arange(len(foods)), -usage)).tolist()
+    # Mains rich in a scarce nutrient first (salmon for vitamin D): the schedule serves the
+    # first-ranked mains most, and a relaxed week takes a little of many such foods.
+    main_order = np.lexsort(
+        (np.arange(len(foods)), -(usage + _scarce_richness(problem, scout)))
+    ).tolist()
     chooser = _Chooser(problem, cap)
     for s, spec in enumerate(problem.slots):
-        chooser.take_first(order, mains[s], MAINS_PER_MEAL.get(spec.meal, 0))
+        chooser.take_first(main_order, mains[s], MAINS_PER_MEAL.get(spec.meal, 0))
     _take_sources(problem, scout, usage, chooser)
     chooser.take_first(order, usage > 1e-9, len(foods), stop_outside=True)
     # Per slot: the basket's mains, then a few more the relaxed week served, for the pools
     # to call on when too few of the basket's can be built into meals (the model's cap rows
     # then decide what stays).
     ranked = tuple(
-        tuple(f for f in order if chooser.basket[f] and m[f])
-        + tuple(f for f in order if not chooser.basket[f] and m[f])[:EXTRA_MAINS]
+        tuple(f for f in main_order if chooser.basket[f] and m[f])
+        + tuple(f for f in main_order if not chooser.basket[f] and m[f])[:EXTRA_MAINS]
         for m in mains
     )
     return Basket(chooser.basket, ranked, usage)
+
+
+def _scarce_richness(problem: PlanningProblem, scout: CandidatePools) -> np.ndarray:
+    """Per food, the shares of the scarce nutrients' daily minimums one serving carries
+    (each at most 1), times :data:`SCARCE_MAIN_WEIGHT`; 0 for foods the scout did not draw."""
+    foods, low = problem.foods, problem.bounds.low
+    scarce = scarce_nutrients(problem, scout.pools)
+    richness = np.zeros(len(foods))
+    drawn = np.zeros(len(foods), dtype=bool)
+    for pool in scout.pools:
+        for members in pool.foods:
+            drawn[list(members)] = True
+    for k in scarce:
+        if low[k] > 0:
+            richness += np.minimum(foods.nutrients[:, k] / low[k], 1.0)
+    return SCARCE_MAIN_WEIGHT * richness * drawn
 
 
 def _take_sources(

@@ -21,14 +21,14 @@ from mealplan.optimize._model import (
 from mealplan.planning.pools import CandidatePools
 from mealplan.planning.problem import PlanningProblem
 
-#: Points per whole nutrient minimum a declared-shortfall menu misses: a week scores about 5-50
-#: points, so 1 % of one minimum (10 points) outweighs any difference in taste or calories.
-SHORTFALL_PENALTY = 1000.0
-#: The same, for a request that refuses shortfalls: a week that misses is thrown away, but
-#: the elastic rows let the solver start from any menu (with hard minimums, HiGHS found no
-#: menu of a 70-year-old man's pescatarian week in 10 s; elastic, the optimum in 7 s).
-REFUSED_SHORTFALL_PENALTY = 100_000.0
-#: A week misses a minimum when its slack exceeds this share of the minimum.
+#: Points per whole nutrient minimum a menu misses (the minimums are elastic rows: a start for
+#: the solver, and a declared shortfall's size). A week scores about 5-50 points, so 0.01 % of
+#: a minimum (10 points) outweighs any difference in taste, portions or calories: at 1,000 a
+#: menu kept vitamin D 0.005 % short rather than move a portion half a step. A request that
+#: refuses shortfalls throws away a menu that misses (with hard minimums, HiGHS found no menu
+#: of a 70-year-old man's pescatarian week in 10 s; elastic, the optimum in 7 s).
+SHORTFALL_PENALTY = 100_000.0
+#: A menu misses a minimum when its slack exceeds this share of the minimum.
 SHORTFALL_TOLERANCE = 1e-6
 
 
@@ -75,11 +75,7 @@ def selection_arguments(problem: PlanningProblem, pools: CandidatePools) -> Sele
             "open_on": pools.open_on,
             "required": {key: tuple(p for p, _ in v) for key, v in locks.items()},
             "fixed": pools.fixed,
-            "shortfall_penalty": (
-                SHORTFALL_PENALTY
-                if preferences.shortfalls == "declare"
-                else REFUSED_SHORTFALL_PENALTY
-            ),
+            "shortfall_penalty": SHORTFALL_PENALTY,
             "group_bands": group_bands(problem),
             "meal_families": {
                 s: meal_families(pool)
@@ -97,7 +93,7 @@ def selection_arguments(problem: PlanningProblem, pools: CandidatePools) -> Sele
 
 #: Points per whole pattern amount a food group falls outside its band: 1 % of the pattern
 #: costs 5 points, about a week's whole score for taste and calories, so a band gives way only
-#: to the nutrient minimums (hard, or 1,000 points each when declared) and the meal rules.
+#: to the nutrient minimums (100,000 points each, see SHORTFALL_PENALTY) and the meal rules.
 GROUP_PENALTY = 50.0
 
 
