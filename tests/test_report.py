@@ -19,7 +19,7 @@ import pytest
 
 from mealplan import FoodCatalog, Planner, Preferences, Profile, Targets, WeekPlan
 from mealplan.export import OUTPUT_FILES, write_outputs
-from mealplan.report import COVERAGE_NUTRIENTS, render_html, render_text
+from mealplan.report import COVERAGE_NUTRIENTS, MEDICAL_NOTE, render_html, render_text
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -193,6 +193,14 @@ def test_text_report_lists_days_nutrients_and_shopping(inputs: Inputs) -> None:
     assert f"{amount:,.0f} mg" in sodium and "≤" in sodium
     shopping = lines.index("Shopping list (7 days)")
     assert len(lines[shopping + 2 :]) >= len(inputs.week.shopping_list())
+    # The plan's notes are shown, each once (the words of a note, not only its first line).
+    shown = [n for n in inputs.week.notes if n != MEDICAL_NOTE]
+    flat = " ".join(text.split())
+    for note in shown:
+        assert flat.count(" ".join(note.split())) == 1, note
+    # A note the week gains (the cap lifted) reaches the reader.
+    lifted = inputs.week.model_copy(update={"notes": [*inputs.week.notes, "A test note."]})
+    assert "- A test note." in render_text(lifted).splitlines()
 
 
 def test_write_outputs_writes_four_readable_files(inputs: Inputs, tmp_path: Path) -> None:

@@ -229,6 +229,19 @@ def render_text(plan: WeekPlan | DayPlan, *, catalog_release: str | None = None)
                 for short in plan.shortfalls
             )
         )
+    # The plan's own notes (a week planned beyond its distinct-food cap, a food group outside
+    # its band), as the HTML report shows them; the shortfalls and the medical note are above
+    # and below.
+    stated = {short.message for short in plan.shortfalls} | {MEDICAL_NOTE}
+    notes = [n for n in plan.notes if n.strip() and n not in stated]
+    if notes:
+        parts.append(
+            "Notes\n"
+            + "\n".join(
+                textwrap.fill(n, width=_TEXT_WIDTH, initial_indent="- ", subsequent_indent="  ")
+                for n in notes
+            )
+        )
     parts.append(_text_shopping(plan.shopping_list(), len(days)))
     parts.append(
         "\n".join(

@@ -319,7 +319,8 @@ def _shortfalls(
         ):
             if total.min is None or not below_minimum(total.amount, total.min):
                 continue
-            percent = round(100 * total.amount / total.min, 1)
+            # A shortfall never reads as 100 % (a miss of 0.04 % rounds up to it).
+            percent = min(round(100 * total.amount / total.min, 1), 99.9)
             when = "a day on average over the week" if day is None else f"on day {day}"
             found.append(
                 PlanShortfall(
