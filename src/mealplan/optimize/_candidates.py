@@ -123,6 +123,24 @@ class Candidates:
     def __len__(self) -> int:
         return len(self.foods)
 
+    def take(self, rows: list[int], *, slot: str | None = None, mains: bool = True) -> Candidates:
+        """The candidates ``rows``, in that order; for another ``slot`` (a leftover lunch of
+        dinners) and without main items when ``mains`` is False (the dish counts once)."""
+        index = np.array(rows, dtype=int)
+        return Candidates(
+            self.slot if slot is None else slot,
+            [self.foods[c] for c in rows],
+            [self.servings[c] for c in rows],
+            self.energy[index],
+            self.nutrients[index],
+            self.cost[index],
+            self.score[index],
+            self.patterns[index] if len(self.patterns) else np.full(len(rows), -1),
+            [self.parts[c] for c in rows] if self.parts else [() for _ in rows],
+            [self.mains[c] for c in rows] if self.mains and mains else [() for _ in rows],
+            self.groups[index] if len(self.groups) else np.zeros((len(rows), 0)),
+        )
+
 
 def nutrient_weights(
     foods: FoodTable, daily_low: Floats, energy_mid: float, daily_high: Floats | None = None

@@ -54,25 +54,12 @@ def portion_pools(
             dinner, _ = copies_of[(s, c)]
             first, count = placed[(d - 1, dinner)]
             cooked = merge_all(parts[dinner])
-            index = np.arange(first, first + count)
-            copy = Candidates(
-                pool.slot,
-                [cooked.foods[i] for i in index],
-                [cooked.servings[i] for i in index],
-                cooked.energy[index],
-                cooked.nutrients[index],
-                cooked.cost[index],
-                cooked.score[index],
-                cooked.patterns[index],
-                [cooked.parts[i] for i in index],
-                [() for _ in index],
-                cooked.groups[index],
-            )
+            copy = cooked.take(list(range(first, first + count)), slot=pool.slot, mains=False)
             at = add(s, d, copy)
             leftovers.update({(s, at + i): (dinner, first + i) for i in range(count)})
             continue
         if (d, s) in pools.fixed:
-            meals = _one(pool, c)
+            meals = pool.take([c])
             fixed[(d, s)] = add(s, d, meals)
             if (s, c) in copies_of:
                 dinner, _ = copies_of[(s, c)]
@@ -88,22 +75,4 @@ def portion_pools(
         [np.concatenate(o) for o in days_of],
         fixed,
         leftovers,
-    )
-
-
-def _one(pool: Candidates, c: int) -> Candidates:
-    """Candidate ``c`` of ``pool`` alone, as a pool."""
-    index = np.array([c])
-    return Candidates(
-        pool.slot,
-        [pool.foods[c]],
-        [pool.servings[c]],
-        pool.energy[index],
-        pool.nutrients[index],
-        pool.cost[index],
-        pool.score[index],
-        pool.patterns[index] if len(pool.patterns) else np.array([-1]),
-        [pool.parts[c]] if pool.parts else [()],
-        [pool.mains[c]] if pool.mains else [()],
-        pool.groups[index] if len(pool.groups) else np.zeros((1, 0)),
     )

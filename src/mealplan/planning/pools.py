@@ -239,23 +239,10 @@ def _leftover_lunches(
     if follows is not None:
         # The lunch after the swapped dinner is its leftover: close the lunch's own meals.
         open_on[lunch][open_on[lunch] == follows + 1] = problem.days
-    index = np.array(copies)
-    extra = Candidates(
-        pools[lunch].slot,
-        [dinners.foods[c] for c in copies],
-        [dinners.servings[c] for c in copies],
-        dinners.energy[index],
-        dinners.nutrients[index],
-        dinners.cost[index],
-        dinners.score[index],
-        dinners.patterns[index] if len(dinners.patterns) else np.full(len(copies), -1),
-        [dinners.parts[c] for c in copies] if dinners.parts else [() for _ in copies],
-        [() for _ in copies],
-        dinners.groups[index] if len(dinners.groups) else np.zeros((len(copies), 0)),
-    )
+    extra = dinners.take(copies, slot=pools[lunch].slot, mains=False)
     first = len(pools[lunch])
     pools[lunch] = _merge(pools[lunch], extra)
-    open_on[lunch] = np.concatenate([open_on[lunch], open_on[dinner][index] + 1])
+    open_on[lunch] = np.concatenate([open_on[lunch], open_on[dinner][np.array(copies)] + 1])
     return {(lunch, first + i): (dinner, c) for i, c in enumerate(copies)}
 
 
@@ -472,24 +459,6 @@ def _merge(pool: Candidates, extra: Candidates) -> Candidates:
         pool.parts + extra.parts,
         pool.mains + extra.mains,
         np.vstack([pool.groups, extra.groups]) if len(pool) else extra.groups,
-    )
-
-
-def _subset(pool: Candidates, rows: list[int]) -> Candidates:
-    """The candidates ``rows`` of ``pool``, in that order."""
-    index = np.array(rows, dtype=int)
-    return Candidates(
-        pool.slot,
-        [pool.foods[c] for c in rows],
-        [pool.servings[c] for c in rows],
-        pool.energy[index],
-        pool.nutrients[index],
-        pool.cost[index],
-        pool.score[index],
-        pool.patterns[index] if len(pool.patterns) else np.full(len(rows), -1),
-        [pool.parts[c] for c in rows] if pool.parts else [() for _ in rows],
-        [pool.mains[c] for c in rows] if pool.mains else [() for _ in rows],
-        pool.groups[index] if len(pool.groups) else np.zeros((len(rows), 0)),
     )
 
 

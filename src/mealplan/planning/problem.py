@@ -28,7 +28,7 @@ from mealplan.domain.food_patterns import (
 from mealplan.domain.patterns import pattern_book
 from mealplan.domain.portions import halves_for_all
 from mealplan.errors import InfeasiblePlanError, PlannerError
-from mealplan.optimize._candidates import SlotSpec
+from mealplan.optimize._candidates import PatternSpec, SlotSpec
 from mealplan.optimize._problem import ENERGY, Bounds, FoodTable, food_table
 from mealplan.planning import explain
 from mealplan.planning.plates import Plates, plates
@@ -256,11 +256,29 @@ def slot_specs(preferences: Preferences, bounds: Bounds, book: Plates) -> tuple[
                 share=(low + high) / 2,
                 share_low=low,
                 share_high=high,
-                patterns=book.by_meal.get(meal, ()),
+                patterns=_weighted(book, meal, preferences.leftovers),
                 pairs=book.pairs,
             )
         )
     return tuple(specs)
+
+
+#: With leftovers, dinners of dishes that keep are drawn this many times as often: a week needs
+#: at least 3 of them, and a week's basket draws few dinners.
+KEEPS_WEIGHT = 3.0
+
+
+def _weighted(book: Plates, meal: str, leftovers: bool) -> tuple[PatternSpec, ...]:
+    """The meal's patterns; with leftovers, a dinner of a dish that keeps weighs more."""
+    specs = book.by_meal.get(meal, ())
+    if not leftovers or meal != "dinner":
+        return specs
+    return tuple(
+        replace(spec, weight=spec.weight * KEEPS_WEIGHT)
+        if book.patterns[spec.index].keeps
+        else spec
+        for spec in specs
+    )
 
 
 def lock_map(
