@@ -47,8 +47,8 @@ logger = logging.getLogger(__name__)
 #: a time-out), a second pool twice its size, from another random stream, often holds one (on
 #: the foods as eaten, 4 of 6 such weeks measured); each try has the full time limit.
 _ATTEMPTS = 3
-#: Pools (baskets, each wider than the last) tried within the distinct-food cap and staples
-#: before a week is planned without them.
+#: Baskets (each from another scout's random stream) tried within the distinct-food cap and
+#: staples before a week is planned without them.
 _CAPPED_ATTEMPTS = 2
 #: Rounds of portion polish (each lets every portion move one more step) for a menu that
 #: misses a minimum; each takes ~0.05 s.
@@ -248,9 +248,10 @@ class Planner:
         until_met: bool = False,
     ) -> tuple[WeekPlan | None, bool]:
         """The week of the first candidate pool whose model has a solution (or None), and
-        whether a solve stopped at the time limit without one. With ``until_met``, a week
-        that declares a shortfall does not end the attempts: a further pool (a wider basket)
-        is tried, and the week missing least is returned."""
+        whether a solve stopped at the time limit without one. A menu that misses a minimum
+        is first polished (:meth:`_polish`); a request that refuses shortfalls then throws it
+        away. With ``until_met``, a week that declares a shortfall does not end the attempts:
+        a further pool (another basket) is tried, and the week missing least is returned."""
         best: WeekPlan | None = None
         refused = problem.preferences.shortfalls != "declare"
         timed_out = False

@@ -44,8 +44,6 @@ PER_CATEGORY = 1
 #: Mains the basket holds per meal: enough for a week at most 3 times each and never on
 #: consecutive days, with a spare; lunch and dinner share theirs.
 MAINS_PER_MEAL = {"breakfast": 4, "lunch": 7, "dinner": 7}
-#: Foods beyond the cap a further attempt's basket may hold (the model keeps the cap).
-SPARE_PER_ATTEMPT = 0
 #: Mains beyond the basket a slot may call on when too few of the basket's make meals.
 EXTRA_MAINS = 6
 #: For each nutrient minimum, the basket takes this many of the foods that carry most of it in
@@ -282,11 +280,12 @@ def week_pools(
     cap = problem.preferences.max_distinct_foods
     if problem.days < 2 or cap is None:
         return scout
-    room = (distinct_cap(cap, problem.days) or cap) + SPARE_PER_ATTEMPT * attempt
+    room = distinct_cap(cap, problem.days) or cap
     usage = relaxed_usage(problem, scout, solver, cap=room)
     if usage is None:
         return scout
-    # A further attempt shops more widely: the model's cap rows then choose within it.
+    # A further attempt shops from another scout (another random stream), no more widely:
+    # a basket wider than the cap left the cap rows to the solver, which ran out of time.
     basket = week_basket(problem, scout, usage, room)
     pools = candidate_pools(
         problem,

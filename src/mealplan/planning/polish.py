@@ -26,7 +26,7 @@ def portion_pools(
     variants, open on that day only (see the module)."""
     slots = problem.slots
     serving_weight = problem.preferences.weights.serving_size
-    copies_of = {lunch: dinner for lunch, dinner in pools.leftovers.items()}
+    copies_of = pools.leftovers  # (lunch slot, copy) → (dinner slot, cooked)
     parts: list[list[Candidates]] = [[] for _ in slots]
     days_of: list[list[np.ndarray]] = [[] for _ in slots]
     sizes = [0] * len(slots)
