@@ -657,6 +657,29 @@ def _coverage_band(percent: float | None) -> str:
     return _COVERAGE_BANDS[-1][1]  # NaN compares false everywhere; it reads as the top band
 
 
+def _heatmap_open(kind: str, title: str, columns: list[str], rows: int) -> list[str]:
+    """The start of a heatmap's SVG (the coverage and the food groups): the frame sized for
+    its columns and rows, and a header per column, the average in bold."""
+    width = _COV_LABEL_W + _COV_CELL_W * len(columns) + 8
+    height = _COV_TOP + _COV_CELL_H * rows + 44
+    parts = [_svg_open(kind, width, height, title)]
+    for c, name in enumerate(columns):
+        x = _COV_LABEL_W + c * _COV_CELL_W + _COV_CELL_W / 2
+        strong = " total" if name == "Average" else ""
+        parts.append(
+            f"<text x='{x:.1f}' y='{_COV_TOP - 10}' class='axis mid{strong}'>{_e(name)}</text>"
+        )
+    return parts
+
+
+def _heatmap_row_label(y: float, label: str) -> str:
+    """A heatmap row's label, right-aligned before its first cell."""
+    return (
+        f"<text x='{_COV_LABEL_W - 8}' y='{y + _COV_CELL_H / 2 + 4:.1f}' "
+        f"class='axis end'>{_e(label)}</text>"
+    )
+
+
 def _coverage_svg(plan: WeekPlan | DayPlan) -> _Markup:
     """A heatmap: a row per cramp nutrient, a column per day plus the average."""
     days = _days(plan)
@@ -667,25 +690,14 @@ def _coverage_svg(plan: WeekPlan | DayPlan) -> _Markup:
     if len(days) > 1:
         columns.append(("Average", average))
     keys = [k for k in COVERAGE_NUTRIENTS if k in average]
-    width = _COV_LABEL_W + _COV_CELL_W * len(columns) + 8
-    height = _COV_TOP + _COV_CELL_H * len(keys) + 44
     title = (
         "Percent of the daily target per day for magnesium, potassium, calcium, vitamin D "
         "and vitamin B12"
     )
-    parts = [_svg_open("coverage", width, height, title)]
-    for c, (name, _) in enumerate(columns):
-        x = _COV_LABEL_W + c * _COV_CELL_W + _COV_CELL_W / 2
-        strong = " total" if name == "Average" else ""
-        parts.append(
-            f"<text x='{x:.1f}' y='{_COV_TOP - 10}' class='axis mid{strong}'>{_e(name)}</text>"
-        )
+    parts = _heatmap_open("coverage", title, [name for name, _ in columns], len(keys))
     for r, key in enumerate(keys):
         y = _COV_TOP + r * _COV_CELL_H
-        parts.append(
-            f"<text x='{_COV_LABEL_W - 8}' y='{y + _COV_CELL_H / 2 + 4:.1f}' "
-            f"class='axis end'>{_e(_label(key))}</text>"
-        )
+        parts.append(_heatmap_row_label(y, _label(key)))
         parts.extend(
             _coverage_cell(key, name, totals.get(key), _COV_LABEL_W + c * _COV_CELL_W, y)
             for c, (name, totals) in enumerate(columns)
@@ -728,22 +740,12 @@ def _groups_svg(plan: WeekPlan | DayPlan) -> _Markup:
     if isinstance(plan, WeekPlan) and len(days) > 1:
         columns.append(("Average", plan.food_groups))
     keys = list(days[0].food_groups)
-    width = _COV_LABEL_W + _COV_CELL_W * len(columns) + 8
-    height = _COV_TOP + _COV_CELL_H * len(keys) + 44
-    parts = [_svg_open("groups", width, height, "Food groups against the dietary pattern")]
-    for c, (name, _) in enumerate(columns):
-        x = _COV_LABEL_W + c * _COV_CELL_W + _COV_CELL_W / 2
-        strong = " total" if name == "Average" else ""
-        parts.append(
-            f"<text x='{x:.1f}' y='{_COV_TOP - 10}' class='axis mid{strong}'>{_e(name)}</text>"
-        )
+    title = "Food groups against the dietary pattern"
+    parts = _heatmap_open("groups", title, [name for name, _ in columns], len(keys))
     for r, key in enumerate(keys):
         y = _COV_TOP + r * _COV_CELL_H
         label = days[0].food_groups[key].label
-        parts.append(
-            f"<text x='{_COV_LABEL_W - 8}' y='{y + _COV_CELL_H / 2 + 4:.1f}' "
-            f"class='axis end'>{_e(label)}</text>"
-        )
+        parts.append(_heatmap_row_label(y, label))
         for c, (name, groups) in enumerate(columns):
             total = groups.get(key)
             x = _COV_LABEL_W + c * _COV_CELL_W
