@@ -138,17 +138,22 @@ def week_basket(
     mains first, then each minimum's sources, then the rest by usage, within ``cap``."""
     foods = problem.foods
     mains = _main_foods(problem)
+    drawn = np.zeros(len(foods), dtype=bool)
+    for pool in scout.pools:
+        for members in pool.foods:
+            drawn[list(members)] = True
+    scarce = scarce_nutrients(problem, scout.pools)
     # Most served first; ties in food order.
     order = np.lexsort((np.arange(len(foods)), -usage)).tolist()
     # Mains rich in a scarce nutrient first (salmon for vitamin D): the schedule serves the
     # first-ranked mains most, and a relaxed week takes a little of many such foods.
     main_order = np.lexsort(
-        (np.arange(len(foods)), -(usage + _scarce_richness(problem, scout)))
+        (np.arange(len(foods)), -(usage + _scarce_richness(problem, scarce, drawn)))
     ).tolist()
     chooser = _Chooser(problem, cap)
     for s, spec in enumerate(problem.slots):
         chooser.take_first(main_order, mains[s], MAINS_PER_MEAL.get(spec.meal, 0))
-    _take_sources(problem, scout, usage, chooser)
+    _take_sources(problem, usage, scarce, drawn, chooser)
     chooser.take_first(order, usage > 1e-9, len(foods), stop_outside=True)
     # Per slot: the basket's mains, then a few more the relaxed week served, for the pools
     # to call on when too few of the basket's can be built into meals (the model's cap rows
@@ -161,34 +166,29 @@ def week_basket(
     return Basket(chooser.basket, ranked, usage)
 
 
-def _scarce_richness(problem: PlanningProblem, scout: CandidatePools) -> np.ndarray:
-    """Per food, the shares of the scarce nutrients' daily minimums one serving carries
+def _scarce_richness(problem: PlanningProblem, scarce: list[int], drawn: np.ndarray) -> np.ndarray:
+    """Per food, the shares of the ``scarce`` nutrients' daily minimums one serving carries
     (each at most 1), times :data:`SCARCE_MAIN_WEIGHT`; 0 for foods the scout did not draw."""
     foods, low = problem.foods, problem.bounds.low
-    scarce = scarce_nutrients(problem, scout.pools)
     richness = np.zeros(len(foods))
-    drawn = np.zeros(len(foods), dtype=bool)
-    for pool in scout.pools:
-        for members in pool.foods:
-            drawn[list(members)] = True
     for k in scarce:
         if low[k] > 0:
             richness += np.minimum(foods.nutrients[:, k] / low[k], 1.0)
-    return SCARCE_MAIN_WEIGHT * richness * drawn
+    weighted: np.ndarray = SCARCE_MAIN_WEIGHT * richness * drawn
+    return weighted
 
 
 def _take_sources(
-    problem: PlanningProblem, scout: CandidatePools, usage: np.ndarray, chooser: _Chooser
+    problem: PlanningProblem,
+    usage: np.ndarray,
+    scarce: list[int],
+    drawn: np.ndarray,
+    chooser: _Chooser,
 ) -> None:
     """For each minimum, the relaxed week's main sources (milk and yogurt for calcium), then
-    the richest foods the scout drew: a relaxed week takes a little of many, a real one needs
-    a few servings of salmon for its vitamin D."""
+    the richest foods the scout drew (``drawn``): a relaxed week takes a little of many, a
+    real one needs a few servings of salmon for its vitamin D."""
     foods, low = problem.foods, problem.bounds.low
-    drawn = np.zeros(len(foods), dtype=bool)
-    for pool in scout.pools:
-        for members in pool.foods:
-            drawn[list(members)] = True
-    scarce = set(scarce_nutrients(problem, scout.pools))
     # Scarce nutrients first: their few sources (fortified milk, cereal and eggs for a
     # vegetarian's vitamin D) must all be in the basket before the room runs out.
     for k in sorted(range(len(low)), key=lambda k: k not in scarce):
