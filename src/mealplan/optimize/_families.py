@@ -345,8 +345,14 @@ def leftover_lunches(
     for (s, c), (t, e) in sorted(leftovers.items()):
         d = int(open_on[s][c])
         try:
-            lunch, dinner = m.x.of_candidate(d, s, c), m.x.of_candidate(d - 1, t, e)
+            lunch = m.x.of_candidate(d, s, c)
         except KeyError:
+            continue  # not open on any day of the plan
+        try:
+            dinner = m.x.of_candidate(d - 1, t, e)
+        except KeyError:
+            # Its dinner is closed (a swapped dinner's old dish): no leftovers of it.
+            lunch.upBound = 0
             continue
         expr = pulp.LpAffineExpression([(lunch, 1.0), (dinner, -1.0)])
         add_row(m.problem, expr, pulp.LpConstraintLE, 0, f"leftover_{c}")
