@@ -279,7 +279,11 @@ class Planner:
                     return week, False
                 if best is None or _misses(week) < _misses(best):
                     best = week
-                logger.info("the week of candidate pool %d declares a shortfall", attempt + 1)
+                logger.info(
+                    "the week of candidate pool %d declares a shortfall: %s",
+                    attempt + 1,
+                    ", ".join(f"{x.nutrient} {x.percent_of_target:.1f} %" for x in week.shortfalls),
+                )
                 continue
             if result.status != "infeasible":
                 return best, best is None
