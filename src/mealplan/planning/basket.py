@@ -35,12 +35,21 @@ from mealplan.planning.formulation import (
     distinct_cap,
     selection_arguments,
 )
-from mealplan.planning.pools import CandidatePools, candidate_pools, scarce_nutrients
+from mealplan.planning.pools import (
+    CandidatePools,
+    candidate_pools,
+    crowded_maxima,
+    merge_all,
+    scarce_nutrients,
+)
 from mealplan.planning.problem import PlanningProblem
 
 #: Foods of one WWEIA category in the basket: the relaxed week spreads itself over near-twins
 #: (five peanut butter sandwiches, raw and frozen cherries), a shopping list should not.
 PER_CATEGORY = 1
+#: ... but a scarce nutrient's sources may be two of one category: trout and mackerel, when
+#: one fish at most 3 times a week cannot carry a 71-year-old's 20 µg of vitamin D a day.
+SCARCE_PER_CATEGORY = 2
 #: Mains the basket holds per meal: enough for a week at most 3 times each and never on
 #: consecutive days, with a spare; lunch and dinner share theirs.
 MAINS_PER_MEAL = {"breakfast": 4, "lunch": 7, "dinner": 7}
@@ -54,6 +63,9 @@ SCARCE_FACTOR = 2
 #: Weight of a main's richness in scarce nutrients against its relaxed usage (servings a week)
 #: in the basket's ranking of mains: a serving with a whole day's vitamin D counts as 3.
 SCARCE_MAIN_WEIGHT = 3.0
+#: Weight of a food's excess over a crowded daily maximum (see ``crowded_maxima``) against its
+#: relaxed usage: a main twice as salty per kcal as the day allows counts as 2 servings less.
+CROWDING_WEIGHT = 2.0
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,8 @@ class Basket:
     usage: np.ndarray
 
 
+#: Scout meals with at most this many counted foods outside the basket join its pools.
+OUTSIDE_FOODS = 1
 #: Each pruning round drops this share of the foods the relaxed week uses least.
 PRUNE_SHARE = 0.25
 PRUNE_ROUNDS = 12
@@ -143,12 +157,18 @@ def week_basket(
         for members in pool.foods:
             drawn[list(members)] = True
     scarce = scarce_nutrients(problem, scout.pools)
+    # Foods denser than a day allows in a crowded maximum (sodium) rank lower: a basket of
+    # salty mains leaves no day under the limit.
+    excess = _crowding(problem, crowded_maxima(problem, scout.pools))
     # Most served first; ties in food order.
-    order = np.lexsort((np.arange(len(foods)), -usage)).tolist()
+    order = np.lexsort((np.arange(len(foods)), -(usage - CROWDING_WEIGHT * excess))).tolist()
     # Mains rich in a scarce nutrient first (salmon for vitamin D): the schedule serves the
     # first-ranked mains most, and a relaxed week takes a little of many such foods.
     main_order = np.lexsort(
-        (np.arange(len(foods)), -(usage + _scarce_richness(problem, scarce, drawn)))
+        (
+            np.arange(len(foods)),
+            -(usage + _scarce_richness(problem, scarce, drawn) - CROWDING_WEIGHT * excess),
+        )
     ).tolist()
     chooser = _Chooser(problem, cap)
     for s, spec in enumerate(problem.slots):
@@ -178,6 +198,19 @@ def _scarce_richness(problem: PlanningProblem, scarce: list[int], drawn: np.ndar
     return weighted
 
 
+def _crowding(problem: PlanningProblem, crowded: list[int]) -> np.ndarray:
+    """Per food, how far its density per kcal of each ``crowded`` maximum goes over what the
+    day allows per kcal (its maximum over the energy target), summed (0 when within)."""
+    foods, high = problem.foods, problem.bounds.high
+    per_kcal = np.maximum(foods.energy, 1.0)
+    excess = np.zeros(len(foods))
+    energy = problem.energy_target if np.isfinite(problem.energy_target) else 2000.0
+    for k in crowded:
+        allowed = high[k] / max(energy, 1.0)
+        excess += np.maximum(foods.nutrients[:, k] / per_kcal / allowed - 1.0, 0.0)
+    return excess
+
+
 def _take_sources(
     problem: PlanningProblem,
     usage: np.ndarray,
@@ -195,9 +228,12 @@ def _take_sources(
         if np.isnan(low[k]) or low[k] <= 0:
             continue
         sources = SOURCES_PER_NUTRIENT * (SCARCE_FACTOR if k in scarce else 1)
+        per_category = SCARCE_PER_CATEGORY if k in scarce else PER_CATEGORY
         for amount in (usage * foods.nutrients[:, k], drawn * foods.nutrients[:, k]):
             order = np.lexsort((np.arange(len(foods)), -amount)).tolist()
-            chooser.take_first(order, amount > 1e-9, sources, stop_outside=True)
+            chooser.take_first(
+                order, amount > 1e-9, sources, stop_outside=True, per_category=per_category
+            )
 
 
 class _Chooser:
@@ -212,7 +248,13 @@ class _Chooser:
         self.counted = 0
 
     def take_first(
-        self, order: list[int], wanted: np.ndarray, count: int, *, stop_outside: bool = False
+        self,
+        order: list[int],
+        wanted: np.ndarray,
+        count: int,
+        *,
+        stop_outside: bool = False,
+        per_category: int = PER_CATEGORY,
     ) -> None:
         """Take foods of ``wanted`` in ``order`` until ``count`` of them are in the basket
         (those already in count), or, with ``stop_outside``, until the first food outside
@@ -225,10 +267,10 @@ class _Chooser:
                 if stop_outside:
                     return
                 continue
-            if self.basket[food] or self.take(food):
+            if self.basket[food] or self.take(food, per_category):
                 taken += 1
 
-    def take(self, food: int) -> bool:
+    def take(self, food: int, per_category: int = PER_CATEGORY) -> bool:
         plates, foods = self.problem.plates, self.problem.foods
         if self.basket[food]:
             return True
@@ -237,7 +279,7 @@ class _Chooser:
         if limit is not None and any(self.kinds.get(g, 0) >= limit for g in groups):
             return False
         category = int(foods.categories[food]) if len(foods.categories) else -1
-        if category >= 0 and self.categories.get(category, 0) >= PER_CATEGORY:
+        if category >= 0 and self.categories.get(category, 0) >= per_category:
             return False
         if plates.counted[food] and self.counted >= self.cap:
             return False
@@ -297,4 +339,30 @@ def week_pools(
         swap=swap,
         grow=False,
     )
-    return pools
+    return _with_near_basket(problem, pools, scout, basket.foods)
+
+
+def _with_near_basket(
+    problem: PlanningProblem, pools: CandidatePools, scout: CandidatePools, basket: np.ndarray
+) -> CandidatePools:
+    """``pools`` with the scout's meals that hold at most :data:`OUTSIDE_FOODS` counted foods
+    outside the basket, each on its own day as drawn. A basket chosen from a relaxed week can
+    miss the one low-sodium side or second fish a day needs; the model's cap rows then decide
+    whether the week buys it."""
+    counted_outside = problem.plates.counted & ~basket
+    merged, open_on = list(pools.pools), list(pools.open_on)
+    for s, pool in enumerate(scout.pools):
+        own = {c for (t, c) in scout.leftovers if t == s} | {
+            c for (t, c) in scout.fixed_set if t == s
+        }
+        rows = [
+            c
+            for c in range(len(pool))
+            if c not in own
+            and 0 <= scout.open_on[s][c] < problem.days
+            and 0 < int(counted_outside[list(pool.foods[c])].sum()) <= OUTSIDE_FOODS
+        ]
+        if rows:
+            merged[s] = merge_all([merged[s], pool.take(rows)])
+            open_on[s] = np.concatenate([open_on[s], scout.open_on[s][rows]])
+    return replace(pools, pools=merged, open_on=open_on)

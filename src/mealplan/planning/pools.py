@@ -25,6 +25,9 @@ WEEK_CANDIDATES_PER_DAY = 24
 LOCK_CANDIDATES_PER_DAY = 12
 #: Extra candidates per slot and day for each scarce nutrient (see :func:`scarce_nutrients`).
 FOCUS_PER_DAY = 6
+#: Meals for a crowded maximum (see :func:`crowded_maxima`) are drawn as if the day allowed
+#: this share of it: a day of ordinary meals goes over, so the pool needs leaner ones.
+LEAN_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,9 @@ def candidate_pools(
     # One drawer per scarce nutrient, its weights computed once for every slot.
     scarce = scarce_nutrients(problem, [merge_all([d.pool for d in b]) for b in base])
     focused = [draw.focused(k) for k in scarce]
+    crowded = crowded_maxima(problem, [merge_all([d.pool for d in b]) for b in base])
+    if crowded:
+        focused.append(draw.lean(crowded))
     for s, spec in enumerate(slots):
         parts, parts_days = [], []
         for drawn in base[s]:
@@ -309,6 +315,18 @@ def scarce_nutrients(problem: PlanningProblem, pools: list[Candidates]) -> list[
     return [k for k in range(len(low)) if not np.isnan(low[k]) and typical[k] < low[k]]
 
 
+def crowded_maxima(problem: PlanningProblem, pools: list[Candidates]) -> list[int]:
+    """The daily maximums (positions in ``problem.bounds.keys``) a typical day of the pools
+    goes over: the mean candidate of every slot, summed, carries more than the day's maximum.
+
+    The mirror of :func:`scarce_nutrients`: sodium in foods as eaten, where a day stays under
+    its limit only with the few meals low in it, so the week's basket must hold such foods.
+    """
+    high = problem.bounds.high
+    typical = sum((pool.nutrients.mean(axis=0) for pool in pools if len(pool)), np.zeros(len(high)))
+    return [k for k in range(len(high)) if not np.isnan(high[k]) and typical[k] > high[k]]
+
+
 @dataclass(frozen=True)
 class _Drawer:
     """Draws candidates for a slot from the problem's foods, one shared random stream."""
@@ -320,6 +338,8 @@ class _Drawer:
     low: np.ndarray | None = None
     #: The week's basket: the foods candidates may use (None: every allowed food).
     within: np.ndarray | None = None
+    #: The maximums meals are ranked against (the problem's, unless leaner).
+    high: np.ndarray | None = None
 
     def __call__(self, spec: SlotSpec, count: int) -> Candidates:
         return generate(
@@ -330,7 +350,7 @@ class _Drawer:
             count,
             self.rng,
             serving_weight=self.problem.preferences.weights.serving_size,
-            daily_high=self.problem.bounds.high,
+            daily_high=self.problem.bounds.high if self.high is None else self.high,
             within=self.within,
         )
 
@@ -344,6 +364,16 @@ class _Drawer:
             self.problem.foods, only, self.problem.energy_target, bounds.high
         )
         return _Drawer(self.problem, weights, self.rng, only, self.within)
+
+    def lean(self, keys: list[int]) -> _Drawer:
+        """A drawer for meals low in the crowded maximums ``keys`` (sodium): foods drawn and
+        meals ranked as if those maximums were :data:`LEAN_SHARE` of the day's, on the same
+        random stream."""
+        bounds = self.problem.bounds
+        high = bounds.high.copy()
+        high[keys] *= LEAN_SHARE
+        weights = nutrient_weights(self.problem.foods, bounds.low, self.problem.energy_target, high)
+        return _Drawer(self.problem, weights, self.rng, self.low, self.within, high)
 
 
 def _locked_days(
