@@ -237,7 +237,8 @@ def _take_sources(
 
 
 class _Chooser:
-    """Adds foods to a basket within the cap, one per WWEIA category and the staple kinds."""
+    """Adds foods to a basket within the cap, one per WWEIA category (two for a scarce
+    nutrient, never two of one name) and the staple kinds."""
 
     def __init__(self, problem: PlanningProblem, cap: int) -> None:
         self.problem = problem
@@ -245,6 +246,8 @@ class _Chooser:
         self.basket = np.zeros(len(problem.foods), dtype=bool)
         self.kinds: dict[str, int] = {}
         self.categories: dict[int, int] = {}
+        #: Per category, the name heads (before the first comma) of its foods in the basket.
+        self.heads: dict[int, set[str]] = {}
         self.counted = 0
 
     def take_first(
@@ -281,14 +284,24 @@ class _Chooser:
         category = int(foods.categories[food]) if len(foods.categories) else -1
         if category >= 0 and self.categories.get(category, 0) >= per_category:
             return False
+        head = _name_head(foods.names[food])
+        if category >= 0 and head in self.heads.get(category, set()):
+            return False  # a twin: trout baked with oil beside trout baked with butter
         if plates.counted[food] and self.counted >= self.cap:
             return False
         self.counted += int(plates.counted[food])
         self.categories[category] = self.categories.get(category, 0) + 1
+        self.heads.setdefault(category, set()).add(head)
         for g in groups:
             self.kinds[g] = self.kinds.get(g, 0) + 1
         self.basket[food] = True
         return True
+
+
+def _name_head(name: str) -> str:
+    """A food's name before its first comma ("Trout" for "Trout, baked or broiled, ..."):
+    what a shopping list calls it."""
+    return name.split(",", 1)[0].strip().lower()
 
 
 def _main_foods(problem: PlanningProblem) -> list[np.ndarray]:
