@@ -97,13 +97,27 @@ def test_portion_pools_offer_each_days_meal_on_that_day_with_leftovers_tied(
     )
     choice[0][dinner], choice[1][lunch] = cooked, copy
     polished = portion_pools(problem, pools, choice)
+    counted = problem.plates.counted
+    bought = {
+        f
+        for d, row in enumerate(choice)
+        for s, c in enumerate(row)
+        for f in pools.pools[s].foods[c]
+    }
+    others = 0
     for s in range(len(problem.slots)):
         for d in range(problem.days):
             open_today = np.flatnonzero(polished.open_on[s] == d)
-            assert len(open_today) >= 1
-            assert {polished.pools[s].foods[c] for c in open_today} == {
-                pools.pools[s].foods[choice[d][s]]
-            }
+            chosen_foods = pools.pools[s].foods[choice[d][s]]
+            served = [polished.pools[s].foods[c] for c in open_today]
+            assert chosen_foods in served
+            # Beside the chosen meal's variants, other meals only of foods the week buys.
+            for foods in served:
+                if foods != chosen_foods:
+                    others += 1
+                    assert all(f in bought or not counted[f] for f in foods)
+                    assert (s, d) != (lunch, 1), "the leftover lunch stays tied to its dinner"
+    assert others > 0, "this choice misses minimums, so other meals of its foods are offered"
     # Every lunch of day 2 is a leftover copy of one of day 1's dinner variants.
     lunches = np.flatnonzero(polished.open_on[lunch] == 1).tolist()
     assert lunches and all((lunch, c) in polished.leftovers for c in lunches)
@@ -116,7 +130,7 @@ def test_portion_pools_offer_each_days_meal_on_that_day_with_leftovers_tied(
 def test_polish_meets_a_minimum_the_chosen_portions_just_miss(catalog: FoodCatalog) -> None:
     """A 3-day plan is chosen; then its weekly vitamin D minimum is raised just above what the
     chosen meals carry, by half of what one portion step of one meal adds. The chosen meals
-    now miss it; offered again with their portions free, they meet it, with the same foods."""
+    now miss it; offered again with their portions free, they meet it, with no new food."""
     targets = Targets.for_profile(Profile(age=34, sex="female"))
     problem = build_problem(catalog, targets, Preferences(), days=3, weekly=True)
     pools = week_pools(problem)
@@ -153,6 +167,14 @@ def test_polish_meets_a_minimum_the_chosen_portions_just_miss(catalog: FoodCatal
     again = selection_model(raised, portion_pools(raised, pools, choice))
     assert solve(again.problem, time_limit=120, gap=0.0).status == "optimal"
     assert not misses_a_minimum(again)
-    for d, day in enumerate(chosen(again)):
+    # No food joins the week: each meal is a portion variant or another meal of its foods.
+    bought = {
+        f
+        for d, day in enumerate(choice)
+        for s, c in enumerate(day)
+        for f in pools.pools[s].foods[c]
+    }
+    counted = problem.plates.counted
+    for day in chosen(again):
         for s, c in enumerate(day):
-            assert again.slots[s].foods[c] == pools.pools[s].foods[choice[d][s]]
+            assert all(f in bought or not counted[f] for f in again.slots[s].foods[c])

@@ -299,10 +299,13 @@ class Planner:
     ) -> tuple[CandidatePools, SelectionModel, SolveResult]:
         """The chosen menu with its portions free to move a step (see
         :mod:`mealplan.planning.polish`), when that misses no minimum it missed and scores
-        better; else the menu as it was. Its solve time adds to the first's."""
+        better; else the menu as it was. When portions alone stop helping, one last round
+        also offers other meals of the week's foods (a larger model, so only then). Its solve
+        time adds to the first's."""
         seconds = result.seconds
-        for _ in range(_POLISH_ROUNDS):
-            polished = portion_pools(problem, pools, chosen(model))
+        others = False
+        for _ in range(_POLISH_ROUNDS + 1):
+            polished = portion_pools(problem, pools, chosen(model), other_meals=others)
             again = selection_model(problem, polished)
             # Exactly: a small model, and a slack the gap tolerates would stay a shortfall.
             second = self._solve(again.problem, gap=0.0)
@@ -313,7 +316,10 @@ class Planner:
                 and result.objective is not None
                 and second.objective >= result.objective - 1e-9
             ):
-                break
+                if others:
+                    break
+                others = True
+                continue
             pools, model, result = polished, again, second
             if not misses_a_minimum(model):
                 break

@@ -5,9 +5,11 @@ a basket of 30 foods that can leave a minimum just short (magnesium at 99.4 % on
 vitamin D at 98 % over the week) where half a cup more of the spinach would meet it. So the
 planner offers the selection model the chosen meals once more, each beside its portion
 variants (:func:`~mealplan.optimize.portion_variants`: one or two items a step more or less,
-within the part's and the food's servings). The foods stay the same, so the basket, the staples
-and the variety rules hold for any choice; kept meals stay as they were, a leftover lunch stays
-the copy of its dinner, and locked foods keep their amounts.
+within the part's and the food's servings), and beside a few other meals of the pools made
+only of foods the week already buys, the richest in what it misses. No food joins, so the
+basket and the staples hold for any choice, and the model's rows keep the variety rules; kept
+meals stay as they were, a leftover lunch stays the copy of its dinner, and locked foods keep
+their amounts.
 """
 
 from __future__ import annotations
@@ -20,10 +22,15 @@ from mealplan.planning.problem import PlanningProblem
 
 
 def portion_pools(
-    problem: PlanningProblem, pools: CandidatePools, choice: list[list[int]]
+    problem: PlanningProblem,
+    pools: CandidatePools,
+    choice: list[list[int]],
+    *,
+    other_meals: bool = True,
 ) -> CandidatePools:
     """Pools holding, for each day and slot, the meal ``choice`` serves there and its portion
-    variants, open on that day only (see the module)."""
+    variants, open on that day only, and with ``other_meals`` the week's other meals of its
+    foods (see the module)."""
     slots = problem.slots
     serving_weight = problem.preferences.weights.serving_size
     copies_of = pools.leftovers  # (lunch slot, copy) → (dinner slot, cooked)
@@ -70,9 +77,66 @@ def portion_pools(
             problem.foods, slots[s], pool, c, frozen, serving_weight=serving_weight
         )
         add(s, d, meals)
+    if other_meals:
+        _add_same_food_meals(problem, pools, choice, parts, days_of)
     return CandidatePools(
         [merge_all(p) for p in parts],
         [np.concatenate(o) for o in days_of],
         fixed,
         leftovers,
     )
+
+
+#: Other meals of the week's foods offered per day and slot, the richest in what it misses.
+SAME_FOOD_MEALS = 3
+
+
+def _add_same_food_meals(
+    problem: PlanningProblem,
+    pools: CandidatePools,
+    choice: list[list[int]],
+    parts: list[list[Candidates]],
+    days_of: list[list[np.ndarray]],
+) -> None:
+    """Append to each slot and day up to :data:`SAME_FOOD_MEALS` of the pool's other meals
+    whose counted foods the week already buys, the richest in the minimums the chosen week
+    misses: a day short of calcium may swap its lunch for another of the week's foods, not
+    only move a portion. No food joins, so the cap and staples hold; the model's rows keep
+    the variety rules. Kept meals and leftover copies are not offered."""
+    counted, low, weekly = problem.plates.counted, problem.bounds.low, problem.bounds.weekly
+    served = [
+        sum((pools.pools[s].nutrients[c] for s, c in enumerate(row)), np.zeros(len(low)))
+        for row in choice
+    ]
+    with np.errstate(invalid="ignore"):
+        week_short = (np.sum(served, axis=0) < low * len(choice)) & weekly
+        day_short = [(total < low) & ~weekly for total in served]
+    if not week_short.any() and not any(short.any() for short in day_short):
+        return
+    bought = {f for row in choice for s, c in enumerate(row) for f in pools.pools[s].foods[c]}
+    kept_days = {d for d, _ in pools.fixed}
+    lows = np.where(np.isnan(low) | (low <= 0), np.inf, low)
+    for s, pool in enumerate(pools.pools):
+        own = {c for (t, c) in pools.leftovers if t == s} | {
+            c for (t, c) in pools.fixed_set if t == s
+        }
+        rows: list[int] = []
+        for d in range(problem.days):
+            if d in kept_days or (s, choice[d][s]) in pools.leftovers:
+                continue  # a kept day, or a leftover lunch: tied to its dinner
+            short = week_short | day_short[d]
+            if not short.any():
+                continue
+            same = [
+                c
+                for c in np.flatnonzero(pools.open_on[s] == d).tolist()
+                if c not in own
+                and c != choice[d][s]
+                and all(f in bought or not counted[f] for f in pool.foods[c])
+            ]
+            richness = [float(np.minimum(pool.nutrients[c] / lows, 1.0)[short].sum()) for c in same]
+            ranked = sorted(zip(richness, same, strict=True), key=lambda rc: (-rc[0], rc[1]))
+            rows.extend(c for r, c in ranked[:SAME_FOOD_MEALS] if r > 0)
+        if rows:
+            parts[s].append(pool.take(rows))
+            days_of[s].append(pools.open_on[s][rows])
