@@ -530,7 +530,8 @@ def test_planner_gives_up_after_its_pools_with_a_diagnosis(
     monkeypatch.setattr(planner_module, "selection_model", model)
     with pytest.raises(InfeasiblePlanError) as caught:
         Planner(curated_catalog).plan_week(Targets.cramp_support(WOMAN_34), days=2)
-    # Two baskets within the distinct-food cap, then three pools without it: the targets
-    # come before a household's convenience, and only then is the request given up.
-    assert caps == [30, 30, None, None, None]
+    # Two baskets within the distinct-food cap and, as neither had a menu at all, a third;
+    # then three pools without it: the targets come before a household's convenience, and
+    # only then is the request given up.
+    assert caps == [30, 30, 30, None, None, None]
     assert caught.value.diagnosis.message

@@ -211,6 +211,13 @@ class Planner:
         )
         attempts = _CAPPED_ATTEMPTS if capped else _ATTEMPTS
         week, timed_out = self._attempts(problem, keep, replan, swap, attempts, until_met=capped)
+        if capped and week is None:
+            # No capped pool had a menu at all: one more basket before the cap goes, since a
+            # week within the cap that declares a shortfall beats a wider one that declares it.
+            week, more_timed_out = self._attempts(
+                problem, keep, replan, swap, attempts + 1, until_met=True, first=attempts
+            )
+            timed_out = timed_out or more_timed_out
         if capped and week is not None and week.shortfalls:
             short = {s.nutrient for s in week.shortfalls}
             if short <= unreachable_nutrients(problem):
@@ -246,16 +253,18 @@ class Planner:
         attempts: int,
         *,
         until_met: bool = False,
+        first: int = 0,
     ) -> tuple[WeekPlan | None, bool]:
         """The week of the first candidate pool whose model has a solution (or None), and
         whether a solve stopped at the time limit without one. A menu that misses a minimum
         is first polished (:meth:`_polish`); a request that refuses shortfalls then throws it
         away. With ``until_met``, a week that declares a shortfall does not end the attempts:
-        a further pool (another basket) is tried, and the week missing least is returned."""
+        a further pool (another basket) is tried, and the week missing least is returned.
+        ``first``: the first attempt's number (each draws from its own random stream)."""
         best: WeekPlan | None = None
         refused = problem.preferences.shortfalls != "declare"
         timed_out = False
-        for attempt in range(attempts):
+        for attempt in range(first, attempts):
             started = time.perf_counter()
             pools = week_pools(
                 problem, keep=keep, replan=replan, attempt=attempt, solver=self.solver, swap=swap
