@@ -12,12 +12,15 @@ in the time a request has. So a week is planned in passes:
    magnesium.
 2. **Shop.** The basket is the foods the relaxed week serves most: first enough mains for
    every meal of the week, then the rest, up to the distinct-food cap, one food per WWEIA
-   category and the allowed kinds of each staple.
+   category (two for a scarce nutrient's sources) and the allowed kinds of each staple. Foods
+   denser per kcal than the day allows in a crowded maximum (sodium in dishes as eaten) rank
+   lower.
 3. **Schedule.** Candidate meals are drawn from the basket around each of its mains; each
    breakfast, lunch and dinner of the week gets two mains that have candidates, spread over
    the week, never a main of the day before or after and at most N times a week
-   (:func:`~mealplan.planning.pools.schedule_mains`); the selection model (with the cap and
-   staple rows) chooses.
+   (:func:`~mealplan.planning.pools.schedule_mains`). The scout's meals with one counted food
+   outside the basket join them, and the selection model (with the cap and staple rows)
+   chooses, buying that food or not.
 """
 
 from __future__ import annotations
