@@ -368,9 +368,7 @@ def _with_near_basket(
     counted_outside = problem.plates.counted & ~basket
     merged, open_on = list(pools.pools), list(pools.open_on)
     for s, pool in enumerate(scout.pools):
-        own = {c for (t, c) in scout.leftovers if t == s} | {
-            c for (t, c) in scout.fixed_set if t == s
-        }
+        own = scout.tied(s)
         rows = [
             c
             for c in range(len(pool))

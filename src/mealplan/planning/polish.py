@@ -117,9 +117,7 @@ def _add_same_food_meals(
     kept_days = {d for d, _ in pools.fixed}
     lows = np.where(np.isnan(low) | (low <= 0), np.inf, low)
     for s, pool in enumerate(pools.pools):
-        own = {c for (t, c) in pools.leftovers if t == s} | {
-            c for (t, c) in pools.fixed_set if t == s
-        }
+        own = pools.tied(s)
         rows: list[int] = []
         for d in range(problem.days):
             if d in kept_days or (s, choice[d][s]) in pools.leftovers:

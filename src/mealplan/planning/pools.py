@@ -48,6 +48,11 @@ class CandidatePools:
         """(slot, candidate) of every kept meal."""
         return frozenset((s, c) for (_, s), c in self.fixed.items())
 
+    def tied(self, slot: int) -> frozenset[int]:
+        """The candidates of ``slot`` that are not free meals: kept meals and leftover copies
+        (each tied to its day, or to its dinner)."""
+        return frozenset(c for (s, c) in self.fixed_set | self.leftovers.keys() if s == slot)
+
 
 def candidate_pools(
     problem: PlanningProblem,
@@ -93,9 +98,10 @@ def candidate_pools(
     per_day = count // days if days > 1 else count
     base = _base_draws(problem, draw, count, per_day, mains, size - 1)
     # One drawer per scarce nutrient, its weights computed once for every slot.
-    scarce = scarce_nutrients(problem, [merge_all([d.pool for d in b]) for b in base])
+    drawn_pools = [merge_all([d.pool for d in b]) for b in base]
+    scarce = scarce_nutrients(problem, drawn_pools)
     focused = [draw.focused(k) for k in scarce]
-    crowded = crowded_maxima(problem, [merge_all([d.pool for d in b]) for b in base])
+    crowded = crowded_maxima(problem, drawn_pools)
     if crowded:
         focused.append(draw.lean(crowded))
     for s, spec in enumerate(slots):
@@ -311,8 +317,13 @@ def scarce_nutrients(problem: PlanningProblem, pools: list[Candidates]) -> list[
     pools get more of those (vitamin D outside fish and milk, for one, is rare in foods).
     """
     low = problem.bounds.low
-    typical = sum((pool.nutrients.mean(axis=0) for pool in pools if len(pool)), np.zeros(len(low)))
+    typical = _typical_day(pools, len(low))
     return [k for k in range(len(low)) if not np.isnan(low[k]) and typical[k] < low[k]]
+
+
+def _typical_day(pools: list[Candidates], keys: int) -> np.ndarray:
+    """The mean candidate of every slot, summed: what a day drawn at random carries."""
+    return sum((pool.nutrients.mean(axis=0) for pool in pools if len(pool)), np.zeros(keys))
 
 
 def crowded_maxima(problem: PlanningProblem, pools: list[Candidates]) -> list[int]:
@@ -323,7 +334,7 @@ def crowded_maxima(problem: PlanningProblem, pools: list[Candidates]) -> list[in
     its limit only with the few meals low in it, so the week's basket must hold such foods.
     """
     high = problem.bounds.high
-    typical = sum((pool.nutrients.mean(axis=0) for pool in pools if len(pool)), np.zeros(len(high)))
+    typical = _typical_day(pools, len(high))
     return [k for k in range(len(high)) if not np.isnan(high[k]) and typical[k] > high[k]]
 
 
