@@ -215,6 +215,28 @@ def test_week_for_a_34_year_old_woman(
         assert not _mains(first) & _mains(second)
 
 
+def test_macronutrient_shares_follow_each_days_energy(
+    woman_week: tuple[WeekPlan, Targets, Preferences],
+) -> None:
+    """The AMDR is a share of energy: each day's carbohydrate and fat limits are 45-65 % and
+    20-35 % of that day's own kcal, which the day meets, and the week's average is held to
+    the share of its average energy."""
+    week, targets, _ = woman_week
+    for day in week.days:
+        energy = day.totals["energy"].amount
+        carbohydrate, fat = day.totals["carbohydrate"], day.totals["fat"]
+        assert (carbohydrate.min, carbohydrate.max) == pytest.approx(
+            (0.45 * energy / 4, 0.65 * energy / 4)
+        )
+        assert (fat.min, fat.max) == pytest.approx((0.20 * energy / 9, 0.35 * energy / 9))
+        assert 0.45 * energy - 1e-6 <= 4 * carbohydrate.amount <= 0.65 * energy + 1e-6
+        assert 0.20 * energy - 1e-6 <= 9 * fat.amount <= 0.35 * energy + 1e-6
+    mean = week.weekly_average["energy"].amount
+    assert week.weekly_average["carbohydrate"].min == pytest.approx(0.45 * mean / 4)
+    # Energy moves from day to day, so a fixed gram target would have been the wrong one.
+    assert len({round(day.totals["energy"].amount) for day in week.days}) > 1
+
+
 def test_week_meets_vitamin_d_and_b12_on_weekly_average(
     woman_week: tuple[WeekPlan, Targets, Preferences],
 ) -> None:
@@ -302,8 +324,12 @@ def test_replanning_one_day_keeps_the_others(
     # Day 3 is re-planned to hold salmon at dinner (a new lock); the other days keep their
     # meals, foods and all. (Excluding a food would not do: the week's small basket shares
     # each food of one day with others, and a kept meal may not hold an excluded food.)
-    salmon = _find(curated_catalog, "salmon, atlantic, farmed")
-    assert salmon not in dinner_day3
+    # A fish the dinner does not hold yet (the first of two, so that the lock is a change).
+    salmon = next(
+        fish
+        for fish in (_find(curated_catalog, name) for name in ("salmon, atlantic", "trout"))
+        if fish not in dinner_day3
+    )
     changed = prefs.model_copy(update={"locks": (Lock(food=salmon, meal="dinner", day=3),)})
     again = planner.plan_week(targets, changed, keep=week, replan=[3])
     for n in (0, 1, 3, 4, 5, 6):

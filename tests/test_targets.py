@@ -283,6 +283,39 @@ def test_energy_worked_example_adult_woman() -> None:
     assert "IOM 2005" in targets["energy"].source
 
 
+def test_energy_shares_follow_the_days_own_energy() -> None:
+    # The worked-example woman: at her 2,381 kcal target the limits are as above; a day
+    # eaten at 2,000 kcal needs 45 % of 2,000 kcal from carbohydrate (225 g), may have up to
+    # 35 % of it from fat (77.8 g), 10 % of it from saturated fat (22.2 g), and 14 g of fiber
+    # per 1,000 kcal (28 g). Protein's minimum never drops below the RDA by weight (48 g).
+    profile = Profile(age=30, sex="female", weight_kg=60, height_cm=165, activity="active")
+    targets = Targets.for_profile(profile)
+    assert targets["carbohydrate"].limits_at(2381.265) == pytest.approx(
+        (267.892, 386.956), abs=0.01
+    )
+    assert targets["carbohydrate"].limits_at(2000) == pytest.approx((225.0, 325.0))
+    assert targets["fat"].limits_at(2000) == pytest.approx((0.20 * 2000 / 9, 0.35 * 2000 / 9))
+    assert targets["saturated_fat"].limits_at(2000) == pytest.approx((None, 0.10 * 2000 / 9))
+    assert targets["fiber"].limits_at(2000)[0] == pytest.approx(28.0)
+    assert targets["protein"].limits_at(2000)[0] == pytest.approx(50.0)
+    assert targets["protein"].limits_at(1500)[0] == pytest.approx(48.0)  # the RDA floor
+    # Limits not set per kcal do not move; neither does anything without a day's energy.
+    assert targets["calcium"].limits_at(1000) == (targets["calcium"].min, targets["calcium"].max)
+    assert targets["carbohydrate"].limits_at(None) == (
+        targets["carbohydrate"].min,
+        targets["carbohydrate"].max,
+    )
+    # A user's own (min, max) replaces the share with fixed grams.
+    fixed = targets.replace(carbohydrate=(200, 300))["carbohydrate"]
+    assert fixed.per_kcal is None and fixed.limits_at(3000) == (200, 300)
+
+
+@pytest.mark.parametrize("per_kcal", [(None, None), (-0.1, None), (0.2, 0.1), (math.inf, None)])
+def test_bad_per_kcal_is_a_validation_error(per_kcal: tuple[float | None, float | None]) -> None:
+    with pytest.raises(ValidationError, match="per_kcal"):
+        Bound(nutrient="fiber", min=20, per_kcal=per_kcal)
+
+
 def test_energy_worked_example_boy() -> None:
     # Boy, 10 y, 35 kg, 140 cm, active (PA 1.26), IOM 2005 boys 9-18 equation (+25 growth):
     # EER = 88.5 - 61.9 × 10 + 1.26 × (26.7 × 35 + 903 × 1.40) + 25

@@ -17,7 +17,7 @@ from mealplan import Violation, verify
 from mealplan.catalog import FoodCatalog
 from mealplan.domain.plan import DayPlan, Meal, NutrientTotal, PlanItem, SolverInfo, WeekPlan
 from mealplan.preferences import Lock, Preferences
-from mealplan.targets import Profile, Targets
+from mealplan.targets import Bound, Profile, Targets
 
 nan = math.nan
 Spec = Mapping[str, Sequence[tuple[Any, float]]]
@@ -663,3 +663,34 @@ def test_a_young_child_may_have_half_of_any_food(
     for age, expected in ((34, ["servings_step"]), (9, ["servings_step"]), (8.5, []), (5, [])):
         targets = Targets(bounds=loose.bounds, profile=Profile(age=age, sex="female"))
         assert rules(verify(make_day(shipped, spec), shipped, targets)) == expected, age
+
+
+# -- limits set as a share of the day's energy ----------------------------------------------------
+
+
+def test_a_share_of_energy_is_checked_against_the_days_own_energy() -> None:
+    """A per-kcal limit follows the day's energy (1,520 kcal here), not the stated minimum at
+    the energy target: 95.5 g of protein is below a flat 96 g, yet above 6 % of 1,520 kcal in
+    grams (91.2 g); at 7 % (106.4 g) it is short, and a 6 % ceiling (91.2 g) is broken."""
+    plan = make_day(TINY, DAY_A)
+    energy = plan.totals["energy"].amount
+    flat = TARGETS.replace(protein=(96, None))
+    assert [v.rule for v in verify(plan, TINY, flat)] == ["nutrient_min"]
+
+    def share(low: float | None, high: float | None) -> Targets:
+        bound = Bound(
+            nutrient="protein",
+            min=None if low is None else 96,
+            max=None if high is None else 1000,
+            per_kcal=(low, high),
+        )
+        return TARGETS.replace(protein=bound)
+
+    assert verify(plan, TINY, share(0.06, None)) == []
+    short = verify(plan, TINY, share(0.07, None))
+    assert [v.rule for v in short] == ["nutrient_min"]
+    assert f"{0.07 * energy:.1f}" in short[0].message
+    assert "for the day's energy" in short[0].message
+    over = verify(plan, TINY, share(None, 0.06))
+    assert [v.rule for v in over] == ["nutrient_max"]
+    assert f"{0.06 * energy:.1f}" in over[0].message

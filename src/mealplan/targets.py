@@ -256,6 +256,26 @@ class Bound(BaseModel):
     unit: str | None = None
     #: Short citation of where the numbers come from.
     source: str = "user-supplied"
+    #: For a limit set as a share of energy (the AMDR, fiber per 1,000 kcal, saturated fat and
+    #: added sugars under 10 % of energy): ``(min, max)`` in the bound's unit per kcal of the
+    #: day's own energy, None where that side is fixed. ``min`` and ``max`` are then the
+    #: limits at the energy target, for tables; a day is held to :meth:`limits_at` its energy,
+    #: so that a day eaten at 2,060 kcal needs 45 % of 2,060 kcal from carbohydrate, not of the
+    #: 2,270 kcal target.
+    per_kcal: tuple[float | None, float | None] | None = None
+    #: A minimum that does not follow energy, under a per-kcal one: protein's RDA by weight.
+    floor: float | None = None
+
+    def limits_at(self, energy_kcal: float | None) -> tuple[float | None, float | None]:
+        """The (min, max) for a day of ``energy_kcal``: per kcal where set, else as stated."""
+        if self.per_kcal is None or energy_kcal is None or not math.isfinite(energy_kcal):
+            return self.min, self.max
+        low_rate, high_rate = self.per_kcal
+        low = self.min if low_rate is None else low_rate * energy_kcal
+        if self.floor is not None:
+            low = max(low or 0.0, self.floor)
+        high = self.max if high_rate is None else high_rate * energy_kcal
+        return low, high
 
     @field_validator("nutrient")
     @classmethod
@@ -274,6 +294,23 @@ class Bound(BaseModel):
             raise ValueError(
                 f"{info.field_name} must be a finite number >= 0 or None (got {value})"
             )
+        return value
+
+    @field_validator("per_kcal")
+    @classmethod
+    def _check_per_kcal(
+        cls, value: tuple[float | None, float | None] | None
+    ) -> tuple[float | None, float | None] | None:
+        if value is None:
+            return None
+        rates = [rate for rate in value if rate is not None]
+        if not rates or any(not math.isfinite(rate) or rate < 0 for rate in rates):
+            raise ValueError(
+                f"per_kcal must be a (min, max) pair of finite amounts >= 0 per kcal, at least "
+                f"one of them set (got {value})"
+            )
+        if len(rates) == 2 and rates[0] > rates[1]:
+            raise ValueError(f"per_kcal min {rates[0]:g} is greater than max {rates[1]:g}")
         return value
 
     @model_validator(mode="before")
@@ -585,20 +622,23 @@ def _macro_bounds(profile: Profile, midpoint: float, weight_kg: float) -> list[B
         low_row = _required_row(nutrient, profile, "AMDR_low")
         high_row = _required_row(nutrient, profile, "AMDR_high")
         per_g = KCAL_PER_G[nutrient]
-        low = low_row.amount / 100 * midpoint / per_g
+        low_rate = low_row.amount / 100 / per_g
+        high_rate: float | None = high_row.amount / 100 / per_g
+        low = low_rate * midpoint
         high: float | None = high_row.amount / 100 * midpoint / per_g
+        floor: float | None = None
         detail = (
-            f"AMDR {_fmt(low_row.amount)}-{_fmt(high_row.amount)}% of {midpoint:.0f} kcal "
-            f"at {_fmt(per_g)} kcal/g"
+            f"AMDR {_fmt(low_row.amount)}-{_fmt(high_row.amount)}% of the day's energy "
+            f"({midpoint:.0f} kcal at the target) at {_fmt(per_g)} kcal/g"
         )
         if nutrient == "protein":
             rda = _required_row("protein", profile, "RDA")
-            by_weight = rda.amount * weight_kg
+            floor = rda.amount * weight_kg
             detail = (
                 f"min = larger of RDA {_fmt(rda.amount)} g/kg × {_fmt(weight_kg)} kg "
                 f"and the AMDR floor; {detail}"
             )
-            low = max(low, by_weight)
+            low = max(low, floor)
             if high is not None and low >= high:
                 logger.warning(
                     "protein RDA %.0f g exceeds the AMDR ceiling %.0f g for %s; ceiling dropped",
@@ -606,13 +646,15 @@ def _macro_bounds(profile: Profile, midpoint: float, weight_kg: float) -> list[B
                     high,
                     profile,
                 )
-                high = None
+                high = high_rate = None
                 detail += "; AMDR ceiling dropped: below the RDA for this weight"
         bounds.append(
             Bound(
                 nutrient=nutrient,
                 min=low,
                 max=high,
+                per_kcal=(low_rate, high_rate),
+                floor=floor,
                 unit="g",
                 source=f"{low_row.source}: {detail}; {profile.describe_stage}",
             )
@@ -633,10 +675,12 @@ def _energy_scaled_bounds(profile: Profile, midpoint: float) -> list[Bound]:
                 Bound(
                     nutrient=nutrient,
                     min=per_1000.amount * midpoint / 1000,
+                    per_kcal=(per_1000.amount / 1000, None),
                     unit=per_1000.unit,
                     source=(
                         f"{per_1000.source}: AI {_fmt(per_1000.amount)} {per_1000.unit} per "
-                        f"1,000 kcal of {midpoint:.0f} kcal; {profile.describe_stage}"
+                        f"1,000 kcal of the day's energy ({midpoint:.0f} kcal at the target); "
+                        f"{profile.describe_stage}"
                     ),
                 )
             )
@@ -647,9 +691,11 @@ def _energy_scaled_bounds(profile: Profile, midpoint: float) -> list[Bound]:
                 Bound(
                     nutrient=nutrient,
                     max=share.amount / 100 * midpoint / per_g,
+                    per_kcal=(None, share.amount / 100 / per_g),
                     source=(
-                        f"{share.source}: less than {_fmt(share.amount)}% of {midpoint:.0f} kcal "
-                        f"at {_fmt(per_g)} kcal/g; {profile.describe_stage}"
+                        f"{share.source}: less than {_fmt(share.amount)}% of the day's energy "
+                        f"({midpoint:.0f} kcal at the target) at {_fmt(per_g)} kcal/g; "
+                        f"{profile.describe_stage}"
                     ),
                 )
             )

@@ -496,24 +496,26 @@ def _check_daily_bounds(
             continue
         amount = totals.get(key, 0.0)
         unit = units.get(key, "")
+        low, high = bound.limits_at(totals.get("energy"))
+        of_energy = " for the day's energy" if bound.per_kcal is not None else ""
         if (
-            bound.min is not None
+            low is not None
             and key not in weekly_keys
-            and below_minimum(amount, bound.min)
+            and below_minimum(amount, low)
             and not declared.accepts(key, day.day, amount, unit, out)
         ):
             out.add(
                 "nutrient_min",
                 f"{key} {_with_unit(amount, unit)} is below the daily minimum "
-                f"{_with_unit(bound.min, unit)}",
+                f"{_with_unit(low, unit)}{of_energy}",
                 day=day.day,
                 subject=key,
             )
-        if bound.max is not None and amount > bound.max + _tol(bound.max):
+        if high is not None and amount > high + _tol(high):
             out.add(
                 "nutrient_max",
                 f"{key} {_with_unit(amount, unit)} is above the daily maximum "
-                f"{_with_unit(bound.max, unit)}",
+                f"{_with_unit(high, unit)}{of_energy}",
                 day=day.day,
                 subject=key,
             )
@@ -802,15 +804,17 @@ def _check_weekly_bounds(
     if not day_totals:
         return
     for key, bound in targets.items():
-        if key == "energy" or key not in weekly_keys or bound.min is None:
+        mean_energy = sum(t.get("energy", 0.0) for t in day_totals) / len(day_totals)
+        low, _ = bound.limits_at(mean_energy)
+        if key == "energy" or key not in weekly_keys or low is None:
             continue
         mean = sum(t.get(key, 0.0) for t in day_totals) / len(day_totals)
         unit = units.get(key, "")
-        if below_minimum(mean, bound.min) and not declared.accepts(key, None, mean, unit, out):
+        if below_minimum(mean, low) and not declared.accepts(key, None, mean, unit, out):
             out.add(
                 "nutrient_min",
                 f"{key} {_with_unit(mean, unit)} per day on average is below the "
-                f"weekly-average minimum {_with_unit(bound.min, unit)}",
+                f"weekly-average minimum {_with_unit(low, unit)}",
                 subject=key,
             )
 

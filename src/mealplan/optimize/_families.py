@@ -70,22 +70,43 @@ def nutrient_bounds(
     amounts: Floats,
     bounds: Bounds,
     low: Floats,
+    energy: Floats,
     suffix: str = "",
-) -> None:
+) -> dict[str, float]:
     """The day's nutrients within their bounds, per nutrient ``k`` (NaN = no bound):
-    ``Σ_i a[i,k]·v[i] ≥ low[k]`` and ``Σ_i a[i,k]·v[i] ≤ high[k]``.
+    ``Σ_i a[i,k]·v[i] ≥ low[k]`` and ``Σ_i a[i,k]·v[i] ≤ high[k]``; for a limit set per kcal
+    of the day's own energy (:meth:`Bounds.per_kcal`, rate ``r``), ``Σ_i (a[i,k] − r·e[i])·v[i]
+    ≥ 0`` (or ``≤ 0``), and a minimum that does not follow energy (protein's RDA by weight)
+    as its own row.
 
-    ``amounts`` is variables × ``bounds.keys``; ``low`` is ``bounds.low``, or the daily part of it
-    (NaN where a nutrient's minimum is met over the week instead). Rows ``min_{key}{suffix}`` and
-    ``max_{key}{suffix}``, nutrient by nutrient.
+    ``amounts`` is variables × ``bounds.keys`` and ``energy`` the variables' kcal; ``low`` is
+    ``bounds.low``, or the daily part of it (NaN where a nutrient's minimum is met over the
+    week instead). Rows ``min_{key}{suffix}``, ``min_{key}_floor{suffix}`` and
+    ``max_{key}{suffix}``, nutrient by nutrient. Returns, for each per-kcal minimum row (whose
+    right-hand side is 0), the minimum at the energy target, the scale of its shortfall.
     """
+    scales: dict[str, float] = {}
     for k, key in enumerate(bounds.keys):
+        low_rate, high_rate, floor = bounds.per_kcal(k)
         if not np.isnan(low[k]):
-            expr = linear(variables, amounts[:, k])
-            add_row(problem, expr, pulp.LpConstraintGE, low[k], f"min_{key}{suffix}")
-        if not np.isnan(bounds.high[k]):
+            name = f"min_{key}{suffix}"
+            if np.isnan(low_rate):
+                expr = linear(variables, amounts[:, k])
+                add_row(problem, expr, pulp.LpConstraintGE, low[k], name)
+            else:
+                expr = linear(variables, amounts[:, k] - low_rate * energy)
+                add_row(problem, expr, pulp.LpConstraintGE, 0.0, name)
+                scales[name] = float(low[k])
+                if not np.isnan(floor):
+                    expr = linear(variables, amounts[:, k])
+                    add_row(problem, expr, pulp.LpConstraintGE, floor, f"min_{key}_floor{suffix}")
+        if not np.isnan(high_rate):
+            expr = linear(variables, amounts[:, k] - high_rate * energy)
+            add_row(problem, expr, pulp.LpConstraintLE, 0.0, f"max_{key}{suffix}")
+        elif not np.isnan(bounds.high[k]):
             expr = linear(variables, amounts[:, k])
             add_row(problem, expr, pulp.LpConstraintLE, bounds.high[k], f"max_{key}{suffix}")
+    return scales
 
 
 def budget(
@@ -122,7 +143,10 @@ def day_nutrient_bounds(m: SelectionModel, d: int, bounds: Bounds) -> None:
     weekly = bounds.weekly.astype(bool) & (m.x.days > 1)
     daily_low = np.where(weekly, np.nan, bounds.low)
     amounts = m.x.day_column(d, [slot.nutrients for slot in m.slots])
-    nutrient_bounds(m.problem, m.x.for_day(d), amounts, bounds, daily_low, f"_{d}")
+    energy = m.x.day_column(d, [slot.energy for slot in m.slots])
+    m.minimum_scales.update(
+        nutrient_bounds(m.problem, m.x.for_day(d), amounts, bounds, daily_low, energy, f"_{d}")
+    )
 
 
 def meal_energy_bands(m: SelectionModel, d: int, bands: Sequence[tuple[float, float]]) -> None:
@@ -168,13 +192,24 @@ def weekly_minimums(m: SelectionModel, bounds: Bounds) -> None:
     if m.x.days < 2:
         return
     variables = m.x.all()
+    energy = m.x.week_column([slot.energy for slot in m.slots])
     for k, key in enumerate(bounds.keys):
         if bounds.weekly[k] and not np.isnan(bounds.low[k]):
             amounts = m.x.week_column([slot.nutrients[:, k] for slot in m.slots])
-            rhs = bounds.low[k] * m.x.days
-            add_row(
-                m.problem, linear(variables, amounts), pulp.LpConstraintGE, rhs, f"week_min_{key}"
-            )
+            name = f"week_min_{key}"
+            low_rate, _, floor = bounds.per_kcal(k)
+            if np.isnan(low_rate):
+                rhs = bounds.low[k] * m.x.days
+                add_row(m.problem, linear(variables, amounts), pulp.LpConstraintGE, rhs, name)
+                continue
+            expr = linear(variables, amounts - low_rate * energy)
+            add_row(m.problem, expr, pulp.LpConstraintGE, 0.0, name)
+            m.minimum_scales[name] = float(bounds.low[k] * m.x.days)
+            if not np.isnan(floor):
+                rhs = floor * m.x.days
+                add_row(
+                    m.problem, linear(variables, amounts), pulp.LpConstraintGE, rhs, f"{name}_floor"
+                )
 
 
 def once_a_week(m: SelectionModel, open_on: Sequence[Ints]) -> None:
@@ -417,7 +452,7 @@ def elastic_minimums(m: SelectionModel, penalty: float) -> pulp.LpAffineExpressi
         name = str(row.name)
         if not name.startswith(("min_", "week_min_")):
             continue
-        minimum = -float(row.constant)
+        minimum = m.minimum_scales.get(name, -float(row.constant))
         if minimum <= 0:
             continue
         short = m.problem.add_variable(f"short_{name}", lowBound=0)

@@ -139,6 +139,9 @@ class SelectionModel:
     problem: pulp.LpProblem
     x: SelectionVars
     slots: Sequence[Candidates]
+    #: The minimum at the energy target of each per-kcal minimum row (right-hand side 0),
+    #: which scales its shortfall (:func:`~._families.elastic_minimums`).
+    minimum_scales: dict[str, float] = field(default_factory=dict)
 
 
 def build_selection(
@@ -250,7 +253,9 @@ def build_direct(
     ]
     energy = families.linear(amounts, foods.energy * unit)
     families.energy_range(problem, energy, bounds)
-    families.nutrient_bounds(problem, amounts, foods.nutrients * unit[:, None], bounds, bounds.low)
+    families.nutrient_bounds(
+        problem, amounts, foods.nutrients * unit[:, None], bounds, bounds.low, foods.energy * unit
+    )
     # A food's minimum serving, when above what one step gives, needs an on/off switch.
     minimum = np.ceil(foods.min_servings / unit - 1e-9) if integer else foods.min_servings
     families.minimum_servings(problem, amounts, minimum, upper, integer)

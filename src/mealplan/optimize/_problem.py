@@ -31,6 +31,24 @@ class Bounds:
     weekly: np.ndarray
     energy_low: float
     energy_high: float
+    #: Limits set as a share of energy (:attr:`mealplan.targets.Bound.per_kcal`): the minimum
+    #: and maximum per kcal of the day's own energy, and a minimum that does not follow it
+    #: (protein's RDA by weight), aligned with ``keys`` (NaN = none). None: no such limits,
+    #: and ``low`` and ``high`` hold for every day. Where set, ``low`` and ``high`` are the
+    #: limits at the energy target, which the candidate heuristics read.
+    low_per_kcal: np.ndarray | None = None
+    high_per_kcal: np.ndarray | None = None
+    floor: np.ndarray | None = None
+
+    def per_kcal(self, k: int) -> tuple[float, float, float]:
+        """Nutrient ``k``'s (min per kcal, max per kcal, floor), NaN where none."""
+        if self.low_per_kcal is None or self.high_per_kcal is None or self.floor is None:
+            return (np.nan, np.nan, np.nan)
+        return (
+            float(self.low_per_kcal[k]),
+            float(self.high_per_kcal[k]),
+            float(self.floor[k]),
+        )
 
 
 @dataclass(frozen=True)

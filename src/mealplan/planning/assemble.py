@@ -238,12 +238,21 @@ def week(problem: PlanningProblem, days: list[DayPlan], info: SolverInfo) -> Wee
     weekly_keys = [k for k in problem.preferences.weekly_nutrients if k in problem.bounds.keys]
     several = len(days) > 1
     average: dict[str, NutrientTotal] = {}
+    mean_energy = sum(d.totals[ENERGY].amount for d in days) / len(days)
     for key, first in days[0].totals.items():
         mean = sum(d.totals[key].amount for d in days) / len(days)
+        bound = problem.targets.get(key)
+        low, high = (
+            bound.limits_at(mean_energy)
+            if bound is not None and key != ENERGY
+            else (first.min, first.max)
+        )
         average[key] = first.model_copy(
             update={
                 "amount": mean,
-                "percent_of_target": round(100 * mean / first.min, 1) if first.min else None,
+                "min": low,
+                "max": high,
+                "percent_of_target": round(100 * mean / low, 1) if low else None,
                 "unknown_in": sorted({n for d in days for n in d.totals[key].unknown_in}),
                 "imputed_in": sorted({n for d in days for n in d.totals[key].imputed_in}),
                 "basis": "weekly" if key in weekly_keys and several else "daily",
@@ -370,7 +379,7 @@ def _totals(problem: PlanningProblem, servings: pd.Series) -> dict[str, Nutrient
         return sorted(foods.names[foods.position[i]] for i in ids)
 
     water = [WATER] if WATER in problem.targets else []
-    totals = {}
+    totals: dict[str, NutrientTotal] = {}
     for key in [ENERGY, *problem.bounds.keys, *water]:
         unreliable: list[str] = []
         if key in problem.per_serving:
@@ -384,9 +393,13 @@ def _totals(problem: PlanningProblem, servings: pd.Series) -> dict[str, Nutrient
         else:
             amount, unknown, imputed_in = 0.0, names(servings.index), []
         bound = problem.targets.get(key)
-        low, high = (bound.min, bound.max) if bound else (None, None)
         if key == ENERGY:
             low, high = energy_range(problem.targets, problem.preferences)
+        elif bound is not None:
+            # A share of energy is a share of this day's energy (totaled first).
+            low, high = bound.limits_at(totals[ENERGY].amount)
+        else:
+            low, high = None, None
         unit = bound.unit if bound and bound.unit else problem.catalog.units.get(key, "")
         totals[key] = NutrientTotal(
             nutrient=key,

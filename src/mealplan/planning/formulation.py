@@ -156,8 +156,11 @@ def misses_a_minimum(model: SelectionModel) -> bool:
         name = str(variable.name)
         if not name.startswith("short_"):
             continue
-        row = model.problem.constraints[name.removeprefix("short_")]
-        if (variable.varValue or 0.0) > SHORTFALL_TOLERANCE * max(-float(row.constant), 1.0):
+        row_name = name.removeprefix("short_")
+        minimum = model.minimum_scales.get(
+            row_name, -float(model.problem.constraints[row_name].constant)
+        )
+        if (variable.varValue or 0.0) > SHORTFALL_TOLERANCE * max(minimum, 1.0):
             return True
     return False
 

@@ -194,6 +194,15 @@ def _bounds(
     units = tuple(targets[k].unit or catalog.units.get(k, "") for k in keys)
     weekly_mask = np.array([weekly and k in preferences.weekly_nutrients for k in keys])
     energy_low, energy_high = energy_range(targets, preferences)
+
+    def rates(side: int) -> np.ndarray:
+        per_kcal = [targets[k].per_kcal for k in keys]
+        return np.array(
+            [np.nan if rate is None or rate[side] is None else rate[side] for rate in per_kcal],
+            dtype=float,
+        )
+
+    floor = [targets[k].floor for k in keys]
     return Bounds(
         keys,
         low.astype(float),
@@ -202,6 +211,9 @@ def _bounds(
         weekly_mask,
         float(np.nan if energy_low is None else energy_low),
         float(np.nan if energy_high is None or energy_low is None else energy_high),
+        low_per_kcal=rates(0),
+        high_per_kcal=rates(1),
+        floor=np.array([np.nan if f is None else f for f in floor], dtype=float),
     )
 
 
