@@ -26,6 +26,7 @@ from mealplan.planning import (
     selection_model,
     week_pools,
 )
+from mealplan.planning.polish import NEW_FOOD_MEALS
 
 
 @pytest.fixture(scope="module")
@@ -111,13 +112,26 @@ def test_portion_pools_offer_each_days_meal_on_that_day_with_leftovers_tied(
             chosen_foods = pools.pools[s].foods[choice[d][s]]
             served = [polished.pools[s].foods[c] for c in open_today]
             assert chosen_foods in served
-            # Beside the chosen meal's variants, other meals only of foods the week buys.
+            # Beside the chosen meal's variants, other meals of foods the week buys, and at
+            # most NEW_FOOD_MEALS with one counted food more (the week is under its cap).
+            with_new = 0
             for foods in served:
                 if foods != chosen_foods:
                     others += 1
-                    assert all(f in bought or not counted[f] for f in foods)
+                    new = {f for f in foods if counted[f] and f not in bought}
+                    assert len(new) <= 1
+                    with_new += len(new)
                     assert (s, d) != (lunch, 1), "the leftover lunch stays tied to its dinner"
+            assert with_new <= NEW_FOOD_MEALS
     assert others > 0, "this choice misses minimums, so other meals of its foods are offered"
+    # A week at its cap is offered no meal with a food it does not buy.
+    at_cap = problem.preferences.model_copy(
+        update={"max_distinct_foods": sum(1 for f in bought if counted[f])}
+    )
+    full = portion_pools(replace(problem, preferences=at_cap), pools, choice)
+    for s, pool in enumerate(full.pools):
+        for foods in pool.foods:
+            assert all(f in bought or not counted[f] for f in foods), (s, foods)
     # Every lunch of day 2 is a leftover copy of one of day 1's dinner variants.
     lunches = np.flatnonzero(polished.open_on[lunch] == 1).tolist()
     assert lunches and all((lunch, c) in polished.leftovers for c in lunches)
@@ -130,7 +144,8 @@ def test_portion_pools_offer_each_days_meal_on_that_day_with_leftovers_tied(
 def test_polish_meets_a_minimum_the_chosen_portions_just_miss(catalog: FoodCatalog) -> None:
     """A 3-day plan is chosen; then its weekly vitamin D minimum is raised just above what the
     chosen meals carry, by half of what one portion step of one meal adds. The chosen meals
-    now miss it; offered again with their portions free, they meet it, with no new food."""
+    now miss it; offered again with their portions free, they meet it within the cap, and
+    with no new food when the week is at its cap."""
     targets = Targets.for_profile(Profile(age=34, sex="female"))
     problem = build_problem(catalog, targets, Preferences(), days=3, weekly=True)
     pools = week_pools(problem)
@@ -164,10 +179,6 @@ def test_polish_meets_a_minimum_the_chosen_portions_just_miss(catalog: FoodCatal
             fixed.lowBound = fixed.upBound = 1
     assert solve(before.problem, time_limit=60, gap=0.0).has_solution
     assert misses_a_minimum(before), "the chosen meals miss the raised minimum"
-    again = selection_model(raised, portion_pools(raised, pools, choice))
-    assert solve(again.problem, time_limit=120, gap=0.0).status == "optimal"
-    assert not misses_a_minimum(again)
-    # No food joins the week: each meal is a portion variant or another meal of its foods.
     bought = {
         f
         for d, day in enumerate(choice)
@@ -175,6 +186,23 @@ def test_polish_meets_a_minimum_the_chosen_portions_just_miss(catalog: FoodCatal
         for f in pools.pools[s].foods[c]
     }
     counted = problem.plates.counted
+    # Under the cap a meal with one food more may be chosen, and the cap still holds.
+    again = selection_model(raised, portion_pools(raised, pools, choice))
+    assert solve(again.problem, time_limit=120, gap=0.0).status == "optimal"
+    assert not misses_a_minimum(again)
+    week_foods = {
+        f for day in chosen(again) for s, c in enumerate(day) for f in again.slots[s].foods[c]
+    }
+    assert sum(1 for f in week_foods if counted[f]) <= (problem.preferences.max_distinct_foods or 0)
+    # At the cap no food joins the week: each meal is a portion variant or another meal of
+    # its foods, and the portions alone meet the raised minimum.
+    at_cap = raised.preferences.model_copy(
+        update={"max_distinct_foods": sum(1 for f in bought if counted[f])}
+    )
+    full = replace(raised, preferences=at_cap)
+    again = selection_model(full, portion_pools(full, pools, choice))
+    assert solve(again.problem, time_limit=120, gap=0.0).status == "optimal"
+    assert not misses_a_minimum(again)
     for day in chosen(again):
         for s, c in enumerate(day):
             assert all(f in bought or not counted[f] for f in again.slots[s].foods[c])

@@ -5,11 +5,12 @@ a basket of 30 foods that can leave a minimum just short (magnesium at 99.4 % on
 vitamin D at 98 % over the week) where half a cup more of the spinach would meet it. So the
 planner offers the selection model the chosen meals once more, each beside its portion
 variants (:func:`~mealplan.optimize.portion_variants`: one or two items a step more or less,
-within the part's and the food's servings), and beside a few other meals of the pools made
-only of foods the week already buys, the richest in what it misses. No food joins, so the
-basket and the staples hold for any choice, and the model's rows keep the variety rules; kept
-meals stay as they were, a leftover lunch stays the copy of its dinner, and locked foods keep
-their amounts.
+within the part's and the food's servings), and beside a few other meals of the pools, the
+richest in what it misses: meals made only of foods the week already buys, and, while the
+week is under its distinct-food cap, meals with one food more (the model's cap and staple
+rows decide whether that food joins). The model's rows keep the variety rules; kept meals
+stay as they were, a leftover lunch stays the copy of its dinner, and locked foods keep their
+amounts.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from mealplan.optimize._candidates import Candidates, portion_variants
+from mealplan.planning.formulation import distinct_cap
 from mealplan.planning.pools import CandidatePools, merge_all
 from mealplan.planning.problem import PlanningProblem
 
@@ -89,6 +91,9 @@ def portion_pools(
 
 #: Other meals of the week's foods offered per day and slot, the richest in what it misses.
 SAME_FOOD_MEALS = 3
+#: Meals with one food the week does not buy yet, offered per day and slot while the week is
+#: under its distinct-food cap (the model's cap rows decide whether one joins).
+NEW_FOOD_MEALS = 2
 
 
 def _add_same_food_meals(
@@ -99,10 +104,11 @@ def _add_same_food_meals(
     days_of: list[list[np.ndarray]],
 ) -> None:
     """Append to each slot and day up to :data:`SAME_FOOD_MEALS` of the pool's other meals
-    whose counted foods the week already buys, the richest in the minimums the chosen week
-    misses: a day short of calcium may swap its lunch for another of the week's foods, not
-    only move a portion. No food joins, so the cap and staples hold; the model's rows keep
-    the variety rules. Kept meals and leftover copies are not offered."""
+    whose counted foods the week already buys, and, under the cap, :data:`NEW_FOOD_MEALS`
+    with one counted food more, the richest in the minimums the chosen week misses: a day
+    short of calcium may swap its lunch for another meal, not only move a portion. The
+    model's cap, staple and variety rows still hold. Kept meals and leftover copies are not
+    offered."""
     counted, low, weekly = problem.plates.counted, problem.bounds.low, problem.bounds.weekly
     served = [
         sum((pools.pools[s].nutrients[c] for s, c in enumerate(row)), np.zeros(len(low)))
@@ -114,6 +120,8 @@ def _add_same_food_meals(
     if not week_short.any() and not any(short.any() for short in day_short):
         return
     bought = {f for row in choice for s, c in enumerate(row) for f in pools.pools[s].foods[c]}
+    cap = distinct_cap(problem.preferences.max_distinct_foods, problem.days)
+    room = cap is None or sum(1 for f in bought if counted[f]) < cap
     kept_days = {d for d, _ in pools.fixed}
     lows = np.where(np.isnan(low) | (low <= 0), np.inf, low)
     for s, pool in enumerate(pools.pools):
@@ -125,16 +133,17 @@ def _add_same_food_meals(
             short = week_short | day_short[d]
             if not short.any():
                 continue
-            same = [
-                c
-                for c in np.flatnonzero(pools.open_on[s] == d).tolist()
-                if c not in own
-                and c != choice[d][s]
-                and all(f in bought or not counted[f] for f in pool.foods[c])
-            ]
-            richness = [float(np.minimum(pool.nutrients[c] / lows, 1.0)[short].sum()) for c in same]
-            ranked = sorted(zip(richness, same, strict=True), key=lambda rc: (-rc[0], rc[1]))
-            rows.extend(c for r, c in ranked[:SAME_FOOD_MEALS] if r > 0)
+            by_new: dict[int, list[tuple[float, int]]] = {0: [], 1: []}
+            for c in np.flatnonzero(pools.open_on[s] == d).tolist():
+                if c in own or c == choice[d][s]:
+                    continue
+                new = len({f for f in pool.foods[c] if counted[f] and f not in bought})
+                if new in by_new and (new == 0 or room):
+                    richness = float(np.minimum(pool.nutrients[c] / lows, 1.0)[short].sum())
+                    by_new[new].append((richness, c))
+            for new, offered in ((0, SAME_FOOD_MEALS), (1, NEW_FOOD_MEALS)):
+                ranked = sorted(by_new[new], key=lambda rc: (-rc[0], rc[1]))
+                rows.extend(c for r, c in ranked[:offered] if r > 0)
         if rows:
             parts[s].append(pool.take(rows))
             days_of[s].append(pools.open_on[s][rows])
