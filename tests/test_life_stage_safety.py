@@ -148,8 +148,14 @@ def test_week_meets_fiber_and_saturated_fat_and_reports_added_sugars(
 ) -> None:
     week, targets = woman_week
     for day in week.days:
-        assert day.totals["fiber"].amount >= targets["fiber"].min - 1e-6  # type: ignore[operator]
-        assert day.totals["saturated_fat"].amount <= targets["saturated_fat"].max + 1e-6  # type: ignore[operator]
+        # Both are set per kcal of the day's own energy (14 g per 1,000 kcal; under 10 %).
+        energy = day.totals["energy"].amount
+        fiber_min, _ = targets["fiber"].limits_at(energy)
+        _, saturated_max = targets["saturated_fat"].limits_at(energy)
+        assert fiber_min == pytest.approx(14 * energy / 1000)
+        assert saturated_max == pytest.approx(0.10 * energy / 9)
+        assert day.totals["fiber"].amount >= fiber_min - 1e-6
+        assert day.totals["saturated_fat"].amount <= saturated_max + 1e-6
         sugars = day.totals["added_sugars"]
         # SR Legacy has no added-sugar values: every food is listed as unknown, not as zero.
         assert sorted(sugars.unknown_in) == sorted({i.name for i in day.items})

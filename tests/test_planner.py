@@ -221,7 +221,7 @@ def test_macronutrient_shares_follow_each_days_energy(
     """The AMDR is a share of energy: each day's carbohydrate and fat limits are 45-65 % and
     20-35 % of that day's own kcal, which the day meets, and the week's average is held to
     the share of its average energy."""
-    week, targets, _ = woman_week
+    week, _, _ = woman_week
     for day in week.days:
         energy = day.totals["energy"].amount
         carbohydrate, fat = day.totals["carbohydrate"], day.totals["fat"]
