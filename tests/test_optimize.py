@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -536,3 +537,53 @@ def test_direct_calorie_distance_objective(foods: FoodTable) -> None:
     assert solve(m.problem, gap=0.0).status == "optimal"
     assert float(servings(m) @ foods.energy) == pytest.approx(300.0)
     assert pulp.value(m.problem.objective) == pytest.approx(0.0)
+
+
+# -- variety of meal patterns -------------------------------------------------------------------
+
+
+def patterned(foods: FoodTable, scores: Sequence[float], patterns: Sequence[int]) -> Candidates:
+    """Distinct one-food meals (lentils in growing portions), each of the given pattern."""
+    meals = [((LENTILS,), (1 + c / 2,)) for c in range(len(scores))]
+    return replace(
+        pool(foods, meals, scores),
+        patterns=np.array(patterns, dtype=int),
+        mains=[() for _ in scores],
+    )
+
+
+def pattern_counts(m: SelectionModel) -> list[int]:
+    days = picks(m)
+    return [
+        sum(int(m.slots[s].patterns[c]) == p for day in days for s, c in enumerate(day))
+        for p in (0, 1)
+    ]
+
+
+def test_a_pattern_beyond_its_weekly_allowance_costs_points(foods: FoodTable) -> None:
+    """One dinner a day for 7 days; pattern 0 scores 0, pattern 1 scores 1 a meal. Free, all
+    7 are pattern 0. At 2 points a meal beyond 3 a week, the cheapest week serves pattern 0
+    four times (3 + 2 for the fourth) and pattern 1 three times (3): 5 points, against 6
+    for 3 + 4 or 5 + 2."""
+    dinners = patterned(foods, [0] * 7 + [1] * 7, [0] * 7 + [1] * 7)
+    assert pattern_counts(model(foods, [dinners], days=7)) == [7, 0]
+    m = model(foods, [dinners], days=7, max_repeats=3, pattern_weight=2.0)
+    assert pattern_counts(m) == [4, 3]
+    assert rows(m, "pattern_") == ["pattern_0", "pattern_1"]
+
+
+def test_a_pattern_twice_in_a_day_costs_points_and_a_leftover_does_not_count(
+    foods: FoodTable,
+) -> None:
+    """Lunch and dinner on 2 days from the same two patterns (0 free, 1 at 1 point): at 2
+    points for a pattern twice in a day, each day serves both. A leftover copy of a dinner
+    at lunch is not another meal, so its pattern counts for neither rule."""
+    lunch = patterned(foods, [0, 0, 1, 1], [0, 0, 1, 1])
+    dinner = patterned(foods, [0, 0, 1, 1], [0, 0, 1, 1])
+    assert pattern_counts(model(foods, [lunch, dinner], days=2)) == [4, 0]
+    m = model(foods, [lunch, dinner], days=2, pattern_weight=2.0)
+    for day in picks(m):
+        assert {int(lunch.patterns[day[0]]), int(dinner.patterns[day[1]])} == {0, 1}
+    copies = {(0, c): (1, c) for c in range(4)}
+    m = model(foods, [lunch, dinner], days=2, pattern_weight=2.0, leftovers=copies)
+    assert not rows(m, "pattern_")

@@ -103,7 +103,10 @@ class ObjectiveWeights(BaseModel):
     - ``liked``: points *removed* per serving of a liked food;
     - ``cost``: points per unit of currency (only when the catalogue has prices);
     - ``serving_size``: points per serving away from a food's default serving (2 servings of
-      a food cost 1 × this), which keeps portions close to what people eat.
+      a food cost 1 × this), which keeps portions close to what people eat;
+    - ``pattern_repeat``: points per meal of one pattern beyond ``max_repeats_per_week`` in a
+      week ("Soup and a sandwich" a fourth time), leftover lunches aside: variety of meals,
+      not only of foods.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -113,6 +116,7 @@ class ObjectiveWeights(BaseModel):
     liked: float = Field(default=1.0, ge=0)
     cost: float = Field(default=1.0, ge=0)
     serving_size: float = Field(default=0.5, ge=0)
+    pattern_repeat: float = Field(default=2.0, ge=0)
 
 
 class Preferences(BaseModel):

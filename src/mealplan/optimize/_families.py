@@ -240,6 +240,51 @@ def same_meal_once_a_week(m: SelectionModel, families: Mapping[int, Ints]) -> No
                 add_row(m.problem, total(variables), pulp.LpConstraintLE, 1, f"same_{s}_{f}")
 
 
+def pattern_repeats(
+    m: SelectionModel,
+    allowance: int,
+    weight: float,
+    leftovers: Mapping[tuple[int, int], tuple[int, int]],
+) -> pulp.LpAffineExpression:
+    """Variety of meals, as points ``w`` per meal beyond what a person expects to repeat:
+
+    - a pattern served more than ``N`` times a week (over all slots it fits: soup and a
+      sandwich at lunch and at dinner count together): ``Σ_{d,s,c ∈ p} x[d,s,c] − ρ_p ≤ N·W``
+      (``W`` weeks), rows ``pattern_{p}``;
+    - a pattern twice on one day (soup and a sandwich for lunch and again for dinner):
+      ``Σ_{s,c ∈ p} x[d,s,c] − ρ_{d,p} ≤ 1``, rows ``pattern_{p}_{d}``;
+
+    with every ``ρ ≥ 0`` priced at ``w``. A leftover lunch is its dinner eaten again, not
+    another meal, and does not count. Soft, so that a week the nutrients need a pattern for
+    stays possible. Returns the points."""
+    if m.x.days < 2 or weight <= 0:
+        return pulp.LpAffineExpression()
+    weeks = -(-m.x.days // 7)
+    week: dict[int, list[pulp.LpVariable]] = {}
+    day: dict[tuple[int, int], list[pulp.LpVariable]] = {}
+    day_slots: dict[tuple[int, int], set[int]] = {}
+    for (d, s, c), v in m.x.items():
+        pattern = int(m.slots[s].patterns[c]) if len(m.slots[s].patterns) else -1
+        if pattern >= 0 and (s, c) not in leftovers:
+            week.setdefault(pattern, []).append(v)
+            day.setdefault((pattern, d), []).append(v)
+            day_slots.setdefault((pattern, d), set()).add(s)
+    terms: list[tuple[pulp.LpVariable, float]] = []
+
+    def at_most(variables: list[pulp.LpVariable], limit: int, name: str) -> None:
+        over = m.problem.add_variable(f"{name}_over", lowBound=0)
+        add_row(m.problem, total(variables) - over, pulp.LpConstraintLE, limit, name)
+        terms.append((over, weight))
+
+    for pattern, variables in sorted(week.items()):
+        if len(variables) > allowance * weeks:
+            at_most(variables, allowance * weeks, f"pattern_{pattern}")
+    for (pattern, d), variables in sorted(day.items()):
+        if len(day_slots[(pattern, d)]) > 1:
+            at_most(variables, 1, f"pattern_{pattern}_{d}")
+    return pulp.LpAffineExpression(terms)
+
+
 def main_food_carriers(
     m: SelectionModel, rules: WeekRules
 ) -> dict[int, list[list[pulp.LpVariable]]]:

@@ -165,6 +165,7 @@ def build_selection(
     group_bands: GroupBands | None = None,
     group_penalty: float = 0.0,
     meal_families: Mapping[int, Ints] | None = None,
+    pattern_weight: float = 0.0,
 ) -> SelectionModel:
     """The selection MILP.
 
@@ -172,7 +173,9 @@ def build_selection(
     for any day (then it is served at most once a week). Giving each day its own candidates
     keeps the model small and breaks the symmetry between days, which is what makes a week fast.
     ``required[(day, slot)] = foods`` forces foods into that meal; ``fixed[(day, slot)] = c``
-    keeps a meal as it was. ``shortfall_penalty`` makes the nutrient minimums elastic
+    keeps a meal as it was. ``pattern_weight`` prices a meal pattern served more often than
+    ``rules.max_repeats`` a week (:func:`~._families.pattern_repeats`).
+    ``shortfall_penalty`` makes the nutrient minimums elastic
     (:func:`~._families.elastic_minimums`). ``foods`` is not needed: the candidates carry their
     totals.
     """
@@ -203,6 +206,7 @@ def build_selection(
         objective += families.elastic_minimums(m, shortfall_penalty)
     if group_bands is not None and group_penalty > 0:
         objective += families.food_group_bands(m, group_bands, group_penalty)
+    objective += families.pattern_repeats(m, rules.max_repeats, pattern_weight, leftovers or {})
     problem.setObjective(objective)
     return m
 

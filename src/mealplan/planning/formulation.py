@@ -83,6 +83,7 @@ def selection_arguments(problem: PlanningProblem, pools: CandidatePools) -> Sele
                 if spec.meal not in REPEATABLE_MEALS
             },
             "group_penalty": GROUP_PENALTY,
+            "pattern_weight": preferences.weights.pattern_repeat,
             "leftovers": pools.leftovers,
             "min_leftovers": min_leftovers(problem.days)
             if pools.leftovers and not pools.fixed
