@@ -153,14 +153,16 @@ def distinct_cap(cap: int | None, days: int) -> int | None:
 def misses_a_minimum(model: SelectionModel) -> bool:
     """Whether the solved model's menu falls short of a nutrient minimum (an elastic row's
     slack above :data:`SHORTFALL_TOLERANCE` of its minimum)."""
+    rows = {str(row.name): row for row in model.problem.constraints()}
     for variable in model.problem.variables():
         name = str(variable.name)
         if not name.startswith("short_"):
             continue
         row_name = name.removeprefix("short_")
-        minimum = model.minimum_scales.get(
-            row_name, -float(model.problem.constraints[row_name].constant)
-        )
+        if row_name in model.minimum_scales:
+            minimum = model.minimum_scales[row_name]
+        else:
+            minimum = -float(rows[row_name].constant)
         if (variable.varValue or 0.0) > SHORTFALL_TOLERANCE * max(minimum, 1.0):
             return True
     return False
