@@ -173,15 +173,15 @@ def test_the_cap_and_staples_are_rows_of_the_model(catalog: FoodCatalog, woman: 
     problem = build_problem(catalog, woman, Preferences(), days=7, weekly=True)
     pools = candidate_pools(problem)
     model = selection_model(problem, pools)
-    names = set(model.problem.constraints)
-    assert "distinct_foods" in names
-    row = model.problem.constraints["distinct_foods"]
+    rows = {str(row.name): row for row in model.problem.constraints()}
+    assert "distinct_foods" in rows
+    row = rows["distinct_foods"]
     assert -row.constant == 30
     assert all(v.name.startswith("used_") for v in row)
     assert len(row) > 30, "the pools hold more counted foods than the cap"
-    staples = [n for n in names if n.startswith("staple_")]
+    staples = [n for n in rows if n.startswith("staple_")]
     assert "staple_milk" in staples
-    assert all(-model.problem.constraints[n].constant == 1 for n in staples)
+    assert all(-rows[n].constant == 1 for n in staples)
 
 
 def test_verify_catches_broken_patterns_caps_and_leftovers(
