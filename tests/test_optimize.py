@@ -470,6 +470,43 @@ def test_row_coefficients_are_the_documented_sums(foods: FoodTable) -> None:
     assert constraints["once_1_0"].sense == pulp.LpConstraintLE
 
 
+def test_per_kcal_rows_are_the_documented_sums(foods: FoodTable) -> None:
+    """A minimum per kcal (``r`` = 0.1 mg of calcium per kcal, floor 5 mg): ``min_`` is
+    Σ (a − r·e)·x ≥ 0, scaled by the minimum at the target, beside ``min_…_floor`` Σ a·x ≥ 5;
+    a maximum per kcal (0.05 g of protein per kcal) is Σ (a − r·e)·x ≤ 0; met over the week,
+    ``week_min_`` sums the same over both days."""
+    limits = replace(
+        bounds(low=(40, 10), high=(NAN, 30), weekly=(True, False)),
+        low_per_kcal=np.array([0.1, NAN]),
+        high_per_kcal=np.array([NAN, 0.05]),
+        floor=np.array([5.0, NAN]),
+    )
+    m = two_day_model(foods)
+    daily = replace(limits, weekly=np.array([False, False]))
+    families.day_nutrient_bounds(m, 0, daily)
+    families.weekly_minimums(m, limits)
+    constraints = {c.name: c for c in m.problem.constraints()}
+    calcium = {c: float(m.slots[0].nutrients[c, 0]) for c in range(4)}
+    protein = {c: float(m.slots[0].nutrients[c, 1]) for c in range(4)}
+    energy = {c: float(m.slots[0].energy[c]) for c in range(4)}
+
+    def terms(name: str) -> dict[str, float]:
+        return {v.name: c for v, c in constraints[name].items()}
+
+    assert terms("min_calcium_0")["x_0_0_1"] == pytest.approx(calcium[1] - 0.1 * energy[1])
+    assert constraints["min_calcium_0"].constant == 0
+    assert m.minimum_scales["min_calcium_0"] == 40
+    assert terms("min_calcium_floor_0")["x_0_0_1"] == pytest.approx(calcium[1])
+    assert constraints["min_calcium_floor_0"].constant == -5
+    assert terms("max_protein_0")["x_0_1_2"] == pytest.approx(protein[2] - 0.05 * energy[2])
+    assert constraints["max_protein_0"].sense == pulp.LpConstraintLE
+    assert terms("min_protein_0")["x_0_1_2"] == pytest.approx(protein[2])  # a fixed minimum
+    week = terms("week_min_calcium")
+    assert week["x_1_0_3"] == pytest.approx(calcium[3] - 0.1 * energy[3])
+    assert m.minimum_scales["week_min_calcium"] == 80
+    assert constraints["week_min_calcium_floor"].constant == -10
+
+
 # -- the direct model ------------------------------------------------------------------------------
 
 
