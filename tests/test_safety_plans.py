@@ -201,11 +201,15 @@ def test_any_life_stage_and_diet_gives_a_safe_verified_plan_or_a_diagnosis(
     ids = [item.food_id for day in week.days for item in day.items]
     assert _excluded(curated_catalog, profile, ids) == {}
     for day in week.days:
+        # Saturated fat and fiber are set per kcal of the day's own energy.
+        energy = day.totals["energy"].amount
         for key in ("retinol", "saturated_fat", "calcium", "vitamin_d", "sodium"):
             bound = targets.get(key)
-            if bound is not None and bound.max is not None:
-                assert day.totals[key].amount <= bound.max + 1e-6
-        assert day.totals["fiber"].amount >= targets["fiber"].min - 1e-6  # type: ignore[operator]
+            high = None if bound is None else bound.limits_at(energy)[1]
+            if high is not None:
+                assert day.totals[key].amount <= high + 1e-6
+        fiber_min = targets["fiber"].limits_at(energy)[0]
+        assert fiber_min is not None and day.totals["fiber"].amount >= fiber_min - 1e-6
 
 
 def test_every_rule_applies_to_some_profile() -> None:
