@@ -211,11 +211,18 @@ class Planner:
         )
         attempts = _CAPPED_ATTEMPTS if capped else _ATTEMPTS
         week, timed_out = self._attempts(problem, keep, replan, swap, attempts, until_met=capped)
+        unreachable: frozenset[str] | None = None
 
         def food_can_do_no_better(week: WeekPlan) -> bool:
-            """Whether the week misses only minimums no mix of the allowed foods meets."""
+            """Whether the week misses only minimums no mix of the allowed foods meets (an LP
+            solve, done once and only for a week with shortfalls)."""
+            nonlocal unreachable
             short = {s.nutrient for s in week.shortfalls}
-            return not short or short <= unreachable_nutrients(problem)
+            if not short:
+                return True
+            if unreachable is None:
+                unreachable = unreachable_nutrients(problem)
+            return short <= unreachable
 
         if capped and (week is None or not food_can_do_no_better(week)):
             # No capped pool had a menu that meets what food can meet: one more basket

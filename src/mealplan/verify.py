@@ -803,8 +803,8 @@ def _check_weekly_bounds(
 ) -> None:
     if not day_totals:
         return
+    mean_energy = sum(t.get("energy", 0.0) for t in day_totals) / len(day_totals)
     for key, bound in targets.items():
-        mean_energy = sum(t.get("energy", 0.0) for t in day_totals) / len(day_totals)
         low, _ = bound.limits_at(mean_energy)
         if key == "energy" or key not in weekly_keys or low is None:
             continue

@@ -80,7 +80,7 @@ def portion_pools(
         )
         add(s, d, meals)
     if other_meals:
-        _add_same_food_meals(problem, pools, choice, parts, days_of)
+        _add_other_meals(problem, pools, choice, parts, days_of)
     return CandidatePools(
         [merge_all(p) for p in parts],
         [np.concatenate(o) for o in days_of],
@@ -96,7 +96,7 @@ SAME_FOOD_MEALS = 3
 NEW_FOOD_MEALS = 2
 
 
-def _add_same_food_meals(
+def _add_other_meals(
     problem: PlanningProblem,
     pools: CandidatePools,
     choice: list[list[int]],
