@@ -39,6 +39,7 @@ from mealplan.optimize import (
     chosen,
     food_table,
     solve,
+    solve_arrays,
 )
 from mealplan.optimize import _families as families
 
@@ -525,19 +526,21 @@ def direct(
     return build_direct(foods, bounds(energy=energy), integer=integer, **arguments)
 
 
-def servings(m: DirectModel) -> npt.NDArray[np.float64]:
-    amounts: npt.NDArray[np.float64] = np.array([v.varValue or 0.0 for v in m.amounts])
-    return amounts * m.unit
+def solved(m: DirectModel, gap: float = 0.0) -> npt.NDArray[np.float64]:
+    """Servings per food of the model's optimum (HiGHS on the arrays)."""
+    result, values = solve_arrays(m.model, gap=gap)
+    assert result.status == "optimal"
+    assert values is not None
+    return m.servings(values)
 
 
 def test_direct_continuous_takes_fractions(foods: FoodTable) -> None:
     """Cheapest kcal: oats (0.30 / 150), then lentils (0.50 / 230): 2 oats and 150/230 lentils."""
     m = direct(foods, integer=False)
-    assert {v.cat for v in m.amounts} == {pulp.LpContinuous}
-    assert rows(m.problem, "energy_") == ["energy_lo"]  # no upper energy bound given
-    assert solve(m.problem, mip=False).status == "optimal"
-    assert servings(m)[[OATS, LENTILS]] == pytest.approx([2.0, 150 / 230])
-    assert servings(m)[[SPINACH, MILK, APPLE]] == pytest.approx([0, 0, 0])
+    assert not m.model.is_mip
+    assert m.model.rows("energy_") == ["energy_lo"]  # no upper energy bound given
+    assert solved(m)[[OATS, LENTILS]] == pytest.approx([2.0, 150 / 230])
+    assert solved(m)[[SPINACH, MILK, APPLE]] == pytest.approx([0, 0, 0])
 
 
 def test_direct_integer_takes_whole_steps(foods: FoodTable) -> None:
@@ -545,19 +548,29 @@ def test_direct_integer_takes_whole_steps(foods: FoodTable) -> None:
     servings, the others whole: three halves of oats and two of lentils (455 kcal, 0.95) are the
     cheapest steps over 450 kcal (four halves of oats and two of lentils cost 1.10)."""
     m = direct(foods, integer=True)
-    assert {v.cat for v in m.amounts} == {pulp.LpInteger}
+    assert m.model.integer[: len(foods)].all()
     assert m.unit.tolist() == [0.5, 0.5, 1.0, 1.0, 1.0]
-    assert solve(m.problem, gap=0.0).status == "optimal"
-    assert servings(m).tolist() == [1.5, 1.0, 0.0, 0.0, 0.0]
-    assert [v.varValue for v in m.amounts][:2] == [3.0, 2.0]  # in half servings
+    assert solved(m).tolist() == [1.5, 1.0, 0.0, 0.0, 0.0]
 
 
 def test_direct_minimum_serving_switch(foods: FoodTable) -> None:
-    """Apples are served two at a time or not at all (minimum 2 servings): an on/off switch."""
+    """Apples are served two at a time or not at all (minimum 2 servings): an on/off switch,
+    ``n − 2·y ≥ 0`` and ``n − 2·y ≤ 0`` (at most 2 apples here)."""
     m = direct(foods, integer=True)
-    assert rows(m.problem, "min_serving_") == ["min_serving_4"]
-    assert rows(m.problem, "max_serving_") == ["max_serving_4"]
-    assert "y_4" in {v.name for v in m.problem.variables()}
+    assert m.model.rows("min_serving_") == ["min_serving_4"]
+    assert m.model.row("min_serving_4") == {"n_4": 1.0, "y_4": -2.0}
+    assert m.model.row("max_serving_4") == {"n_4": 1.0, "y_4": -2.0}
+    assert m.model.integer[m.model.column_names.index("y_4")]
+    # Apples free (cost 0): the cheapest 450 kcal takes the two apples as a pair.
+    free = replace(foods, cost=np.where(np.arange(len(foods)) == APPLE, 0.0, foods.cost))
+    assert solved(direct(free, integer=True))[APPLE] == 2.0
+
+
+def test_direct_continuous_model_is_a_linear_program(foods: FoodTable) -> None:
+    """Relaxed, an on/off switch allows any amount, so the LP has none."""
+    m = direct(foods, integer=False)
+    assert not m.model.rows("min_serving_")
+    assert "y_4" not in m.model.column_names
 
 
 def test_direct_calorie_distance_objective(foods: FoodTable) -> None:
@@ -570,10 +583,18 @@ def test_direct_calorie_distance_objective(foods: FoodTable) -> None:
         energy_target=300.0,
         calorie_weight=100.0,
     )
-    assert rows(m.problem, "dev_") == ["dev_hi", "dev_lo"]
-    assert solve(m.problem, gap=0.0).status == "optimal"
-    assert float(servings(m) @ foods.energy) == pytest.approx(300.0)
-    assert pulp.value(m.problem.objective) == pytest.approx(0.0)
+    assert m.model.rows("dev_") == ["dev_hi", "dev_lo"]
+    result, values = solve_arrays(m.model, gap=0.0)
+    assert values is not None and result.objective == pytest.approx(0.0)
+    assert float(m.servings(values) @ foods.energy) == pytest.approx(300.0)
+
+
+def test_direct_model_solves_alike_on_cbc(foods: FoodTable) -> None:
+    """CBC gets the same arrays through PuLP and finds the same optimum."""
+    highs, _ = solve_arrays(direct(foods, integer=True).model, gap=0.0)
+    cbc, values = solve_arrays(direct(foods, integer=True).model, solver="cbc", gap=0.0)
+    assert cbc.status == "optimal" and values is not None
+    assert cbc.objective == pytest.approx(highs.objective)
 
 
 # -- variety of meal patterns -------------------------------------------------------------------

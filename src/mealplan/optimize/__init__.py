@@ -2,10 +2,12 @@
 
 - :mod:`._problem` turns the inputs into plain arrays (foods, nutrients per serving, bounds);
 - :mod:`._candidates` generates candidate meals per slot, each already a valid meal;
-- :mod:`._model` builds the selection model (one candidate per slot and day) and the direct
-  per-food model (free-form lists, continuous amounts, and the benchmark's comparison), from
+- :mod:`._model` builds the selection model (one candidate per slot and day) in PuLP, from
   the constraint families of :mod:`._families`, and reads the selection back;
-- :mod:`._solve` runs HiGHS (or CBC) through PuLP, silenced, and reads HiGHS's own status;
+- :mod:`._direct` builds the direct per-food model (free-form lists, continuous amounts, the
+  classic diet problem) as arrays (:mod:`._arrays`);
+- :mod:`._solve` runs HiGHS (or CBC) on a PuLP problem or on arrays, silenced, and reads
+  HiGHS's own status;
 - :mod:`._diagnose` explains infeasibility with an elastic LP over the allowed foods.
 Nothing here builds plan objects or reads the network.
 
@@ -17,13 +19,15 @@ use them; they are not part of :mod:`mealplan`'s public API and may change with 
   ``portion_variants``;
 - models: ``WeekRules``, ``SelectionVars``, ``SelectionModel``, ``build_selection``,
   ``chosen``, ``DirectModel``, ``build_direct``;
-- solving: ``SolveResult``, ``solve``, ``check_solver``, ``SOLVERS``;
+- solving: ``SolveResult``, ``solve``, ``ArrayModel``, ``solve_arrays``, ``to_pulp``,
+  ``check_solver``, ``SOLVERS``;
 - diagnosis: ``Shortfall``, ``EnergyUnreachable``, ``shortfalls``.
 
 The constraint families themselves are the functions of :mod:`._families`; the tests call them
 one at a time on a :class:`SelectionModel`.
 """
 
+from mealplan.optimize._arrays import ArrayModel
 from mealplan.optimize._candidates import (
     Candidates,
     SlotSpec,
@@ -32,21 +36,28 @@ from mealplan.optimize._candidates import (
     portion_variants,
 )
 from mealplan.optimize._diagnose import EnergyUnreachable, Shortfall, shortfalls
+from mealplan.optimize._direct import DirectModel, build_direct
 from mealplan.optimize._model import (
-    DirectModel,
     SelectionModel,
     SelectionVars,
     WeekRules,
-    build_direct,
     build_selection,
     chosen,
 )
 from mealplan.optimize._problem import ENERGY, Bounds, FoodTable, food_table
-from mealplan.optimize._solve import SOLVERS, SolveResult, check_solver, solve
+from mealplan.optimize._solve import (
+    SOLVERS,
+    SolveResult,
+    check_solver,
+    solve,
+    solve_arrays,
+    to_pulp,
+)
 
 __all__ = [
     "ENERGY",
     "SOLVERS",
+    "ArrayModel",
     "Bounds",
     "Candidates",
     "DirectModel",
@@ -68,4 +79,6 @@ __all__ = [
     "portion_variants",
     "shortfalls",
     "solve",
+    "solve_arrays",
+    "to_pulp",
 ]

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import pulp
 
+from mealplan.optimize import _families as families
+from mealplan.optimize._arrays import ModelBuilder, Row
+from mealplan.optimize._candidates import Ints
 from mealplan.optimize._problem import Bounds, FoodTable
-from mealplan.optimize._solve import solve
+from mealplan.optimize._solve import solve_arrays
 
 
 class EnergyUnreachable(Exception):
@@ -35,26 +37,27 @@ class Shortfall:
     unit: str
 
 
-def _free_amount_model(
-    foods: FoodTable, bounds: Bounds, max_servings: npt.NDArray[np.float64], budget: float | None
-) -> tuple[pulp.LpProblem, list[pulp.LpVariable], pulp.LpAffineExpression]:
-    problem = pulp.LpProblem("mealplan_elastic", pulp.LpMinimize)
-    amounts = [
-        problem.add_variable(f"n_{i}", lowBound=0, upBound=float(max_servings[i]))
-        for i in range(len(foods))
-    ]
-    energy = pulp.LpAffineExpression(list(zip(amounts, foods.energy.tolist(), strict=True)))
-    problem.addConstraint(energy >= bounds.energy_low, "energy_lo")
-    problem.addConstraint(energy <= bounds.energy_high, "energy_hi")
-    for k, key in enumerate(bounds.keys):
-        if not np.isnan(bounds.high[k]):
-            column = foods.nutrients[:, k].tolist()
-            expr = pulp.LpAffineExpression(list(zip(amounts, column, strict=True)))
-            problem.addConstraint(expr <= bounds.high[k], f"max_{key}")
-    if budget is not None and np.all(np.isfinite(foods.cost)):
-        spend = pulp.LpAffineExpression(list(zip(amounts, foods.cost.tolist(), strict=True)))
-        problem.addConstraint(spend <= budget, "budget")
-    return problem, amounts, energy
+def _free_amounts(
+    m: ModelBuilder,
+    foods: FoodTable,
+    bounds: Bounds,
+    max_servings: npt.NDArray[np.float64],
+    budget: float | None,
+) -> Ints:
+    """Columns ``n_{f}`` (servings, free up to ``max_servings``) within the energy range, the
+    nutrient maximums at the energy target and the budget; returns the columns."""
+    n = m.columns("n", len(foods), upper=max_servings)
+    m.add_rows(n, families.energy_rows(foods.energy, bounds))
+    m.add_rows(
+        n,
+        [
+            Row(f"max_{key}", foods.nutrients[:, k], upper=float(bounds.high[k]))
+            for k, key in enumerate(bounds.keys)
+            if not np.isnan(bounds.high[k])
+        ],
+    )
+    m.add_rows(n, families.budget_rows(foods.cost, budget, "budget"))
+    return n
 
 
 def shortfalls(
@@ -64,42 +67,37 @@ def shortfalls(
     budget: float | None = None,
 ) -> list[Shortfall]:
     """Minimums the allowed foods cannot reach in free amounts (within the energy range, the
-    maximums and the daily budget), with the most each can reach."""
+    maximums and the daily budget), with the most each can reach: ``min Σ_k s[k]/low[k]`` with
+    ``Σ_f a[f,k]·n[f] + s[k] ≥ low[k]``."""
+    minimums = [
+        k for k in range(len(bounds.keys)) if not np.isnan(bounds.low[k]) and bounds.low[k] > 0
+    ]
     if len(foods) == 0:
         return [
-            Shortfall(key, float(bounds.low[k]), 0.0, bounds.units[k])
-            for k, key in enumerate(bounds.keys)
-            if not np.isnan(bounds.low[k]) and bounds.low[k] > 0
+            Shortfall(bounds.keys[k], float(bounds.low[k]), 0.0, bounds.units[k]) for k in minimums
         ]
-    problem, amounts, _ = _free_amount_model(foods, bounds, max_servings, budget)
-    slacks: dict[int, pulp.LpVariable] = {}
-    objective = []
-    for k, key in enumerate(bounds.keys):
-        low = bounds.low[k]
-        if np.isnan(low) or low <= 0:
-            continue
-        slack = problem.add_variable(f"slack_{key}", lowBound=0)
+    m = ModelBuilder()
+    n = _free_amounts(m, foods, bounds, max_servings, budget)
+    slacks = {}
+    for k in minimums:
+        low = float(bounds.low[k])
+        slack = m.column(f"slack_{bounds.keys[k]}", cost=1.0 / low)
         slacks[k] = slack
-        column = foods.nutrients[:, k].tolist()
-        expr = pulp.LpAffineExpression(list(zip(amounts, column, strict=True)))
-        problem.addConstraint(expr + slack >= low, f"min_{key}")
-        objective.append((slack, 1.0 / low))
-    problem.setObjective(pulp.LpAffineExpression(objective))
-    result = solve(problem, mip=False)
-    if not result.has_solution:
+        columns = np.append(n, slack)
+        m.row(f"min_{bounds.keys[k]}", columns, np.append(foods.nutrients[:, k], 1.0), lower=low)
+    _, values = solve_arrays(m.build())
+    if values is None:
         raise EnergyUnreachable
-    short = [k for k, slack in slacks.items() if (slack.varValue or 0.0) > 1e-6 * bounds.low[k]]
-    found = []
-    for k in short:
-        found.append(
-            Shortfall(
-                bounds.keys[k],
-                float(bounds.low[k]),
-                _most_reachable(foods, bounds, max_servings, k, budget),
-                bounds.units[k],
-            )
+    return [
+        Shortfall(
+            bounds.keys[k],
+            float(bounds.low[k]),
+            _most_reachable(foods, bounds, max_servings, k, budget),
+            bounds.units[k],
         )
-    return found
+        for k, slack in slacks.items()
+        if values[slack] > 1e-6 * bounds.low[k]
+    ]
 
 
 def _most_reachable(
@@ -109,11 +107,9 @@ def _most_reachable(
     k: int,
     budget: float | None,
 ) -> float:
-    problem, amounts, _ = _free_amount_model(foods, bounds, max_servings, budget)
-    column = foods.nutrients[:, k].tolist()
-    problem.sense = pulp.LpMaximize
-    problem.setObjective(pulp.LpAffineExpression(list(zip(amounts, column, strict=True))))
-    result = solve(problem, mip=False)
-    if not result.has_solution:
-        return 0.0
-    return max(0.0, float(pulp.value(problem.objective) or 0.0))
+    """``max Σ_f a[f,k]·n[f]`` in free amounts."""
+    m = ModelBuilder()
+    n = _free_amounts(m, foods, bounds, max_servings, budget)
+    m.set_cost(n, foods.nutrients[:, k])
+    result, _ = solve_arrays(m.build(maximize=True))
+    return max(0.0, result.objective or 0.0)

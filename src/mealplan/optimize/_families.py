@@ -1,4 +1,5 @@
-"""The constraint families of the selection and direct models, one function each.
+"""The constraint families of the selection model, one function each; the rows it shares with
+the direct model (:mod:`._direct`) are built as :class:`~._arrays.Row` first.
 
 Notation. Selection model: ``x[d,s,c] ∈ {0,1}`` serves candidate meal ``c`` of slot ``s`` on day
 ``d``; ``C(d,s)`` are the candidates open on day ``d``; per candidate, ``e[c]`` its kcal,
@@ -20,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pulp
 
+from mealplan.optimize._arrays import Row
 from mealplan.optimize._candidates import Candidates, Floats, Ints
 from mealplan.optimize._problem import Bounds
 
@@ -64,15 +66,34 @@ def energy_range(
         add_row(problem, energy, pulp.LpConstraintLE, bounds.energy_high, f"energy_hi{suffix}")
 
 
-def nutrient_bounds(
-    problem: pulp.LpProblem,
-    variables: Sequence[pulp.LpVariable],
-    amounts: Floats,
-    bounds: Bounds,
-    low: Floats,
-    energy: Floats,
-    suffix: str = "",
-) -> dict[str, float]:
+def energy_rows(energy: Floats, bounds: Bounds) -> list[Row]:
+    """The day's energy within its range: ``E_low ≤ Σ e·n ≤ E_high`` (a NaN bound is left out).
+    Rows ``energy_lo``, ``energy_hi``."""
+    rows = []
+    if not np.isnan(bounds.energy_low):
+        rows.append(Row("energy_lo", energy, lower=float(bounds.energy_low)))
+    if not np.isnan(bounds.energy_high):
+        rows.append(Row("energy_hi", energy, upper=float(bounds.energy_high)))
+    return rows
+
+
+def add_rows(
+    problem: pulp.LpProblem, variables: Sequence[pulp.LpVariable], rows: Sequence[Row]
+) -> None:
+    """Each row over ``variables``, as ``=``, ``≥`` or ``≤`` by which of its sides are finite."""
+    for row in rows:
+        expr = linear(variables, row.coefficients)
+        if row.lower == row.upper:
+            add_row(problem, expr, pulp.LpConstraintEQ, row.lower, row.name)
+        elif np.isfinite(row.lower):
+            add_row(problem, expr, pulp.LpConstraintGE, row.lower, row.name)
+        else:
+            add_row(problem, expr, pulp.LpConstraintLE, row.upper, row.name)
+
+
+def nutrient_rows(
+    amounts: Floats, bounds: Bounds, low: Floats, energy: Floats, suffix: str = ""
+) -> tuple[list[Row], dict[str, float]]:
     """The day's nutrients within their bounds, per nutrient ``k`` (NaN = no bound):
     ``Σ_i a[i,k]·v[i] ≥ low[k]`` and ``Σ_i a[i,k]·v[i] ≤ high[k]``; for a limit set per kcal
     of the day's own energy (:meth:`Bounds.per_kcal`, rate ``r``), ``Σ_i (a[i,k] − r·e[i])·v[i]
@@ -82,31 +103,50 @@ def nutrient_bounds(
     ``amounts`` is variables × ``bounds.keys`` and ``energy`` the variables' kcal; ``low`` is
     ``bounds.low``, or the daily part of it (NaN where a nutrient's minimum is met over the
     week instead). Rows ``min_{key}{suffix}``, ``min_{key}_floor{suffix}`` and
-    ``max_{key}{suffix}``, nutrient by nutrient. Returns, for each per-kcal minimum row (whose
-    right-hand side is 0), the minimum at the energy target, the scale of its shortfall.
+    ``max_{key}{suffix}``, nutrient by nutrient. Also returns, for each per-kcal minimum row
+    (whose right-hand side is 0), the minimum at the energy target, the scale of its shortfall.
     """
+    rows: list[Row] = []
     scales: dict[str, float] = {}
     for k, key in enumerate(bounds.keys):
         low_rate, high_rate, floor = bounds.per_kcal(k)
         if not np.isnan(low[k]):
             name = f"min_{key}{suffix}"
             if np.isnan(low_rate):
-                expr = linear(variables, amounts[:, k])
-                add_row(problem, expr, pulp.LpConstraintGE, low[k], name)
+                rows.append(Row(name, amounts[:, k], lower=float(low[k])))
             else:
-                expr = linear(variables, amounts[:, k] - low_rate * energy)
-                add_row(problem, expr, pulp.LpConstraintGE, 0.0, name)
+                rows.append(Row(name, amounts[:, k] - low_rate * energy, lower=0.0))
                 scales[name] = float(low[k])
                 if not np.isnan(floor):
-                    expr = linear(variables, amounts[:, k])
-                    add_row(problem, expr, pulp.LpConstraintGE, floor, f"min_{key}_floor{suffix}")
+                    rows.append(Row(f"min_{key}_floor{suffix}", amounts[:, k], lower=floor))
         if not np.isnan(high_rate):
-            expr = linear(variables, amounts[:, k] - high_rate * energy)
-            add_row(problem, expr, pulp.LpConstraintLE, 0.0, f"max_{key}{suffix}")
+            rows.append(Row(f"max_{key}{suffix}", amounts[:, k] - high_rate * energy, upper=0.0))
         elif not np.isnan(bounds.high[k]):
-            expr = linear(variables, amounts[:, k])
-            add_row(problem, expr, pulp.LpConstraintLE, bounds.high[k], f"max_{key}{suffix}")
+            rows.append(Row(f"max_{key}{suffix}", amounts[:, k], upper=float(bounds.high[k])))
+    return rows, scales
+
+
+def nutrient_bounds(
+    problem: pulp.LpProblem,
+    variables: Sequence[pulp.LpVariable],
+    amounts: Floats,
+    bounds: Bounds,
+    low: Floats,
+    energy: Floats,
+    suffix: str = "",
+) -> dict[str, float]:
+    """The rows of :func:`nutrient_rows` over ``variables``; returns their shortfall scales."""
+    rows, scales = nutrient_rows(amounts, bounds, low, energy, suffix)
+    add_rows(problem, variables, rows)
     return scales
+
+
+def budget_rows(cost: Floats, limit: float | None, name: str) -> list[Row]:
+    """The day's spending: ``Σ_i p[i]·v[i] ≤ B``, when there is a budget and every cost is known
+    (an unknown cost would make the sum meaningless). Row ``name``."""
+    if limit is not None and np.all(np.isfinite(cost)):
+        return [Row(name, cost, upper=limit)]
+    return []
 
 
 def budget(
@@ -116,10 +156,8 @@ def budget(
     limit: float | None,
     name: str,
 ) -> None:
-    """The day's spending: ``Σ_i p[i]·v[i] ≤ B``, when there is a budget and every cost is known
-    (an unknown cost would make the sum meaningless). Row ``name``."""
-    if limit is not None and np.all(np.isfinite(cost)):
-        add_row(problem, linear(variables, cost), pulp.LpConstraintLE, limit, name)
+    """The rows of :func:`budget_rows` over ``variables``."""
+    add_rows(problem, variables, budget_rows(cost, limit, name))
 
 
 # -- selection model: every day ------------------------------------------------------------------
@@ -522,41 +560,3 @@ def selection_objective(
     for d in range(m.x.days):
         pairs += zip(m.x.for_day(d), m.x.day_column(d, weights).tolist(), strict=True)
     return pulp.LpAffineExpression(pairs)
-
-
-# -- direct model --------------------------------------------------------------------------------
-
-
-def minimum_servings(
-    problem: pulp.LpProblem,
-    amounts: Sequence[pulp.LpVariable],
-    minimum: Floats,
-    upper: Floats,
-    integer: bool,
-) -> None:
-    """A food is either left out or served at least its minimum: with a binary ``y[f]``,
-    ``n[f] − m[f]·y[f] ≥ 0`` and ``n[f] − u[f]·y[f] ≤ 0``, for the foods whose minimum is more
-    than one unit (integer) or more than zero (continuous). Variables ``y_{f}``, rows
-    ``min_serving_{f}``, ``max_serving_{f}``."""
-    for i in np.flatnonzero(minimum > (1 if integer else 0)).tolist():
-        on = problem.add_variable(f"y_{i}", cat=pulp.LpBinary)
-        at_least = pulp.LpAffineExpression([(amounts[i], 1.0), (on, -float(minimum[i]))])
-        add_row(problem, at_least, pulp.LpConstraintGE, 0, f"min_serving_{i}")
-        at_most = pulp.LpAffineExpression([(amounts[i], 1.0), (on, -float(upper[i]))])
-        add_row(problem, at_most, pulp.LpConstraintLE, 0, f"max_serving_{i}")
-
-
-def calorie_distance_objective(
-    problem: pulp.LpProblem,
-    amounts: Sequence[pulp.LpVariable],
-    points: Floats,
-    energy: pulp.LpAffineExpression,
-    target: float,
-    calorie_weight: float,
-) -> pulp.LpAffineExpression:
-    """``min Σ_f w[f]·n[f] + w_kcal/100·δ`` with ``δ ≥ |Σ_f e[f]·n[f] − T|`` as two rows:
-    ``δ − Σ e·n ≥ −T`` (``dev_hi``) and ``δ + Σ e·n ≥ T`` (``dev_lo``). Variable ``dev``."""
-    deviation = problem.add_variable("dev", lowBound=0)
-    add_row(problem, total([deviation]) - energy, pulp.LpConstraintGE, -target, "dev_hi")
-    add_row(problem, total([deviation]) + energy, pulp.LpConstraintGE, target, "dev_lo")
-    return linear(amounts, points) + (calorie_weight / 100.0) * deviation

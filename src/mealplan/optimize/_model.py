@@ -1,6 +1,6 @@
-"""PuLP models built from arrays: the candidate-selection model and the direct model.
+"""The candidate-selection model, in PuLP (the direct model is :mod:`._direct`).
 
-Each model is built in three steps: make the variables, add the constraint families of
+The model is built in three steps: make the variables, add the constraint families of
 :mod:`._families` (each one function, with its rule in math), set the objective. The solution is
 read back by label (:func:`chosen`).
 
@@ -12,9 +12,6 @@ same); a main food at most once a day, never on consecutive days and at most N t
 locks; kept meals. Objective (points, lower is better), linear in the candidates so that the LP
 relaxation bounds it tightly: each meal's distance from its share of the day's calorie target
 (which bounds the day's distance from the target), preference and serving-size points, cost.
-
-Direct model (free-form lists and continuous amounts): servings ``n[f]`` per food, integer in
-steps of a half or a whole serving, or continuous.
 """
 
 from __future__ import annotations
@@ -221,59 +218,3 @@ def _served(x: SelectionVars, d: int, s: int) -> int:
     """The open candidate whose variable is largest (the first of equals)."""
     values = [v.varValue or 0.0 for v in x.for_slot(d, s)]
     return int(x.open_candidates(d, s)[int(np.argmax(values))])
-
-
-@dataclass
-class DirectModel:
-    problem: pulp.LpProblem
-    amounts: list[pulp.LpVariable]  # servings (or half-servings) per food
-    unit: Floats  # servings per unit of the variable (0.5 for half steps)
-
-
-def build_direct(
-    foods: FoodTable,
-    bounds: Bounds,
-    *,
-    integer: bool,
-    objective: str,
-    energy_target: float,
-    calorie_weight: float,
-    cost_weight: float,
-    budget: float | None,
-    max_per_food: Floats,
-) -> DirectModel:
-    """The direct diet model over one free-form list of foods (the classic diet problem).
-
-    ``objective="cost"`` minimizes the day's cost; otherwise points (preference, cost when every
-    cost is known) plus the distance from ``energy_target``.
-    """
-    problem = pulp.LpProblem("mealplan_direct", pulp.LpMinimize)
-    unit = foods.step if integer else np.ones(len(foods))
-    upper = np.floor(max_per_food / unit + 1e-9)
-    category = pulp.LpInteger if integer else pulp.LpContinuous
-    amounts = [
-        problem.add_variable(f"n_{i}", lowBound=0, upBound=float(upper[i]), cat=category)
-        for i in range(len(foods))
-    ]
-    energy = families.linear(amounts, foods.energy * unit)
-    families.energy_range(problem, energy, bounds)
-    families.nutrient_bounds(
-        problem, amounts, foods.nutrients * unit[:, None], bounds, bounds.low, foods.energy * unit
-    )
-    # A food's minimum serving, when above what one step gives, needs an on/off switch.
-    minimum = np.ceil(foods.min_servings / unit - 1e-9) if integer else foods.min_servings
-    families.minimum_servings(problem, amounts, minimum, upper, integer)
-    cost = foods.cost * unit
-    families.budget(problem, amounts, cost, budget, "budget")
-    if objective == "cost":
-        problem.setObjective(families.linear(amounts, np.nan_to_num(cost, nan=0.0)))
-    else:
-        points = foods.score * unit
-        if cost_weight > 0 and np.all(np.isfinite(cost)):
-            points = points + cost_weight * cost
-        problem.setObjective(
-            families.calorie_distance_objective(
-                problem, amounts, points, energy, energy_target, calorie_weight
-            )
-        )
-    return DirectModel(problem, amounts, unit)

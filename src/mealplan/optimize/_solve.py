@@ -17,9 +17,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import highspy
+import numpy as np
 import pulp
 
 from mealplan.errors import SolverError
+from mealplan.optimize._arrays import ArrayModel
+from mealplan.optimize._candidates import Floats
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,28 @@ def _absorb_highs_banner() -> None:
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+
+
+def _highs_result(highs: highspy.Highs, mip: bool, seconds: float) -> SolveResult:
+    """The outcome as HiGHS itself reports it (its model status, primal status and gap)."""
+    status_enum = highs.getModelStatus()
+    info = highs.getInfo()
+    name = highs.modelStatusToString(status_enum).lower()
+    has_point = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    if "optimal" in name:
+        status = "optimal"
+    elif "infeasible" in name:
+        status = "infeasible"
+    elif has_point:
+        status = "feasible"
+    else:
+        status = "no_solution"
+    objective = float(info.objective_function_value) if has_point else None
+    mip_gap = float(info.mip_gap) if mip and has_point else (0.0 if has_point else None)
+    if mip_gap is not None and mip_gap > 1e20:
+        mip_gap = None
+    logger.debug("HiGHS: %s in %.3f s, gap %s", name, seconds, mip_gap)
+    return SolveResult("highs", status, objective, mip_gap, seconds)
 
 
 def _cbc(**options: object) -> pulp.PULP_CBC_CMD:
@@ -100,26 +125,7 @@ def solve(
             **_HIGHS_OPTIONS,
         )
         problem.solve(engine)
-        seconds = time.perf_counter() - started
-        highs = problem.solverModel
-        status_enum = highs.getModelStatus()
-        info = highs.getInfo()
-        name = highs.modelStatusToString(status_enum).lower()
-        has_point = info.primal_solution_status == 2  # kSolutionStatusFeasible
-        if "optimal" in name:
-            status = "optimal"
-        elif "infeasible" in name:
-            status = "infeasible"
-        elif has_point:
-            status = "feasible"
-        else:
-            status = "no_solution"
-        objective = float(info.objective_function_value) if has_point else None
-        mip_gap = float(info.mip_gap) if mip and has_point else (0.0 if has_point else None)
-        if mip_gap is not None and mip_gap > 1e20:
-            mip_gap = None
-        logger.debug("HiGHS: %s in %.3f s, gap %s", name, seconds, mip_gap)
-        return SolveResult("highs", status, objective, mip_gap, seconds)
+        return _highs_result(problem.solverModel, mip, time.perf_counter() - started)
 
     engine = _cbc(msg=verbose, gapRel=gap, timeLimit=time_limit, threads=1, mip=mip)
     code = problem.solve(engine)
@@ -136,3 +142,117 @@ def solve(
         status = "no_solution"
     objective = pulp.value(problem.objective) if status in ("optimal", "feasible") else None
     return SolveResult("cbc", status, objective, None, seconds)
+
+
+def solve_arrays(
+    model: ArrayModel,
+    *,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    gap: float = 0.01,
+    abs_gap: float = 1e-6,
+    verbose: bool = False,
+) -> tuple[SolveResult, Floats | None]:
+    """Solve an :class:`ArrayModel`: the outcome, and the column values when there is a
+    solution. HiGHS takes the arrays in one call; CBC gets the same model through PuLP."""
+    check_solver(solver)
+    if solver == "cbc":
+        problem, variables = to_pulp(model)
+        mip = model.is_mip
+        result = solve(
+            problem, solver=solver, time_limit=time_limit, gap=gap, verbose=verbose, mip=mip
+        )
+        values = np.array([v.varValue or 0.0 for v in variables]) if result.has_solution else None
+        return result, values
+    started = time.perf_counter()
+    if not verbose:
+        _absorb_highs_banner()
+    highs = highspy.Highs()
+    options: dict[str, bool | float | str] = {
+        "output_flag": verbose,
+        "threads": 1,
+        "random_seed": 0,
+        "mip_rel_gap": gap,
+        "mip_abs_gap": abs_gap,
+        **{key: str(value) for key, value in _HIGHS_OPTIONS.items()},
+    }
+    if time_limit is not None:
+        options["time_limit"] = float(time_limit)
+    for key, value in options.items():
+        highs.setOptionValue(key, value)
+    highs.passModel(_highs_lp(model))
+    highs.run()
+    result = _highs_result(highs, model.is_mip, time.perf_counter() - started)
+    if not result.has_solution:
+        return result, None
+    return result, np.array(highs.getSolution().col_value, dtype=float)
+
+
+def _highs_lp(model: ArrayModel) -> highspy.HighsLp:
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(model.cost)
+    lp.num_row_ = len(model.row_lower)
+    lp.sense_ = highspy.ObjSense.kMaximize if model.maximize else highspy.ObjSense.kMinimize
+    lp.col_cost_ = model.cost
+    lp.col_lower_ = model.lower
+    lp.col_upper_ = model.upper
+    lp.row_lower_ = model.row_lower
+    lp.row_upper_ = model.row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = lp.num_col_
+    lp.a_matrix_.num_row_ = lp.num_row_
+    lp.a_matrix_.start_ = model.starts.astype(np.int32)
+    lp.a_matrix_.index_ = model.indices.astype(np.int32)
+    lp.a_matrix_.value_ = model.values
+    if model.is_mip:
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
+            for flag in model.integer.tolist()
+        ]
+    return lp
+
+
+def to_pulp(model: ArrayModel) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+    """The same model as a PuLP problem (for CBC, and to read it as named rows)."""
+    sense = pulp.LpMaximize if model.maximize else pulp.LpMinimize
+    problem = pulp.LpProblem("mealplan_arrays", sense)
+
+    def bound(value: float) -> float | None:
+        return float(value) if np.isfinite(value) else None
+
+    variables = [
+        problem.add_variable(
+            name,
+            lowBound=bound(low),
+            upBound=bound(high),
+            cat=pulp.LpInteger if integer else pulp.LpContinuous,
+        )
+        for name, low, high, integer in zip(
+            model.column_names, model.lower, model.upper, model.integer, strict=True
+        )
+    ]
+    for r, name in enumerate(model.row_names):
+        span = slice(int(model.starts[r]), int(model.starts[r + 1]))
+        expr = pulp.LpAffineExpression(
+            [
+                (variables[int(i)], float(v))
+                for i, v in zip(model.indices[span], model.values[span], strict=True)
+            ]
+        )
+        low, high = model.row_lower[r], model.row_upper[r]
+        if low == high:
+            problem.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintEQ, name, float(low)))
+            continue
+        if np.isfinite(low):
+            problem.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintGE, name, float(low)))
+        if np.isfinite(high):
+            suffix = "_hi" if np.isfinite(low) else ""
+            problem.addConstraint(
+                pulp.LpConstraint(expr, pulp.LpConstraintLE, name + suffix, float(high))
+            )
+    problem.setObjective(
+        pulp.LpAffineExpression(
+            [(v, float(c)) for v, c in zip(variables, model.cost, strict=True) if c != 0.0]
+        )
+    )
+    return problem, variables

@@ -10,14 +10,8 @@ import numpy as np
 from mealplan.domain.food_patterns import GRAINS, WHOLE_GRAINS
 from mealplan.domain.vocabulary import MAIN_ROLES
 from mealplan.optimize._candidates import Candidates
-from mealplan.optimize._model import (
-    DirectModel,
-    GroupBands,
-    SelectionModel,
-    WeekRules,
-    build_direct,
-    build_selection,
-)
+from mealplan.optimize._direct import DirectModel, build_direct
+from mealplan.optimize._model import GroupBands, SelectionModel, WeekRules, build_selection
 from mealplan.planning.pools import CandidatePools
 from mealplan.planning.problem import PlanningProblem
 
