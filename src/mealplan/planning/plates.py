@@ -88,3 +88,11 @@ def plates(book: PatternBook, foods: FoodTable) -> Plates:
         staples={group.id: selector_mask(group.foods, foods) for group in book.staples},
         counted=~selector_mask(book.not_counted, foods),
     )
+
+
+def no_plates(foods: FoodTable) -> Plates:
+    """A free-form list's plates: it has no meals, so no pattern, pairing rule or staple group
+    applies (the masks cost ~1 s over the full catalogue, for nothing), and every food counts."""
+    return Plates(
+        patterns=(), by_meal={}, pairs=(), staples={}, counted=np.ones(len(foods), dtype=bool)
+    )

@@ -31,7 +31,7 @@ from mealplan.errors import InfeasiblePlanError, PlannerError
 from mealplan.optimize._candidates import PatternSpec, SlotSpec
 from mealplan.optimize._problem import ENERGY, Bounds, FoodTable, food_table
 from mealplan.planning import explain
-from mealplan.planning.plates import Plates, plates
+from mealplan.planning.plates import Plates, no_plates, plates
 from mealplan.preferences import ObjectiveWeights, Preferences
 from mealplan.safeguards import screen
 from mealplan.targets import Targets
@@ -72,7 +72,8 @@ class PlanningProblem:
     b12_unreliable: pd.Series
     #: What the safety screen did: the rules applied, overrides, foods left out.
     safety_notes: tuple[str, ...]
-    #: The meal patterns, pairing rules and staple groups over ``foods``.
+    #: The meal patterns, pairing rules and staple groups over ``foods`` (none for a
+    #: free-form list).
     plates: Plates
     #: The Dietary Guidelines' food pattern the plan is held near, when groups are tracked
     #: (every allowed food has FPED values, the person is 2 or older, groups not switched off);
@@ -126,8 +127,12 @@ def build_problem(
     if not len(foods):
         message = explain.no_food_left(preferences, len(catalog))
         raise InfeasiblePlanError(explain.conflicts([message]))
-    book = plates(pattern_book(), foods)
-    slots = slot_specs(preferences, bounds, book) if preferences.meals is not None else ()
+    slots: tuple[SlotSpec, ...] = ()
+    if preferences.meals is None:
+        book = no_plates(foods)
+    else:
+        book = plates(pattern_book(), foods)
+        slots = slot_specs(preferences, bounds, book)
     return PlanningProblem(
         catalog=catalog,
         allowed=allowed,
