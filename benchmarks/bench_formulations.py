@@ -493,7 +493,7 @@ def planner_reference(planner: Planner, baseline: Baseline, week_repeats: int) -
             "build_s": plan.solver.build_seconds,
             "objective": plan.solver.objective,
             "status": plan.solver.status,
-            "mip_gap": plan.solver.mip_gap,
+            "mip_gap": plan.solver.gap,
         }
     return out
 

@@ -204,7 +204,8 @@ def plan_row(
     solver = run.plan.solver
     row.update(
         status=solver.status if solver else None,
-        mip_gap=solver.mip_gap if solver else None,
+        # ``gap`` since the solver report's bound; ``mip_gap`` in older trees (compare_commits).
+        mip_gap=getattr(solver, "gap", getattr(solver, "mip_gap", None)) if solver else None,
         objective=solver.objective if solver else None,
         **solver_parts(run.plan, run.seconds),
     )

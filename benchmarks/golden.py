@@ -115,7 +115,7 @@ def _status(plan: Plan) -> str:
     solver = plan.solver
     if solver is None:
         return "no solver info"
-    return f"{solver.status}, gap {solver.mip_gap}, solve {solver.solve_seconds:.2f} s"
+    return f"{solver.status}, gap {solver.gap}, solve {solver.solve_seconds:.2f} s"
 
 
 def check() -> int:

@@ -28,6 +28,7 @@ from common import DAY_CASES, RESULTS, Case
 from mealplan import FoodCatalog, Planner, verify
 from mealplan.domain.patterns import pattern_book
 from mealplan.errors import InfeasiblePlanError
+from mealplan.planner import WORK_LIMIT
 
 
 def _week_figures(
@@ -67,7 +68,7 @@ def _week_figures(
         "planned": True,
         "seconds": round(seconds, 2),
         "status": week.solver.status if week.solver else None,
-        "gap": week.solver.mip_gap if week.solver else None,
+        "gap": week.solver.gap if week.solver else None,
         "distinct_foods": len(counted),
         "staple_kinds": {k: len(v) for k, v in staples.items()},
         "food_groups": {
@@ -89,10 +90,12 @@ def main() -> None:
     parser.add_argument("--only", type=int, default=len(DAY_CASES), help="the first N people")
     parser.add_argument("--print", type=int, default=0, dest="print_weeks", help="print N weeks")
     parser.add_argument("--leftovers", action="store_true")
-    parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument("--time-limit", type=float, default=None)
+    parser.add_argument("--work-limit", type=int, default=WORK_LIMIT)
+    parser.add_argument("--out", type=Path, default=None, help="results JSON (default: results/)")
     args = parser.parse_args()
     catalog = FoodCatalog.default()
-    planner = Planner(catalog, time_limit=args.time_limit)
+    planner = Planner(catalog, time_limit=args.time_limit, work_limit=args.work_limit)
     rows = []
     for i, case in enumerate(DAY_CASES[: args.only]):
         figures = _week_figures(case, planner, catalog, args.leftovers)
@@ -131,13 +134,17 @@ def main() -> None:
         "weeks_with_groups_outside": sum(1 for r in planned if r["groups_outside"]),
         "violations": sum(len(r["violations"]) for r in planned),
         "leftovers": args.leftovers,
+        "work_limit": args.work_limit,
+        "time_limit": args.time_limit,
+        "within_cap_30": sum(1 for r in planned if r["distinct_foods"] <= 30),
+        "weeks_with_shortfalls": sum(1 for r in planned if r["shortfalls"]),
+        "statuses": dict(Counter(r["status"] for r in planned)),
     }
     print(json.dumps(summary, indent=1))
     name = "realism_leftovers" if args.leftovers else "realism"
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{name}.json").write_text(
-        json.dumps({"summary": summary, "weeks": rows}, indent=1, default=str)
-    )
+    out = args.out or RESULTS / f"{name}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"summary": summary, "weeks": rows}, indent=1, default=str))
 
 
 if __name__ == "__main__":

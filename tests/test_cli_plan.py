@@ -50,6 +50,7 @@ def test_negative_age_is_one_line_naming_the_option() -> None:
         (["--calories", "100", "200"], "--calories", "500 ≤ low ≤ high ≤ 6000"),
         (["--meals", "breakfast,brunch"], "--meals", "'breakfast,brunch'"),
         (["--time-limit", "0"], "--time-limit", "positive"),
+        (["--work-limit", "0"], "--work-limit", "at least 1 (got 0)"),
         (["--weight-kg", "900"], "--weight-kg", "at most 500 kg"),
     ],
 )

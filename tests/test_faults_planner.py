@@ -100,15 +100,35 @@ def test_keep_must_be_a_week_plan(planner: Planner, targets: Targets, no_setup: 
         planner.plan_week(targets, days=2, keep={"days": []}, replan=[1])  # type: ignore[arg-type]
 
 
-# -- time_limit and gap -----------------------------------------------------------------------
+# -- time_limit, work_limit and gap -------------------------------------------------------------
 @pytest.mark.parametrize(
-    "time_limit", [math.nan, math.inf, -math.inf, "5", -1, 0, True, None, np.float64("nan")]
+    "time_limit", [math.nan, math.inf, -math.inf, "5", -1, 0, True, np.float64("nan")]
 )
 def test_time_limit_must_be_finite_positive_seconds(
     curated_catalog: FoodCatalog, time_limit: Any
 ) -> None:
-    with pytest.raises(PlannerError, match=r"^time_limit: .*finite.*greater than 0"):
+    with pytest.raises(
+        PlannerError, match=r"^time_limit: must be None or .*finite.*greater than 0"
+    ):
         Planner(curated_catalog, time_limit=time_limit)
+
+
+@pytest.mark.parametrize("work_limit", [0, -5, 2.5, 1000.0, "1000", True, math.inf, math.nan])
+def test_work_limit_must_be_a_whole_number_of_at_least_1(
+    curated_catalog: FoodCatalog, work_limit: Any
+) -> None:
+    with pytest.raises(PlannerError, match=r"^work_limit: must be None or a whole number of at"):
+        Planner(curated_catalog, work_limit=work_limit)
+
+
+def test_limits_default_to_work_not_wall_clock(curated_catalog: FoodCatalog) -> None:
+    """By default a solve stops on work (the same plan on any machine load), never on time;
+    both may be switched off, and a numpy integer is a whole number."""
+    planner = Planner(curated_catalog)
+    assert planner.time_limit is None and planner.work_limit is not None
+    assert Planner(curated_catalog, work_limit=np.int64(7)).work_limit == 7  # type: ignore[arg-type]
+    unbounded = Planner(curated_catalog, work_limit=None, time_limit=None)
+    assert (unbounded.work_limit, unbounded.time_limit) == (None, None)
 
 
 @pytest.mark.parametrize("gap", [math.nan, math.inf, "0.1", True, -0.1, 1, None])

@@ -150,7 +150,7 @@ def test_week_of_foods_as_eaten_verifies_or_is_diagnosed(
     except InfeasiblePlanError as error:
         diagnosis = error.diagnosis
         assert diagnosis.message
-        assert diagnosis.shortfalls or diagnosis.conflicts or "time limit" in diagnosis.message
+        assert diagnosis.shortfalls or diagnosis.conflicts or "work limit" in diagnosis.message
         return
     assert verify_plan(week, everyday, targets, prefs) == []
     _assert_week_of_dishes(week)
@@ -176,7 +176,7 @@ def test_everyday_profiles_get_a_week_of_dishes(
     week = Planner(everyday).plan_week(targets, prefs, days=7)
     assert verify_plan(week, everyday, targets, prefs) == []
     _assert_week_of_dishes(week)
-    assert week.solver.status in ("optimal", "feasible")
+    assert week.solver.status in ("optimal", "within_gap", "work_limit")
 
 
 def test_catalogues_read_from_a_cache_too(tmp_path: Path) -> None:

@@ -195,7 +195,7 @@ def test_continuous_formulation_allows_any_step() -> None:
         solver="highs",
         status="optimal",
         objective=0.0,
-        mip_gap=None,
+        gap=None,
         build_seconds=0.0,
         solve_seconds=0.0,
         formulation="continuous",

@@ -56,12 +56,26 @@ def check_days(days: object) -> int:
     raise PlannerError(f"days: must be a whole number from {MIN_DAYS} to {MAX_DAYS} (got {days!r})")
 
 
-def check_time_limit(time_limit: object) -> float:
-    """``time_limit`` as finite, positive seconds."""
+def check_time_limit(time_limit: object) -> float | None:
+    """``time_limit`` as finite, positive seconds, or None (no wall-clock limit)."""
+    if time_limit is None:
+        return None
     if _is_real(time_limit) and math.isfinite(float(time_limit)) and float(time_limit) > 0:
         return float(time_limit)
     raise PlannerError(
-        f"time_limit: must be a finite number of seconds greater than 0 (got {time_limit!r})"
+        "time_limit: must be None or a finite number of seconds greater than 0 "
+        f"(got {time_limit!r})"
+    )
+
+
+def check_work_limit(work_limit: object) -> int | None:
+    """``work_limit`` as a whole number of HiGHS limit checks ≥ 1, or None (no work limit)."""
+    if work_limit is None:
+        return None
+    if _is_int(work_limit) and int(work_limit) >= 1:
+        return int(work_limit)
+    raise PlannerError(
+        f"work_limit: must be None or a whole number of at least 1 (got {work_limit!r})"
     )
 
 

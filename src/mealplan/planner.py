@@ -19,7 +19,7 @@ import numpy as np
 
 from mealplan import _validate
 from mealplan.catalog import FoodCatalog
-from mealplan.domain.plan import DayPlan, SolverInfo, WeekPlan
+from mealplan.domain.plan import DayPlan, SolverInfo, SolverStatus, WeekPlan
 from mealplan.errors import InfeasiblePlanError, PlannerError
 from mealplan.optimize._model import SelectionModel, chosen
 from mealplan.optimize._solve import SolveResult, check_solver, solve, solve_arrays
@@ -57,13 +57,21 @@ _POLISH_ROUNDS = 4
 #: target at the default weight. Tighter, HiGHS searched the whole 10 s for a woman's day whose
 #: best list scores 0 after finding one 0.0006 kcal off (an exact zero is luck of the order).
 _DIRECT_ABS_GAP = 1e-3
+#: The default work limit of each solve, in HiGHS's limit checks: on this project's 2-core
+#: machine HiGHS makes 100-420 a second on the week models, so a solve stops after 2.5-10 s.
+WORK_LIMIT = 1000
 
 
 class Planner:
     """Builds menus from a catalogue. Holds no state between calls; safe to reuse.
 
-    ``time_limit`` (seconds, finite and > 0) bounds each solve; ``gap`` is the relative MIP gap
-    in [0, 1) at which HiGHS may stop (0.01 = within 1 % of the best possible objective).
+    ``work_limit`` bounds each solve by work, not time: HiGHS stops a solve after that many of
+    its limit checks (made at fixed points of the search), so the same request gives the same
+    plan on a loaded server as on a quiet one. ``time_limit`` (seconds, finite and > 0, or
+    None) adds a wall-clock limit, which makes the plan depend on the machine's speed and load;
+    CBC has only this one. ``gap`` is the relative MIP gap in [0, 1) at which HiGHS may stop
+    (0.01 = within 1 % of the best possible objective). A plan that stopped at a limit says so
+    in ``plan.solver.status``.
 
     Bad arguments raise :class:`~mealplan.errors.PlannerError` naming the argument, before any
     solve. Food ids in ``preferences.exclude_foods``, ``dislikes`` or ``likes`` that the catalogue
@@ -76,9 +84,10 @@ class Planner:
         self,
         catalog: FoodCatalog,
         solver: str = "highs",
-        time_limit: float = 10.0,
+        time_limit: float | None = None,
         gap: float = 0.01,
         *,
+        work_limit: int | None = WORK_LIMIT,
         verbose: bool = False,
         strict: bool = False,
     ) -> None:
@@ -86,6 +95,7 @@ class Planner:
         self.catalog = _validate.check_catalog(catalog)
         self.solver = solver
         self.time_limit = _validate.check_time_limit(time_limit)
+        self.work_limit = _validate.check_work_limit(work_limit)
         self.gap = _validate.check_gap(gap)
         self.verbose = _validate.check_flag("verbose", verbose)
         self.strict = _validate.check_flag("strict", strict)
@@ -254,11 +264,10 @@ class Planner:
                 return mark_cap_lifted(problem, wider)
             timed_out = timed_out or wider_timed_out
         if week is None:
-            if timed_out:
-                logger.warning("no solution within the time limit of %.1f s", self.time_limit)
-            raise InfeasiblePlanError(
-                diagnose(problem, timed_out=timed_out, time_limit=self.time_limit)
-            )
+            limits = self._limits() if timed_out else None
+            if limits:
+                logger.warning("no solution within %s", limits)
+            raise InfeasiblePlanError(diagnose(problem, stopped_at=limits))
         return week
 
     def _attempts(
@@ -361,16 +370,24 @@ class Planner:
             gap=self.gap,
             abs_gap=_DIRECT_ABS_GAP,
             verbose=self.verbose,
+            work_limit=self.work_limit,
         )
         if values is None:
             raise InfeasiblePlanError(diagnose(problem))
         amounts = model.servings(values)
         used = np.flatnonzero(amounts > 1e-9)
         info = _solver_info(result, build_seconds, "direct" if integer else "continuous")
-        if not integer:
-            info = info.model_copy(update={"mip_gap": 0.0})
         servings = [float(round(a, 6)) if not integer else float(a) for a in amounts[used]]
         return free_form_day(problem, [int(i) for i in used], servings, info)
+
+    def _limits(self) -> str:
+        """The limits a solve stops at, in words."""
+        parts = []
+        if self.work_limit is not None:
+            parts.append(f"the work limit of {self.work_limit:,} checks")
+        if self.time_limit is not None:
+            parts.append(f"the time limit of {self.time_limit:g} s")
+        return " and ".join(parts)
 
     def _solve(
         self, problem: Any, *, mip: bool = True, abs_gap: float = 1e-6, gap: float | None = None
@@ -383,6 +400,7 @@ class Planner:
             abs_gap=abs_gap,
             verbose=self.verbose,
             mip=mip,
+            work_limit=self.work_limit,
         )
 
 
@@ -393,11 +411,29 @@ def _misses(week: WeekPlan) -> tuple[int, float]:
 
 
 def _solver_info(result: SolveResult, build_seconds: float, formulation: str) -> SolverInfo:
+    """The solve as the plan reports it: its status in the plan's words, objective, proven
+    bound and gap."""
+    gap = result.mip_gap
+    if result.bound is not None and result.objective is not None:
+        distance = max(0.0, result.objective - result.bound)
+        if distance <= 1e-9:
+            gap = 0.0
+        elif abs(result.objective) > 1e-9:
+            gap = distance / abs(result.objective)
+        else:
+            gap = None  # a score of 0 above a negative bound: no relative gap
+    status: SolverStatus
+    if result.limit is not None or result.status != "optimal":
+        status = "time_limit" if result.limit != "work" else "work_limit"
+    else:
+        status = "optimal" if gap is not None and gap <= 1e-6 else "within_gap"
     return SolverInfo(
         solver=result.solver,
-        status=result.status,
+        status=status,
         objective=result.objective,
-        mip_gap=result.mip_gap,
+        bound=result.bound,
+        bound_scope="all_foods" if formulation != "candidate-meals" else "candidate_meals",
+        gap=gap,
         build_seconds=round(build_seconds, 4),
         solve_seconds=round(result.seconds, 4),
         formulation=formulation,

@@ -39,7 +39,7 @@ from mealplan.export import (
     write_file,
     write_outputs,
 )
-from mealplan.planner import Planner
+from mealplan.planner import WORK_LIMIT, Planner
 from mealplan.preferences import Preferences
 from mealplan.report import render_diagnosis, render_html, render_text
 from mealplan.targets import Profile, Targets, TargetsError
@@ -253,7 +253,15 @@ def _add_options(parser: argparse.ArgumentParser, *, week: bool, swap: bool = Fa
         "--time-limit",
         type=float,
         metavar="SECONDS",
-        help="stop each solve after this many seconds (default: 10)",
+        help="also stop each solve after this many seconds; the plan then depends on the "
+        "machine's speed and load (default: no wall-clock limit)",
+    )
+    out.add_argument(
+        "--work-limit",
+        type=int,
+        metavar="CHECKS",
+        help=f"stop each solve after this much solver work, the same on any machine load "
+        f"(default: {WORK_LIMIT:,}; more may find a better plan, slower)",
     )
 
 
@@ -270,7 +278,7 @@ def _run(args: argparse.Namespace) -> int:
             dislikes=_resolve(catalog, args.dislike, "--dislike"),
             likes=_resolve(catalog, args.like, "--like"),
         )
-        planner = _planner(catalog, args.time_limit)
+        planner = _planner(catalog, args.time_limit, args.work_limit)
     except BadInput as exc:
         print(f"mealplan: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -311,6 +319,10 @@ def _inputs(args: argparse.Namespace) -> tuple[Profile, Targets, Preferences]:
     if args.time_limit is not None and not args.time_limit > 0:
         raise BadInput(
             "--time-limit", f"must be a positive number of seconds (got {args.time_limit:g})"
+        )
+    if args.work_limit is not None and not args.work_limit >= 1:
+        raise BadInput(
+            "--work-limit", f"must be a whole number of at least 1 (got {args.work_limit})"
         )
     meals = tuple(m.strip() for m in args.meals.split(",") if m.strip())
     unknown = [m for m in meals if m not in MEALS]
@@ -404,13 +416,16 @@ def _resolve(catalog: FoodCatalog, names: list[str], option: str) -> tuple[Any, 
     return tuple(dict.fromkeys(ids))
 
 
-def _planner(catalog: FoodCatalog, time_limit: float | None) -> Planner:
-    if time_limit is None:
-        return Planner(catalog)
+def _planner(catalog: FoodCatalog, time_limit: float | None, work_limit: int | None) -> Planner:
     try:
-        return Planner(catalog, time_limit=time_limit)
+        return Planner(
+            catalog,
+            time_limit=time_limit,
+            work_limit=WORK_LIMIT if work_limit is None else work_limit,
+        )
     except PlannerError as exc:
-        raise BadInput("--time-limit", str(exc)) from None
+        option = "--work-limit" if str(exc).startswith("work_limit") else "--time-limit"
+        raise BadInput(option, str(exc)) from None
 
 
 def _check_output(args: argparse.Namespace) -> None:

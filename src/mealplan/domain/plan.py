@@ -174,6 +174,9 @@ class PlanShortfall(BaseModel):
     message: str
 
 
+SolverStatus = Literal["optimal", "within_gap", "work_limit", "time_limit"]
+
+
 class SolverInfo(BaseModel):
     """How the plan was found.
 
@@ -184,9 +187,22 @@ class SolverInfo(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     solver: str
-    status: str
+    #: ``optimal``: no better plan exists among ``bound_scope``; ``within_gap``: none better by
+    #: more than ``gap``; ``work_limit`` / ``time_limit``: the solve stopped at that limit with
+    #: this plan, which is not proven best.
+    status: SolverStatus
+    #: The plan's score (points, lower is better; the day's cost for ``objective="cost"``).
     objective: float | None
-    mip_gap: float | None
+    #: A proven lower bound on ``objective`` over ``bound_scope`` (None when the solver gives
+    #: none, as CBC does here).
+    bound: float | None = None
+    #: What the bound covers: ``candidate_meals``, the candidate meals drawn for this request
+    #: (a plan of other meals the patterns allow may score lower); ``all_foods``, every list of
+    #: the allowed foods in their serving steps (the free-form list).
+    bound_scope: Literal["candidate_meals", "all_foods"] = "candidate_meals"
+    #: ``(objective − bound) / |objective|``: 0 when they are equal, None without a bound (or
+    #: for an objective of 0 above a negative bound).
+    gap: float | None
     build_seconds: float = Field(default=0.0, exclude=True)
     solve_seconds: float = Field(default=0.0, exclude=True)
     formulation: str = "candidate-meals"

@@ -31,8 +31,8 @@ SHORTFALL_OPTION_NOTE = (
 #: Why a stated shortfall remains: the solve proved it, or stopped at its limit.
 SHORTFALL_PROVEN = "no menu of the candidate meals within the plan's rules reaches it"
 SHORTFALL_AT_LIMIT = (
-    "this is the best menu found within the time limit; a longer time_limit may find one that "
-    "reaches it"
+    "this is the best menu found within the solver's work or time limit; a higher work_limit "
+    "or time_limit may find one that reaches it"
 )
 
 #: How vitamin B12 is counted, in every plan that has a B12 target.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import sys
 import time
@@ -41,10 +42,43 @@ class SolveResult:
     objective: float | None
     mip_gap: float | None
     seconds: float
+    #: The best proven bound on the objective (HiGHS's dual bound; an LP's optimum).
+    bound: float | None = None
+    #: Work done, in HiGHS's limit checks (see :class:`_WorkMeter`); 0 when not counted.
+    work: int = 0
+    #: "work" or "time" when that limit stopped the solve, else None.
+    limit: str | None = None
 
     @property
     def has_solution(self) -> bool:
         return self.status in ("optimal", "feasible")
+
+
+class _WorkMeter:
+    """A deterministic work limit for HiGHS's MIP solver: it counts HiGHS's limit checks (the
+    MIP interrupt callback, made at fixed points of the search: cut rounds, nodes, heuristics)
+    and interrupts at ``limit``. Unlike a wall-clock limit, the same model stops at the same
+    point on a loaded server as on a quiet one, so the same request gives the same plan."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.checks = 0
+
+    def __call__(
+        self,
+        kind: highspy.cb.HighsCallbackType,
+        message: str,
+        out: highspy.cb.HighsCallbackOutput,
+        into: highspy.cb.HighsCallbackInput,
+        data: object,
+    ) -> None:
+        self.checks += 1
+        if self.limit is not None and self.checks >= self.limit:
+            into.user_interrupt = True
+
+    def attach(self, highs: highspy.Highs) -> None:
+        highs.setCallback(self, None)
+        highs.startCallback(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
 
 
 @functools.cache
@@ -62,8 +96,8 @@ def _absorb_highs_banner() -> None:
         os.close(saved)
 
 
-def _highs_result(highs: highspy.Highs, mip: bool, seconds: float) -> SolveResult:
-    """The outcome as HiGHS itself reports it (its model status, primal status and gap)."""
+def _highs_result(highs: highspy.Highs, mip: bool, seconds: float, work: int = 0) -> SolveResult:
+    """The outcome as HiGHS itself reports it (its model status, primal status, gap, bound)."""
     status_enum = highs.getModelStatus()
     info = highs.getInfo()
     name = highs.modelStatusToString(status_enum).lower()
@@ -80,8 +114,17 @@ def _highs_result(highs: highspy.Highs, mip: bool, seconds: float) -> SolveResul
     mip_gap = float(info.mip_gap) if mip and has_point else (0.0 if has_point else None)
     if mip_gap is not None and mip_gap > 1e20:
         mip_gap = None
-    logger.debug("HiGHS: %s in %.3f s, gap %s", name, seconds, mip_gap)
-    return SolveResult("highs", status, objective, mip_gap, seconds)
+    bound = float(info.mip_dual_bound) if mip else objective if status == "optimal" else None
+    if bound is not None and not math.isfinite(bound):
+        bound = None
+    limit = {
+        highspy.HighsModelStatus.kInterrupt: "work",
+        highspy.HighsModelStatus.kTimeLimit: "time",
+    }.get(status_enum)
+    logger.debug(
+        "HiGHS: %s in %.3f s, %d checks, gap %s, bound %s", name, seconds, work, mip_gap, bound
+    )
+    return SolveResult("highs", status, objective, mip_gap, seconds, bound, work, limit)
 
 
 def _cbc(**options: object) -> pulp.PULP_CBC_CMD:
@@ -107,13 +150,17 @@ def solve(
     abs_gap: float = 1e-6,
     verbose: bool = False,
     mip: bool = True,
+    work_limit: int | None = None,
 ) -> SolveResult:
-    """Solve ``problem`` and classify the outcome from the solver's own status."""
+    """Solve ``problem`` and classify the outcome from the solver's own status. ``work_limit``
+    (HiGHS only) stops a MIP after that much work (:class:`_WorkMeter`), ``time_limit`` after
+    that many seconds; either may be None."""
     check_solver(solver)
     started = time.perf_counter()
     if solver == "highs":
         if not verbose:
             _absorb_highs_banner()
+        meter = _WorkMeter(work_limit)
         engine = pulp.HiGHS(
             mip=mip,
             msg=verbose,
@@ -122,10 +169,13 @@ def solve(
             threads=1,
             timeLimit=time_limit,
             random_seed=0,
+            callbackTuple=(meter, None),
+            callbacksToActivate=[highspy.cb.HighsCallbackType.kCallbackMipInterrupt],
             **_HIGHS_OPTIONS,
         )
         problem.solve(engine)
-        return _highs_result(problem.solverModel, mip, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        return _highs_result(problem.solverModel, mip, seconds, meter.checks)
 
     engine = _cbc(msg=verbose, gapRel=gap, timeLimit=time_limit, threads=1, mip=mip)
     code = problem.solve(engine)
@@ -152,6 +202,7 @@ def solve_arrays(
     gap: float = 0.01,
     abs_gap: float = 1e-6,
     verbose: bool = False,
+    work_limit: int | None = None,
 ) -> tuple[SolveResult, Floats | None]:
     """Solve an :class:`ArrayModel`: the outcome, and the column values when there is a
     solution. HiGHS takes the arrays in one call; CBC gets the same model through PuLP."""
@@ -161,7 +212,7 @@ def solve_arrays(
         mip = model.is_mip
         result = solve(
             problem, solver=solver, time_limit=time_limit, gap=gap, verbose=verbose, mip=mip
-        )
+        )  # CBC has no deterministic work limit here
         values = np.array([v.varValue or 0.0 for v in variables]) if result.has_solution else None
         return result, values
     started = time.perf_counter()
@@ -180,9 +231,11 @@ def solve_arrays(
         options["time_limit"] = float(time_limit)
     for key, value in options.items():
         highs.setOptionValue(key, value)
+    meter = _WorkMeter(work_limit)
+    meter.attach(highs)
     highs.passModel(_highs_lp(model))
     highs.run()
-    result = _highs_result(highs, model.is_mip, time.perf_counter() - started)
+    result = _highs_result(highs, model.is_mip, time.perf_counter() - started, meter.checks)
     if not result.has_solution:
         return result, None
     return result, np.array(highs.getSolution().col_value, dtype=float)

@@ -258,7 +258,9 @@ def week(problem: PlanningProblem, days: list[DayPlan], info: SolverInfo) -> Wee
                 "basis": "weekly" if key in weekly_keys and several else "daily",
             }
         )
-    shortfalls = _shortfalls(problem, days, average, weekly_keys, proven=info.status == "optimal")
+    shortfalls = _shortfalls(
+        problem, days, average, weekly_keys, proven=info.status in ("optimal", "within_gap")
+    )
     if several:
         days = [_mark_weekly(d, weekly_keys) for d in days]
     costs = [d.cost for d in days]

@@ -117,7 +117,7 @@ def relaxed_usage(
     first_missed: float | None = None
     closed: set[int] = set()
     for _ in range(PRUNE_ROUNDS if cap is not None else 1):
-        result = solve(model.problem, solver=solver, time_limit=30.0, mip=False)
+        result = solve(model.problem, solver=solver, mip=False)  # an LP: no limit, so no luck
         if not result.has_solution:
             break
         missed = sum(v.varValue or 0.0 for v in shorts)

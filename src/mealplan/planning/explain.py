@@ -93,11 +93,11 @@ def diagnose(
     problem: PlanningProblem,
     *,
     empty_slots: list[str] | None = None,
-    timed_out: bool = False,
-    time_limit: float | None = None,
+    stopped_at: str | None = None,
 ) -> Diagnosis:
     """Which targets the allowed foods cannot reach (elastic LP), and which structural rules
-    conflict; when neither explains the failure, say it is the servings and structure."""
+    conflict; when neither explains the failure, say it is the servings and structure, or
+    the solver's limits (``stopped_at``, in words) when a solve stopped there without a plan."""
     preferences = problem.preferences
     found, energy_conflict = _shortfalls(problem)
     shortages = [_shortage(problem, short) for short in found]
@@ -106,10 +106,10 @@ def diagnose(
     ]
     reasons += _structural_conflicts(problem)
     if not shortages and not reasons:
-        if timed_out:
+        if stopped_at:
             reasons.append(
-                f"no plan was found within the time limit of {time_limit:g} s; a longer "
-                "time_limit, fewer locks or a wider calorie range may help"
+                f"no plan was found within {stopped_at}; a higher work_limit or time_limit, "
+                "fewer locks or a wider calorie range may help"
             )
         else:
             reasons.append(

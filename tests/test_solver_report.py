@@ -1,0 +1,96 @@
+"""What ``plan.solver`` reports (status, objective, proven bound, gap), and the work limit that
+makes the same request give the same plan however loaded the machine is."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from mealplan import FoodCatalog, InfeasiblePlanError, Planner, Preferences, Profile, Targets
+from mealplan.domain.plan import SolverInfo
+from mealplan.optimize import solve
+from mealplan.planning import build_problem, selection_model, week_pools
+
+WOMAN = Targets.cramp_support(Profile(age=34, sex="female"))
+
+
+@pytest.fixture(scope="module")
+def catalog() -> FoodCatalog:
+    return FoodCatalog.default()
+
+
+def assert_consistent(solver: SolverInfo) -> None:
+    """The bound is below the objective and the gap is their distance over the objective."""
+    assert solver.objective is not None and solver.bound is not None and solver.gap is not None
+    assert solver.bound <= solver.objective + 1e-9
+    expected = (solver.objective - solver.bound) / abs(solver.objective)
+    assert solver.gap == pytest.approx(max(expected, 0.0), abs=1e-9)
+
+
+def test_a_solve_that_stops_at_its_work_limit_says_so(catalog: FoodCatalog) -> None:
+    """20 of HiGHS's limit checks are too few to prove a day's menu best: the plan comes back
+    marked ``work_limit``, with the bound proven so far, never as optimal."""
+    solver = Planner(catalog, work_limit=20).plan_day(WOMAN).solver
+    assert solver is not None
+    assert solver.status == "work_limit"
+    assert solver.bound_scope == "candidate_meals"
+    assert_consistent(solver)
+    assert solver.gap is not None and solver.gap > 0.01
+
+
+def test_a_day_within_the_default_limits_is_proven_within_its_gap(catalog: FoodCatalog) -> None:
+    solver = Planner(catalog).plan_day(WOMAN).solver
+    assert solver is not None
+    assert solver.status in ("optimal", "within_gap")
+    assert_consistent(solver)
+    assert solver.gap is not None and solver.gap <= 0.01 + 1e-9
+
+
+def test_the_free_form_lists_bound_covers_every_list_of_the_allowed_foods(
+    catalog: FoodCatalog,
+) -> None:
+    """Continuous amounts are an LP: proven optimal, its bound is its objective."""
+    plan = Planner(catalog).plan_day(WOMAN, Preferences(meals=None), integer_servings=False)
+    solver = plan.solver
+    assert solver is not None
+    assert (solver.status, solver.bound_scope, solver.gap) == ("optimal", "all_foods", 0.0)
+    assert solver.bound == pytest.approx(solver.objective)
+
+
+def test_same_request_same_plan_alone_and_in_four_threads(catalog: FoodCatalog) -> None:
+    """At a work limit that stops the solve, the plan is the same alone and in 4 threads at
+    once (2 cores, so each solve runs slower): a wall-clock limit would stop each at another
+    point. The JSON leaves out the timings."""
+    planner = Planner(catalog, work_limit=20)
+    alone = planner.plan_day(WOMAN).model_dump_json()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda _: planner.plan_day(WOMAN).model_dump_json(), range(4)))
+    assert together == [alone] * 4
+    assert json.loads(alone)["solver"]["status"] == "work_limit"
+
+
+def test_a_wall_clock_limit_stays_available_and_is_named(catalog: FoodCatalog) -> None:
+    """With only a time limit far too short to finish, the plan is marked ``time_limit``, or
+    when no menu was found in time the diagnosis names the time limit."""
+    planner = Planner(catalog, time_limit=0.01, work_limit=None)
+    try:
+        solver = planner.plan_day(WOMAN).solver
+    except InfeasiblePlanError as error:
+        assert "time limit of 0.01 s" in error.diagnosis.message
+        return
+    assert solver is not None and solver.status == "time_limit"
+
+
+def test_the_work_meter_stops_a_solve_at_its_count(catalog: FoodCatalog) -> None:
+    """The same day model, unbounded and stopped after 3 checks."""
+    problem = build_problem(catalog, WOMAN, Preferences(), days=1, weekly=False)
+    model = selection_model(problem, week_pools(problem, attempt=0, solver="highs"))
+    free = solve(model.problem, work_limit=None)
+    assert (free.status, free.limit) == ("optimal", None)
+    assert free.work > 3
+    model = selection_model(problem, week_pools(problem, attempt=0, solver="highs"))
+    stopped = solve(model.problem, work_limit=3)
+    assert (stopped.limit, stopped.work) == ("work", 3)
+    assert stopped.status != "optimal"
