@@ -314,6 +314,19 @@ def test_locks_every_day_and_on_one_day(planner: Planner, curated_catalog: FoodC
     assert salmon in {i.food_id for i in week.days[1].meals[2].items}
 
 
+def test_a_lock_every_day_holds_when_few_meals_can_hold_the_food(
+    planner: Planner, curated_catalog: FoodCatalog
+) -> None:
+    """Few breakfasts hold Oatmeal Squares (a cereal) for a vegetarian woman: shared out one
+    per day, day 6 of 7 had none and the week was refused; each is now offered on every day."""
+    squares = _find(curated_catalog, "oatmeal squares")
+    prefs = Preferences(diet="vegetarian", locks=(Lock(food=squares, meal="breakfast"),))
+    targets = Targets.cramp_support(Profile(age=28, sex="female"))
+    week = planner.plan_week(targets, prefs)
+    assert verify(week, curated_catalog, targets, prefs) == []
+    assert all(squares in {i.food_id for i in day.meals[0].items} for day in week.days)
+
+
 def test_replanning_one_day_keeps_the_others(
     planner: Planner,
     woman_week: tuple[WeekPlan, Targets, Preferences],

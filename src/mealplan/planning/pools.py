@@ -125,10 +125,15 @@ def candidate_pools(
         days_of = np.concatenate(parts_days)
         for forced, forced_days in _locked_days(problem, s):
             extra = draw(replace(spec, forced=forced), LOCK_CANDIDATES_PER_DAY * len(forced_days))
+            if len(extra) < LOCK_CANDIDATES_PER_DAY * len(forced_days):
+                # Few meals hold the locked food: each is offered on every day that needs one,
+                # so that no day goes without (shared out, day 6 of 7 had none).
+                extra = merge_all([extra] * len(forced_days))
+                on = np.repeat(np.array(forced_days), len(extra) // len(forced_days))
+            else:
+                on = np.array(forced_days)[np.arange(len(extra)) % len(forced_days)]
             pool = _merge(pool, extra)
-            days_of = np.concatenate(
-                [days_of, np.array(forced_days)[np.arange(len(extra)) % len(forced_days)]]
-            )
+            days_of = np.concatenate([days_of, on])
         pools.append(pool)
         open_on.append(days_of)
     follows = _swapped_dinner_with_leftover(problem, keep, swap)
