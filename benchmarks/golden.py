@@ -4,9 +4,9 @@ Run: ``.venv/bin/python benchmarks/golden.py record`` writes ``benchmarks/result
 ``.venv/bin/python benchmarks/golden.py check`` re-plans and lists every request whose JSON is
 no longer byte-identical (exit 1), with the first differing lines.
 
-Only the public API is used. Timings are not part of a plan's JSON, so identical inputs give
-identical files; each request also records whether its solve stopped well inside the limit, since
-a solve cut short by the wall clock could differ from run to run.
+Only the public API is used. Timings are not part of a plan's JSON, and solves stop on work,
+not on the clock, so identical inputs give identical files, the plans that stop at the work limit
+too. A request with no plan records its diagnosis (``InfeasiblePlanError.diagnosis``) instead.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pandas as pd
 from mealplan import (
     DayPlan,
     FoodCatalog,
+    InfeasiblePlanError,
     Lock,
     Planner,
     Preferences,
@@ -98,16 +99,21 @@ def _stigler_frame() -> pd.DataFrame:
     )
 
 
-def _json(plan: Plan) -> str:
-    return plan.model_dump_json(indent=1) + "\n"
+def _outcome(make: Callable[[], Plan]) -> tuple[str, str]:
+    """The request's plan as JSON, or its diagnosis; and a status line."""
+    try:
+        plan = make()
+    except InfeasiblePlanError as error:
+        return error.diagnosis.model_dump_json(indent=1) + "\n", "no plan (diagnosis)"
+    return plan.model_dump_json(indent=1) + "\n", _status(plan)
 
 
 def record() -> int:
     FOLDER.mkdir(parents=True, exist_ok=True)
     for name, make in requests().items():
-        plan = make()
-        (FOLDER / f"{name}.json").write_text(_json(plan), encoding="utf-8")
-        print(f"recorded {name}: {_status(plan)}")
+        text, status = _outcome(make)
+        (FOLDER / f"{name}.json").write_text(text, encoding="utf-8")
+        print(f"recorded {name}: {status}")
     return 0
 
 
@@ -122,7 +128,7 @@ def check() -> int:
     changed = 0
     for name, make in requests().items():
         expected = (FOLDER / f"{name}.json").read_text(encoding="utf-8")
-        got = _json(make())
+        got, _ = _outcome(make)
         if got == expected:
             print(f"same      {name}")
             continue
