@@ -27,12 +27,10 @@ def portion_pools(
     problem: PlanningProblem,
     pools: CandidatePools,
     choice: list[list[int]],
-    *,
-    other_meals: bool = True,
 ) -> CandidatePools:
     """Pools holding, for each day and slot, the meal ``choice`` serves there and its portion
-    variants, open on that day only, and with ``other_meals`` the week's other meals of its
-    foods (see the module)."""
+    variants, open on that day only, and the week's other meals of its foods (see the
+    module)."""
     slots = problem.slots
     serving_weight = problem.preferences.weights.serving_size
     copies_of = pools.leftovers  # (lunch slot, copy) → (dinner slot, cooked)
@@ -79,8 +77,7 @@ def portion_pools(
             problem.foods, slots[s], pool, c, frozen, serving_weight=serving_weight
         )
         add(s, d, meals)
-    if other_meals:
-        _add_other_meals(problem, pools, choice, parts, days_of)
+    _add_other_meals(problem, pools, choice, parts, days_of)
     return CandidatePools(
         [merge_all(p) for p in parts],
         [np.concatenate(o) for o in days_of],
