@@ -42,6 +42,7 @@ from mealplan.optimize import (
     solve_arrays,
 )
 from mealplan.optimize import _families as families
+from mealplan.optimize._solve import resolve_lp
 
 OATS, LENTILS, SPINACH, MILK, APPLE = range(5)
 KEYS = ("calcium", "protein")
@@ -645,3 +646,27 @@ def test_a_pattern_twice_in_a_day_costs_points_and_a_leftover_does_not_count(
     copies = {(0, c): (1, c) for c in range(4)}
     m = model(foods, [lunch, dinner], days=2, pattern_weight=2.0, leftovers=copies)
     assert not rows(m, "pattern_")
+
+
+def test_resolve_lp_matches_a_fresh_solve_after_closing_columns(foods: FoodTable) -> None:
+    """The basket's pruning rounds: close a variable in the HiGHS model of the last solve and
+    solve from its basis; the optimum and the values are those of a fresh solve."""
+
+    def lp() -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+        problem = pulp.LpProblem("diet", pulp.LpMinimize)
+        n = [problem.add_variable(f"n_{i}", lowBound=0, upBound=3) for i in range(len(foods))]
+        problem.addConstraint(families.linear(n, foods.energy) >= 450, "energy")
+        problem.setObjective(families.linear(n, foods.cost))
+        return problem, problem.variables()
+
+    problem, variables = lp()
+    assert solve(problem, mip=False).status == "optimal"
+    assert (variables[OATS].varValue or 0.0) > 0  # oats are the cheapest kcal
+    result = resolve_lp(problem, variables, {OATS: 0.0})
+    fresh, fresh_variables = lp()
+    fresh_variables[OATS].upBound = 0.0
+    expected = solve(fresh, mip=False)
+    assert result.status == "optimal"
+    assert result.objective == pytest.approx(expected.objective)
+    assert [v.varValue for v in variables] == pytest.approx([v.varValue for v in fresh_variables])
+    assert variables[OATS].upBound == 0.0 and variables[OATS].varValue == 0.0

@@ -194,6 +194,33 @@ def solve(
     return SolveResult("cbc", status, objective, None, seconds)
 
 
+def resolve_lp(
+    problem: pulp.LpProblem,
+    variables: list[pulp.LpVariable],
+    upper: Mapping[int, float],
+) -> SolveResult:
+    """Solve an LP that :func:`solve` solved with HiGHS again, with new upper bounds on some of
+    its ``variables`` (``problem.variables()``, by position), in the same HiGHS model and from
+    its last basis: PuLP would rebuild the model, which costs more than the solve. The new
+    bounds and values are written back to the variables."""
+    highs = problem.solverModel
+    started = time.perf_counter()
+    positions = sorted(upper)
+    columns = np.array([variables[p].index for p in positions], dtype=np.int32)
+    lows = np.array([variables[p].lowBound or 0.0 for p in positions], dtype=float)
+    ups = np.array([upper[p] for p in positions], dtype=float)
+    highs.changeColsBounds(len(columns), columns, lows, ups)
+    for p in positions:
+        variables[p].upBound = upper[p]
+    highs.run()
+    result = _highs_result(highs, False, time.perf_counter() - started)
+    if result.has_solution:
+        values = highs.getSolution().col_value
+        for variable in variables:
+            variable.varValue = values[variable.index]
+    return result
+
+
 def solve_arrays(
     model: ArrayModel,
     *,

@@ -32,7 +32,7 @@ import pulp
 
 from mealplan.domain.plan import WeekPlan
 from mealplan.optimize._model import SelectionModel, build_selection
-from mealplan.optimize._solve import solve
+from mealplan.optimize._solve import resolve_lp, solve
 from mealplan.planning.formulation import (
     SHORTFALL_PENALTY,
     distinct_cap,
@@ -109,15 +109,23 @@ def relaxed_usage(
     kwargs["shortfall_penalty"] = SHORTFALL_PENALTY
     kwargs["group_bands"] = None
     model = build_selection(*arguments.args, **kwargs)
-    for variable in model.problem.variables():
+    variables = model.problem.variables()
+    for variable in variables:
         variable.cat = pulp.LpContinuous
-    shorts = [v for v in model.problem.variables() if str(v.name).startswith("short_")]
+    shorts = [v for v in variables if str(v.name).startswith("short_")]
+    position = {id(v): p for p, v in enumerate(variables)}
     counted = problem.plates.counted
     best: np.ndarray | None = None
     first_missed: float | None = None
     closed: set[int] = set()
-    for _ in range(PRUNE_ROUNDS if cap is not None else 1):
-        result = solve(model.problem, solver=solver, mip=False)  # an LP: no limit, so no luck
+    newly_closed: dict[int, float] = {}
+    for round_ in range(PRUNE_ROUNDS if cap is not None else 1):
+        # An LP: no limit, so no luck. After the first round HiGHS keeps the model and its
+        # basis, and only the closed meals' bounds change.
+        if round_ == 0 or solver != "highs":
+            result = solve(model.problem, solver=solver, mip=False)
+        else:
+            result = resolve_lp(model.problem, variables, newly_closed)
         if not result.has_solution:
             break
         missed = sum(v.varValue or 0.0 for v in shorts)
@@ -132,9 +140,13 @@ def relaxed_usage(
         used.sort(key=lambda f: (best[f], f))
         drop = set(used[: max(1, int(len(used) * PRUNE_SHARE))])
         closed |= drop
+        newly_closed = {}
         for (_, s, c), v in model.x.items():
-            if closed.intersection(scout.pools[s].foods[c]) and (s, c) not in scout.fixed_set:
+            if v.upBound == 0 or (s, c) in scout.fixed_set:
+                continue
+            if closed.intersection(scout.pools[s].foods[c]):
                 v.upBound = 0
+                newly_closed[position[id(v)]] = 0.0
     return best
 
 
