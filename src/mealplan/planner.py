@@ -58,7 +58,7 @@ _POLISH_ROUNDS = 4
 #: best list scores 0 after finding one 0.0006 kcal off (an exact zero is luck of the order).
 _DIRECT_ABS_GAP = 1e-3
 #: The default work limit of each solve, in HiGHS's limit checks: on this project's 2-core
-#: machine HiGHS makes 100-420 a second on the week models, so a solve stops after 2.5-10 s.
+#: machine HiGHS makes 65-420 a second on the week models, so a solve stops after 2.5-15 s.
 WORK_LIMIT = 1000
 
 
