@@ -131,6 +131,12 @@ def test_limits_default_to_work_not_wall_clock(curated_catalog: FoodCatalog) -> 
     assert (unbounded.work_limit, unbounded.time_limit) == (None, None)
 
 
+def test_cbc_without_a_time_limit_stops_after_10_s(curated_catalog: FoodCatalog) -> None:
+    """CBC has no work limit here: unbounded, a week could run on."""
+    assert Planner(curated_catalog, solver="cbc").time_limit == 10.0
+    assert Planner(curated_catalog, solver="cbc", time_limit=3).time_limit == 3.0
+
+
 @pytest.mark.parametrize("gap", [math.nan, math.inf, "0.1", True, -0.1, 1, None])
 def test_gap_must_be_in_0_1(curated_catalog: FoodCatalog, gap: Any) -> None:
     with pytest.raises(PlannerError, match=r"^gap: .*\[0, 1\)"):

@@ -42,7 +42,8 @@ from mealplan.optimize import (
     solve_arrays,
 )
 from mealplan.optimize import _families as families
-from mealplan.optimize._solve import resolve_lp
+from mealplan.optimize._arrays import Row
+from mealplan.optimize._solve import resolve_lp, to_pulp
 
 OATS, LENTILS, SPINACH, MILK, APPLE = range(5)
 KEYS = ("calcium", "protein")
@@ -670,3 +671,23 @@ def test_resolve_lp_matches_a_fresh_solve_after_closing_columns(foods: FoodTable
     assert result.objective == pytest.approx(expected.objective)
     assert [v.varValue for v in variables] == pytest.approx([v.varValue for v in fresh_variables])
     assert variables[OATS].upBound == 0.0 and variables[OATS].varValue == 0.0
+
+
+def test_a_two_sided_row_becomes_two_pulp_rows_as_in_the_arrays(foods: FoodTable) -> None:
+    """``300 ≤ kcal ≤ 500`` written into PuLP and into an ArrayModel keeps both sides."""
+    row = Row("kcal", foods.energy, lower=300.0, upper=500.0)
+    problem = pulp.LpProblem("rows", pulp.LpMinimize)
+    n = [problem.add_variable(f"n_{i}", lowBound=0) for i in range(len(foods))]
+    families.add_rows(problem, n, [row])
+    constraints = {str(c.name): c for c in problem.constraints()}
+    assert sorted(constraints) == ["kcal", "kcal_hi"]
+    assert constraints["kcal"].sense == pulp.LpConstraintGE
+    assert constraints["kcal_hi"].sense == pulp.LpConstraintLE
+    assert (-constraints["kcal"].constant, -constraints["kcal_hi"].constant) == (300, 500)
+    pulp_form, _ = to_pulp(direct(foods, integer=False).model)
+    assert "energy_lo" in {str(c.name) for c in pulp_form.constraints()}
+
+
+def test_cbc_reports_an_lp_optimum_as_its_own_bound(foods: FoodTable) -> None:
+    result, _ = solve_arrays(direct(foods, integer=False).model, solver="cbc", gap=0.0)
+    assert (result.status, result.bound, result.mip_gap) == ("optimal", result.objective, 0.0)

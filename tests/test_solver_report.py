@@ -5,12 +5,22 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 
-from mealplan import FoodCatalog, InfeasiblePlanError, Planner, Preferences, Profile, Targets
+from mealplan import (
+    FoodCatalog,
+    InfeasiblePlanError,
+    Planner,
+    Preferences,
+    Profile,
+    Targets,
+    verify,
+)
 from mealplan.domain.plan import SolverInfo
-from mealplan.optimize import solve
+from mealplan.optimize import SolveResult, solve
+from mealplan.planner import _solver_info, _through
 from mealplan.planning import build_problem, selection_model, week_pools
 
 WOMAN = Targets.cramp_support(Profile(age=34, sex="female"))
@@ -29,10 +39,15 @@ def assert_consistent(solver: SolverInfo) -> None:
     assert solver.gap == pytest.approx(max(expected, 0.0), abs=1e-9)
 
 
+#: A request that always has a plan (a menu may declare what it misses), so that a work limit
+#: too small to prove anything still returns one.
+DECLARE = Preferences(shortfalls="declare")
+
+
 def test_a_solve_that_stops_at_its_work_limit_says_so(catalog: FoodCatalog) -> None:
-    """20 of HiGHS's limit checks are too few to prove a day's menu best: the plan comes back
+    """50 of HiGHS's limit checks are too few to prove a day's menu best: the plan comes back
     marked ``work_limit``, with the bound proven so far, never as optimal."""
-    solver = Planner(catalog, work_limit=20).plan_day(WOMAN).solver
+    solver = Planner(catalog, work_limit=50).plan_day(WOMAN, DECLARE).solver
     assert solver is not None
     assert solver.status == "work_limit"
     assert solver.bound_scope == "candidate_meals"
@@ -63,10 +78,12 @@ def test_same_request_same_plan_alone_and_in_four_threads(catalog: FoodCatalog) 
     """At a work limit that stops the solve, the plan is the same alone and in 4 threads at
     once (2 cores, so each solve runs slower): a wall-clock limit would stop each at another
     point. The JSON leaves out the timings."""
-    planner = Planner(catalog, work_limit=20)
-    alone = planner.plan_day(WOMAN).model_dump_json()
+    planner = Planner(catalog, work_limit=50)
+    alone = planner.plan_day(WOMAN, DECLARE).model_dump_json()
     with ThreadPoolExecutor(max_workers=4) as pool:
-        together = list(pool.map(lambda _: planner.plan_day(WOMAN).model_dump_json(), range(4)))
+        together = list(
+            pool.map(lambda _: planner.plan_day(WOMAN, DECLARE).model_dump_json(), range(4))
+        )
     assert together == [alone] * 4
     assert json.loads(alone)["solver"]["status"] == "work_limit"
 
@@ -94,3 +111,40 @@ def test_the_work_meter_stops_a_solve_at_its_count(catalog: FoodCatalog) -> None
     stopped = solve(model.problem, work_limit=3)
     assert (stopped.limit, stopped.work) == ("work", 3)
     assert stopped.status != "optimal"
+
+
+def test_a_menu_polished_after_a_stopped_solve_still_reports_the_stop() -> None:
+    """A polish round proven optimal over its own small pool does not make a menu whose first
+    solve stopped at the work limit optimal: the menu's report keeps the stop, and its bound is
+    the lower of the two (a bound over both pools)."""
+    first = SolveResult("highs", "feasible", 20.0, 0.5, 1.0, bound=10.0, work=1000, limit="work")
+    polish = SolveResult("highs", "optimal", 15.0, 0.0, 0.5, bound=15.0, work=40)
+    through = _through([first, polish], seconds=1.5)
+    assert (through.objective, through.bound, through.limit) == (15.0, 10.0, "work")
+    assert (through.status, through.work, through.seconds) == ("feasible", 1040, 1.5)
+    info = _solver_info(through, 0.1, "candidate-meals")
+    assert (info.status, info.gap) == ("work_limit", pytest.approx(5 / 15))
+    proven = _through([replace(first, status="optimal", limit=None, bound=14.0), polish], 1.5)
+    assert _solver_info(proven, 0.1, "candidate-meals").status == "within_gap"
+
+
+def test_plans_saved_before_the_bound_was_reported_still_load() -> None:
+    """``mip_gap`` and the ``feasible`` status of earlier plan files (a solve stopped at the
+    then-default 10 s limit) read as ``gap`` and ``time_limit``."""
+    old = {"solver": "highs", "status": "feasible", "objective": 3.5, "mip_gap": 0.2}
+    info = SolverInfo.model_validate(old)
+    assert (info.status, info.gap, info.bound) == ("time_limit", 0.2, None)
+    info = SolverInfo.model_validate({**old, "status": "optimal", "mip_gap": 0.0})
+    assert (info.status, info.gap) == ("optimal", 0.0)
+
+
+def test_a_continuous_list_passes_verify(catalog: FoodCatalog) -> None:
+    """Continuous amounts are the classic LP, which has no minimum servings: verify() holds
+    them to their maximums only (before, 0.215 servings of almonds was a violation)."""
+    prefs = Preferences(meals=None)
+    plan = Planner(catalog).plan_day(WOMAN, prefs, integer_servings=False)
+    assert verify(plan, catalog, WOMAN, prefs) == []
+    assert any(
+        item.servings < (catalog.get(item.food_id).min_servings or 0.0)  # type: ignore[union-attr]
+        for item in plan.items
+    )

@@ -60,6 +60,8 @@ _DIRECT_ABS_GAP = 1e-3
 #: The default work limit of each solve, in HiGHS's limit checks: on this project's 2-core
 #: machine HiGHS makes 65-420 a second on the week models, so a solve stops after 2.5-15 s.
 WORK_LIMIT = 1000
+#: CBC's limit when none is given: it has no work limit here, and unbounded a week can run on.
+CBC_TIME_LIMIT = 10.0
 
 
 class Planner:
@@ -69,9 +71,9 @@ class Planner:
     its limit checks (made at fixed points of the search), so the same request gives the same
     plan on a loaded server as on a quiet one. ``time_limit`` (seconds, finite and > 0, or
     None) adds a wall-clock limit, which makes the plan depend on the machine's speed and load;
-    CBC has only this one. ``gap`` is the relative MIP gap in [0, 1) at which HiGHS may stop
-    (0.01 = within 1 % of the best possible objective). A plan that stopped at a limit says so
-    in ``plan.solver.status``.
+    CBC has only this one, and stops after 10 s when none is given. ``gap`` is the relative MIP
+    gap in [0, 1) at which HiGHS may stop (0.01 = within 1 % of the best possible objective). A
+    plan that stopped at a limit says so in ``plan.solver.status``.
 
     Bad arguments raise :class:`~mealplan.errors.PlannerError` naming the argument, before any
     solve. Food ids in ``preferences.exclude_foods``, ``dislikes`` or ``likes`` that the catalogue
@@ -95,6 +97,8 @@ class Planner:
         self.catalog = _validate.check_catalog(catalog)
         self.solver = solver
         self.time_limit = _validate.check_time_limit(time_limit)
+        if solver == "cbc" and self.time_limit is None:
+            self.time_limit = CBC_TIME_LIMIT
         self.work_limit = _validate.check_work_limit(work_limit)
         self.gap = _validate.check_gap(gap)
         self.verbose = _validate.check_flag("verbose", verbose)
@@ -337,9 +341,10 @@ class Planner:
         that misses no minimum it missed and scores better; else the menu as it was. The
         other meals are offered from the first round: a week polished by portions alone can
         settle where no single other meal helps (a man of 72 stayed 0.8 % short of
-        magnesium that way, and met it with the other meals offered at once). Its solve time
-        adds to the first's."""
+        magnesium that way, and met it with the other meals offered at once). The result
+        reports the solves the menu came through together (:func:`_through`)."""
         seconds = result.seconds
+        taken = [result]
         for _ in range(_POLISH_ROUNDS):
             polished = portion_pools(problem, pools, chosen(model))
             again = selection_model(problem, polished)
@@ -354,9 +359,10 @@ class Planner:
             ):
                 break
             pools, model, result = polished, again, second
+            taken.append(second)
             if not misses_a_minimum(model):
                 break
-        return pools, model, replace(result, seconds=seconds)
+        return pools, model, _through(taken, seconds)
 
     def _plan_direct(self, problem: PlanningProblem, *, integer: bool, objective: str) -> DayPlan:
         """One free-form list of foods from the direct model (integer or continuous servings)."""
@@ -383,7 +389,7 @@ class Planner:
     def _limits(self) -> str:
         """The limits a solve stops at, in words."""
         parts = []
-        if self.work_limit is not None:
+        if self.work_limit is not None and self.solver == "highs":
             parts.append(f"the work limit of {self.work_limit:,} checks")
         if self.time_limit is not None:
             parts.append(f"the time limit of {self.time_limit:g} s")
@@ -402,6 +408,22 @@ class Planner:
             mip=mip,
             work_limit=self.work_limit,
         )
+
+
+def _through(solves: list[SolveResult], seconds: float) -> SolveResult:
+    """The last of the solves a menu came through, reported for them all: the bound is the
+    lowest of theirs (a bound over all their candidate meals), proven only when each solve was,
+    and stopped at a limit when one was. A polish round proven optimal over its own small pool
+    does not make a menu whose first solve stopped at the work limit optimal."""
+    bounds = [s.bound for s in solves]
+    return replace(
+        solves[-1],
+        status="optimal" if all(s.status == "optimal" for s in solves) else "feasible",
+        bound=None if any(b is None for b in bounds) else min(b for b in bounds if b is not None),
+        limit=next((s.limit for s in solves if s.limit is not None), None),
+        work=sum(s.work for s in solves),
+        seconds=seconds,
+    )
 
 
 def _misses(week: WeekPlan) -> tuple[int, float]:

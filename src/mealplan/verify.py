@@ -354,7 +354,8 @@ def _check_servings(
     out: _Collector,
 ) -> None:
     servings = item.servings
-    low, high = food.min_servings, food.max_servings
+    # Continuous amounts are the classic LP: a minimum serving needs whole servings.
+    low, high = (0.0 if continuous else food.min_servings), food.max_servings
     if not servings > 0:
         out.add(
             "servings_range",

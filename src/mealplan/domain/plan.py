@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mealplan.domain.vocabulary import WEEKDAYS, FoodId
 
@@ -188,8 +188,10 @@ class SolverInfo(BaseModel):
 
     solver: str
     #: ``optimal``: no better plan exists among ``bound_scope``; ``within_gap``: none better by
-    #: more than ``gap``; ``work_limit`` / ``time_limit``: the solve stopped at that limit with
-    #: this plan, which is not proven best.
+    #: more than the planner's tolerance (its relative ``gap``, or a small absolute one: 0.05
+    #: points for meals, 0.001 for a free-form list, so a near-zero score can show a large
+    #: relative ``gap``); ``work_limit`` / ``time_limit``: the solve stopped at that limit
+    #: with this plan, which is not proven best.
     status: SolverStatus
     #: The plan's score (points, lower is better; the day's cost for ``objective="cost"``).
     objective: float | None
@@ -202,10 +204,22 @@ class SolverInfo(BaseModel):
     bound_scope: Literal["candidate_meals", "all_foods"] = "candidate_meals"
     #: ``(objective − bound) / |objective|``: 0 when they are equal, None without a bound (or
     #: for an objective of 0 above a negative bound).
-    gap: float | None
+    gap: float | None = None
     build_seconds: float = Field(default=0.0, exclude=True)
     solve_seconds: float = Field(default=0.0, exclude=True)
     formulation: str = "candidate-meals"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_plans(cls, data: Any) -> Any:
+        """Plans saved before the bound was reported (``mip_gap``; ``feasible`` for a solve
+        stopped at the then-default wall-clock limit) still load, for ``swap`` and apps."""
+        if isinstance(data, dict) and ("mip_gap" in data or data.get("status") == "feasible"):
+            data = dict(data)
+            data.setdefault("gap", data.pop("mip_gap", None))
+            if data.get("status") == "feasible":
+                data["status"] = "time_limit"
+        return data
 
 
 class DayPlan(BaseModel):

@@ -80,15 +80,18 @@ def energy_rows(energy: Floats, bounds: Bounds) -> list[Row]:
 def add_rows(
     problem: pulp.LpProblem, variables: Sequence[pulp.LpVariable], rows: Sequence[Row]
 ) -> None:
-    """Each row over ``variables``, as ``=``, ``≥`` or ``≤`` by which of its sides are finite."""
+    """Each row over ``variables``, as ``=``, or ``≥`` and ``≤`` for its finite sides (a row
+    with both is two, the upper one named ``{name}_hi``, as :func:`~._solve.to_pulp` does)."""
     for row in rows:
         expr = linear(variables, row.coefficients)
         if row.lower == row.upper:
             add_row(problem, expr, pulp.LpConstraintEQ, row.lower, row.name)
-        elif np.isfinite(row.lower):
+            continue
+        if np.isfinite(row.lower):
             add_row(problem, expr, pulp.LpConstraintGE, row.lower, row.name)
-        else:
-            add_row(problem, expr, pulp.LpConstraintLE, row.upper, row.name)
+        if np.isfinite(row.upper):
+            suffix = "_hi" if np.isfinite(row.lower) else ""
+            add_row(problem, expr, pulp.LpConstraintLE, row.upper, row.name + suffix)
 
 
 def nutrient_rows(

@@ -11,6 +11,7 @@ import logging
 import math
 import os
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Mapping
@@ -81,10 +82,21 @@ class _WorkMeter:
         highs.startCallback(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
 
 
-@functools.cache
+#: Makes the banner's one-time absorption one thread's job: two threads swapping fd 1 at once
+#: could each save the other's /dev/null as "the original" and leave stdout there for good.
+_BANNER_LOCK = threading.Lock()
+
+
 def _absorb_highs_banner() -> None:
     """HiGHS prints a banner to the C-level stdout when the first solver object of a process is
-    made, before any option can silence it; make that first object with stdout pointed away."""
+    made, before any option can silence it; make that first object with stdout pointed away,
+    once per process."""
+    with _BANNER_LOCK:
+        _absorb_once()
+
+
+@functools.cache
+def _absorb_once() -> None:
     sys.stdout.flush()
     saved = os.dup(1)
     try:
@@ -106,12 +118,17 @@ def _highs_result(highs: highspy.Highs, mip: bool, seconds: float, work: int = 0
         status = "optimal"
     elif "infeasible" in name:
         status = "infeasible"
+    elif "unbounded" in name:
+        status = "no_solution"  # a diet model with bounded amounts never is
     elif has_point:
         status = "feasible"
     else:
         status = "no_solution"
     objective = float(info.objective_function_value) if has_point else None
-    mip_gap = float(info.mip_gap) if mip and has_point else (0.0 if has_point else None)
+    if mip:
+        mip_gap = float(info.mip_gap) if has_point else None
+    else:
+        mip_gap = 0.0 if status == "optimal" else None
     if mip_gap is not None and mip_gap > 1e20:
         mip_gap = None
     bound = float(info.mip_dual_bound) if mip else objective if status == "optimal" else None
@@ -191,7 +208,11 @@ def solve(
     else:
         status = "no_solution"
     objective = pulp.value(problem.objective) if status in ("optimal", "feasible") else None
-    return SolveResult("cbc", status, objective, None, seconds)
+    # CBC gives no dual bound here; an LP's optimum is its own.
+    bound = objective if not mip and status == "optimal" else None
+    proven_gap = 0.0 if bound is not None else None
+    limit = "time" if status == "feasible" else None
+    return SolveResult("cbc", status, objective, proven_gap, seconds, bound, 0, limit)
 
 
 def resolve_lp(

@@ -126,8 +126,9 @@ def candidate_pools(
         for forced, forced_days in _locked_days(problem, s):
             extra = draw(replace(spec, forced=forced), LOCK_CANDIDATES_PER_DAY * len(forced_days))
             if len(extra) < LOCK_CANDIDATES_PER_DAY * len(forced_days):
-                # Few meals hold the locked food: each is offered on every day that needs one,
-                # so that no day goes without (shared out, day 6 of 7 had none).
+                # Few meals hold the locked food: each is offered on every day that needs one
+                # (shared out, day 6 of 7 had none). A breakfast or snack may repeat; a lunch
+                # or dinner is still served once a week, so it needs as many meals as days.
                 extra = merge_all([extra] * len(forced_days))
                 on = np.repeat(np.array(forced_days), len(extra) // len(forced_days))
             else:
