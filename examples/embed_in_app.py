@@ -5,8 +5,12 @@
 The request::
 
     {"profile": {"age": 34, "sex": "female"},
-     "preferences": {"diet": "vegetarian", "exclude_allergens": ["peanuts"]},
+     "preferences": {"diet": "vegetarian", "exclude_allergens": ["peanuts"],
+                     "shortfalls": "declare"},
      "days": 7}
+
+``"shortfalls": "declare"``: an app shows the closest week and the targets it misses (here
+vitamin D, about 89 % on weekly average) rather than an error.
 
 ``profile`` and ``preferences`` take the fields of :class:`mealplan.Profile` and
 :class:`mealplan.Preferences` (``preferences`` must be an object); ``days`` is a JSON integer

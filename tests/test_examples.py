@@ -87,13 +87,14 @@ def test_sample_request_is_valid(embed: ModuleType) -> None:
 
 def test_embed_round_trips_a_request(embed: ModuleType) -> None:
     """``python examples/embed_in_app.py < examples/request.json``, the request as shipped
-    (a vegetarian week: shorter plans of that request can miss the weekly vitamin D average,
-    see the README's limits)."""
+    (a vegetarian week that declares what it misses: vitamin D alone, see the README's
+    limits)."""
     request = json.loads((EXAMPLES / "request.json").read_text())
     result = _run("embed_in_app.py", stdin=json.dumps(request))
     assert result.returncode == 0, result.stderr.decode()
     week = WeekPlan.model_validate_json(result.stdout)
     assert len(week.days) == request["days"] == 7
+    assert {short.nutrient for short in week.shortfalls} <= {"vitamin_d"}
     assert result.stderr == b""
 
 
