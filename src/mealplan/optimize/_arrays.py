@@ -86,10 +86,6 @@ class ModelBuilder:
     _indices: list[Ints] = field(default_factory=list)
     _values: list[Floats] = field(default_factory=list)
 
-    @property
-    def column_count(self) -> int:
-        return len(self._names)
-
     def columns(
         self,
         prefix: str,

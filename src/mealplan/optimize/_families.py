@@ -77,21 +77,28 @@ def energy_rows(energy: Floats, bounds: Bounds) -> list[Row]:
     return rows
 
 
+def add_bounded(
+    problem: pulp.LpProblem, expr: pulp.LpAffineExpression, lower: float, upper: float, name: str
+) -> None:
+    """``lower ≤ expr ≤ upper`` as ``=``, or ``≥`` and ``≤`` for its finite sides (a row with
+    both is two, the upper one named ``{name}_hi``)."""
+    if lower == upper:
+        add_row(problem, expr, pulp.LpConstraintEQ, lower, name)
+        return
+    if np.isfinite(lower):
+        add_row(problem, expr, pulp.LpConstraintGE, lower, name)
+    if np.isfinite(upper):
+        add_row(
+            problem, expr, pulp.LpConstraintLE, upper, name + ("_hi" if np.isfinite(lower) else "")
+        )
+
+
 def add_rows(
     problem: pulp.LpProblem, variables: Sequence[pulp.LpVariable], rows: Sequence[Row]
 ) -> None:
-    """Each row over ``variables``, as ``=``, or ``≥`` and ``≤`` for its finite sides (a row
-    with both is two, the upper one named ``{name}_hi``, as :func:`~._solve.to_pulp` does)."""
+    """Each row over ``variables`` (:func:`add_bounded`)."""
     for row in rows:
-        expr = linear(variables, row.coefficients)
-        if row.lower == row.upper:
-            add_row(problem, expr, pulp.LpConstraintEQ, row.lower, row.name)
-            continue
-        if np.isfinite(row.lower):
-            add_row(problem, expr, pulp.LpConstraintGE, row.lower, row.name)
-        if np.isfinite(row.upper):
-            suffix = "_hi" if np.isfinite(row.lower) else ""
-            add_row(problem, expr, pulp.LpConstraintLE, row.upper, row.name + suffix)
+        add_bounded(problem, linear(variables, row.coefficients), row.lower, row.upper, row.name)
 
 
 def nutrient_rows(

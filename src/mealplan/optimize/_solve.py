@@ -25,6 +25,7 @@ import pulp
 from mealplan.errors import SolverError
 from mealplan.optimize._arrays import ArrayModel
 from mealplan.optimize._candidates import Floats
+from mealplan.optimize._families import add_bounded
 
 logger = logging.getLogger(__name__)
 
@@ -340,17 +341,7 @@ def to_pulp(model: ArrayModel) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
                 for i, v in zip(model.indices[span], model.values[span], strict=True)
             ]
         )
-        low, high = model.row_lower[r], model.row_upper[r]
-        if low == high:
-            problem.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintEQ, name, float(low)))
-            continue
-        if np.isfinite(low):
-            problem.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintGE, name, float(low)))
-        if np.isfinite(high):
-            suffix = "_hi" if np.isfinite(low) else ""
-            problem.addConstraint(
-                pulp.LpConstraint(expr, pulp.LpConstraintLE, name + suffix, float(high))
-            )
+        add_bounded(problem, expr, float(model.row_lower[r]), float(model.row_upper[r]), name)
     problem.setObjective(
         pulp.LpAffineExpression(
             [(v, float(c)) for v, c in zip(variables, model.cost, strict=True) if c != 0.0]
