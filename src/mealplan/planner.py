@@ -27,6 +27,7 @@ from mealplan.planning import (
     CandidatePools,
     PlanningProblem,
     build_problem,
+    colgen,
     diagnose,
     direct_model,
     free_form_day,
@@ -92,6 +93,7 @@ class Planner:
         work_limit: int | None = WORK_LIMIT,
         verbose: bool = False,
         strict: bool = False,
+        generate_meals: bool = True,
     ) -> None:
         check_solver(solver)
         self.catalog = _validate.check_catalog(catalog)
@@ -103,6 +105,7 @@ class Planner:
         self.gap = _validate.check_gap(gap)
         self.verbose = _validate.check_flag("verbose", verbose)
         self.strict = _validate.check_flag("strict", strict)
+        self.generate_meals = _validate.check_flag("generate_meals", generate_meals)
 
     # -- public -----------------------------------------------------------------------------
     def plan_day(
@@ -299,11 +302,19 @@ class Planner:
             pools = week_pools(
                 problem, keep=keep, replan=replan, attempt=attempt, solver=self.solver, swap=swap
             )
+            generated = None
+            if self.generate_meals and self.solver == "highs" and colgen.applies(problem):
+                generated = colgen.generate_meals(problem, pools, deadline=self.time_limit)
+                pools = generated.pools
             model = selection_model(problem, pools)
             build_seconds = time.perf_counter() - started
             result = self._solve(model.problem, abs_gap=0.05)
             if result.has_solution and misses_a_minimum(model):
                 pools, model, result = self._polish(problem, pools, model, result)
+            all_meals = generated is not None and generated.bound is not None
+            if all_meals and generated is not None:
+                # A bound over every meal the patterns allow, the polished ones included.
+                result = replace(result, bound=generated.bound)
             if result.has_solution and refused and misses_a_minimum(model):
                 # The minimums are elastic in the model (a start for the solver), not in the
                 # request: a menu that misses one is no menu.
@@ -312,7 +323,7 @@ class Planner:
                 logger.info("no menu of candidate pool %d meets every minimum", attempt + 1)
                 continue
             if result.has_solution:
-                info = _solver_info(result, build_seconds, "candidate-meals")
+                info = _solver_info(result, build_seconds, "candidate-meals", all_meals=all_meals)
                 week = selection_week(problem, pools, chosen(model), info)
                 if not (until_met and week.shortfalls):
                     return week, False
@@ -432,7 +443,9 @@ def _misses(week: WeekPlan) -> tuple[int, float]:
     return len(week.shortfalls), sum(100 - s.percent_of_target for s in week.shortfalls)
 
 
-def _solver_info(result: SolveResult, build_seconds: float, formulation: str) -> SolverInfo:
+def _solver_info(
+    result: SolveResult, build_seconds: float, formulation: str, *, all_meals: bool = False
+) -> SolverInfo:
     """The solve as the plan reports it: its status in the plan's words, objective, proven
     bound and gap."""
     gap = result.mip_gap
@@ -454,7 +467,11 @@ def _solver_info(result: SolveResult, build_seconds: float, formulation: str) ->
         status=status,
         objective=result.objective,
         bound=result.bound,
-        bound_scope="all_foods" if formulation != "candidate-meals" else "candidate_meals",
+        bound_scope="all_foods"
+        if formulation != "candidate-meals"
+        else "all_meals"
+        if all_meals
+        else "candidate_meals",
         gap=gap,
         build_seconds=round(build_seconds, 4),
         solve_seconds=round(result.seconds, 4),

@@ -36,11 +36,11 @@ _CAP_DAMPING = 2.0
 #: A cap counts as broken by the typical food when the median food is this far over it.
 _TYPICAL_OVER = 1.5
 #: Roles of a main on its own: a mixed dish, a sandwich, a soup.
-_MAINS = (Role.DISH, Role.SANDWICH, Role.SOUP)
+DISH_ROLES = (Role.DISH, Role.SANDWICH, Role.SOUP)
 #: Meals people recognise are built around a dish: a meal holding a mixed dish, sandwich or
 #: soup scores this many points better (one serving's worth of portion oddity), so that of two
 #: menus that meet the targets alike, the one of dishes wins over beans, bread and a glass of milk.
-_MAIN_DISH_POINTS = 0.5
+MAIN_DISH_POINTS = 0.5
 
 
 @dataclass(frozen=True)
@@ -476,7 +476,7 @@ def generate(
 
 def _holds_main(foods: FoodTable, items: Ints) -> Bools:
     """Per candidate row (food positions, -1 for none): whether it holds a main on its own."""
-    mains = np.isin(foods.roles[np.maximum(items, 0)], _MAINS) & (items >= 0)
+    mains = np.isin(foods.roles[np.maximum(items, 0)], DISH_ROLES) & (items >= 0)
     return np.asarray(mains.any(axis=1), dtype=bool)
 
 
@@ -514,7 +514,7 @@ def _pack(
     cost = (servings * np.where(real, foods.cost[safe], 0.0)).sum(axis=1)
     score = (servings * np.where(real, foods.score[safe], 0.0)).sum(axis=1)
     score = score + serving_weight * (np.abs(servings - 1.0) * real).sum(axis=1)
-    score = score - _MAIN_DISH_POINTS * _holds_main(foods, items)
+    score = score - MAIN_DISH_POINTS * _holds_main(foods, items)
     food_rows = [tuple(int(f) for f in row[row >= 0]) for row in items]
     part_rows = [
         tuple(int(j) for j, r in zip(prow, row >= 0, strict=True) if r)
@@ -541,6 +541,30 @@ def _pack(
         mains,
         _amounts(foods.groups, items, servings),
     )
+
+
+def pack_meals(
+    foods: FoodTable,
+    spec: SlotSpec,
+    pattern: PatternSpec,
+    items: Ints,
+    parts: Ints,
+    servings: Floats,
+    serving_weight: float,
+) -> Candidates:
+    """One meal of ``pattern`` (its foods, the part each fills and their servings) as a pool of
+    one candidate, totalled as :func:`generate` totals its meals."""
+    order = np.argsort(items, kind="stable")
+    rows = _Rows(
+        items[order].reshape(1, -1),
+        parts[order].reshape(1, -1),
+        np.array([pattern.index]),
+        np.full((1, len(items)), np.nan),
+        np.zeros((1, len(items))),
+        np.zeros((1, len(items))),
+    )
+    main_parts = {p.index: tuple(part.main for part in p.parts) for p in spec.patterns}
+    return _pack(foods, spec.meal, rows, servings[order].reshape(1, -1), serving_weight, main_parts)
 
 
 def _amounts(per_food: Floats, items: Ints, servings: Floats) -> Floats:

@@ -15,7 +15,7 @@ import threading
 import time
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import highspy
@@ -252,6 +252,7 @@ def solve_arrays(
     abs_gap: float = 1e-6,
     verbose: bool = False,
     work_limit: int | None = None,
+    presolve: bool | None = None,
 ) -> tuple[SolveResult, Floats | None]:
     """Solve an :class:`ArrayModel`: the outcome, and the column values when there is a
     solution. HiGHS takes the arrays in one call; CBC gets the same model through PuLP."""
@@ -264,6 +265,46 @@ def solve_arrays(
         )  # CBC has no deterministic work limit here
         values = np.array([v.varValue or 0.0 for v in variables]) if result.has_solution else None
         return result, values
+    highs, result = _run_highs(
+        model,
+        gap=gap,
+        abs_gap=abs_gap,
+        time_limit=time_limit,
+        verbose=verbose,
+        work_limit=work_limit,
+        presolve=presolve,
+    )
+    if not result.has_solution:
+        return result, None
+    return result, np.array(highs.getSolution().col_value, dtype=float)
+
+
+def solve_relaxation(model: ArrayModel) -> tuple[SolveResult, Floats | None, Floats | None]:
+    """The LP relaxation of ``model`` (integrality dropped) with HiGHS: the outcome, and the
+    column values and reduced costs when it has a solution."""
+    relaxed = replace(model, integer=np.zeros_like(model.integer))
+    highs, result = _run_highs(relaxed, gap=0.0, abs_gap=0.0)
+    if not result.has_solution:
+        return result, None, None
+    solution = highs.getSolution()
+    return (
+        result,
+        np.array(solution.col_value, dtype=float),
+        np.array(solution.col_dual, dtype=float),
+    )
+
+
+def _run_highs(
+    model: ArrayModel,
+    *,
+    gap: float,
+    abs_gap: float,
+    time_limit: float | None = None,
+    verbose: bool = False,
+    work_limit: int | None = None,
+    presolve: bool | None = None,
+) -> tuple[highspy.Highs, SolveResult]:
+    """``model`` passed to HiGHS in one call and solved, silenced unless ``verbose``."""
     started = time.perf_counter()
     if not verbose:
         _absorb_highs_banner()
@@ -276,6 +317,8 @@ def solve_arrays(
         "mip_abs_gap": abs_gap,
         **{key: str(value) for key, value in _HIGHS_OPTIONS.items()},
     }
+    if presolve is not None:
+        options["presolve"] = "on" if presolve else "off"
     if time_limit is not None:
         options["time_limit"] = float(time_limit)
     for key, value in options.items():
@@ -284,10 +327,7 @@ def solve_arrays(
     meter.attach(highs)
     highs.passModel(_highs_lp(model))
     highs.run()
-    result = _highs_result(highs, model.is_mip, time.perf_counter() - started, meter.checks)
-    if not result.has_solution:
-        return result, None
-    return result, np.array(highs.getSolution().col_value, dtype=float)
+    return highs, _highs_result(highs, model.is_mip, time.perf_counter() - started, meter.checks)
 
 
 def _highs_lp(model: ArrayModel) -> highspy.HighsLp:
