@@ -8,8 +8,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from mealplan import FoodCatalog, Planner, Preferences, Profile, Targets, verify
+from mealplan import FoodCatalog, Lock, Planner, Preferences, Profile, Targets, verify
 from mealplan.optimize._candidates import _Rows, _valid
 from mealplan.optimize._model import SelectionModel, build_selection
 from mealplan.optimize._pricing import (
@@ -33,7 +35,6 @@ from mealplan.planning import (
 from mealplan.planning.colgen import _points, _prices_agree, applies, generate_meals, meal_prices
 
 WOMAN = Targets.cramp_support(Profile(age=34, sex="female"))
-BOY = Targets.cramp_support(Profile(age=9, sex="male"))
 
 
 @pytest.fixture(scope="module")
@@ -184,11 +185,31 @@ def test_a_day_reports_a_bound_over_every_meal_the_patterns_allow(catalog: FoodC
     assert all(meal.pattern for meal in generated.meals)
 
 
-def test_the_bound_holds_for_other_people(catalog: FoodCatalog) -> None:
-    """A 9-year-old's day: the same bound, below his menu and the drawn-candidates menu."""
-    generated = Planner(catalog).plan_day(BOY).solver
-    drawn = Planner(catalog, generate_meals=False).plan_day(BOY).solver
+@settings(
+    max_examples=4,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    age=st.integers(min_value=4, max_value=85),
+    sex=st.sampled_from(["female", "male"]),
+    diet=st.sampled_from(["omnivore", "pescatarian", "vegetarian", "vegan"]),
+)
+def test_the_bound_is_below_every_menu_for_any_person(
+    catalog: FoodCatalog, age: int, sex: str, diet: str
+) -> None:
+    """For any person and diet, the day's bound over all pattern meals is below its own menu
+    and below the menu of the drawn candidates alone (another menu of pattern meals), and the
+    plan passes the independent check."""
+    targets = Targets.cramp_support(Profile.model_validate({"age": age, "sex": sex}))
+    preferences = Preferences.model_validate({"diet": diet, "shortfalls": "declare"})
+    plan = Planner(catalog).plan_day(targets, preferences)
+    drawn = Planner(catalog, generate_meals=False).plan_day(targets, preferences).solver
+    generated = plan.solver
     assert generated is not None and drawn is not None
+    assert verify(plan, catalog, targets, preferences) == []
+    assert generated.bound_scope == "all_meals"
     assert generated.bound is not None and drawn.objective is not None
     assert generated.objective is not None
     assert generated.bound <= min(generated.objective, drawn.objective) + 1e-9
@@ -214,3 +235,28 @@ def test_rounds_are_the_same_work_every_time(day: PlanningProblem) -> None:
     assert solve(model.problem, mip=False).objective == pytest.approx(
         solve(selection_model(day, second.pools).problem, mip=False).objective
     )
+
+
+def test_a_locked_amount_holds_in_generated_meals(catalog: FoodCatalog) -> None:
+    """A lock of 1.5 servings of oatmeal at breakfast: the generated breakfasts hold it at
+    that amount (pricing places the locked food as the candidate draws do), and the plan
+    passes the independent check."""
+    oatmeal = -56203610
+    lock = Lock.model_validate({"food": oatmeal, "meal": "breakfast", "servings": 1.5})
+    preferences = Preferences(locks=(lock,))
+    plan = Planner(catalog).plan_day(WOMAN, preferences)
+    assert verify(plan, catalog, WOMAN, preferences) == []
+    breakfast = next(m for m in plan.meals if m.name == "breakfast")
+    assert [i.servings for i in breakfast.items if i.food_id == oatmeal] == [1.5]
+    assert plan.solver is not None and plan.solver.bound_scope == "all_meals"
+
+
+def test_a_one_day_week_is_planned_from_drawn_meals_and_swaps(catalog: FoodCatalog) -> None:
+    """Column generation is a day's (``plan_day``): a one-day ``plan_week`` keeps drawn meals,
+    so that swapping its dinner finds another dinner that fits beside the kept meals."""
+    planner = Planner(catalog)
+    week = planner.plan_week(WOMAN, Preferences(), days=1)
+    assert week.solver is not None and week.solver.bound_scope == "candidate_meals"
+    swapped = planner.swap_meal(week, WOMAN, Preferences(), day=1, meal="dinner")
+    assert swapped.days[0].meals[2] != week.days[0].meals[2]
+    assert swapped.days[0].meals[:2] == week.days[0].meals[:2]

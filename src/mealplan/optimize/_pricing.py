@@ -98,9 +98,11 @@ class _Options:
     foods: Ints
     parts: Ints
     servings: Floats
+    #: The parts a meal must fill: those not optional, and those holding a locked food.
+    required: frozenset[int] = frozenset()
 
     def take(self, keep: np.ndarray) -> _Options:
-        return _Options(self.foods[keep], self.parts[keep], self.servings[keep])
+        return _Options(self.foods[keep], self.parts[keep], self.servings[keep], self.required)
 
 
 def _options(
@@ -142,6 +144,7 @@ def _options(
         np.concatenate([c[0] for c in chunks]).astype(int),
         np.concatenate([c[1] for c in chunks]).astype(int),
         np.concatenate([c[2] for c in chunks]),
+        frozenset(j for j, part in enumerate(pattern.parts) if not part.optional or j in placed),
     )
 
 
@@ -196,9 +199,10 @@ def pricing_model(
     dev = b.column("dev", cost=points.calorie_weight / 100.0)
     dish = b.column("dish", upper=1.0, integer=True, cost=-MAIN_DISH_POINTS)
     ones = np.ones(len(f))
-    for j, part in enumerate(pattern.parts):
+    for j in range(len(pattern.parts)):
         in_part = options.parts == j
-        b.row(f"part_{j}", z[in_part], ones[in_part], lower=0.0 if part.optional else 1.0, upper=1)
+        lower = 1.0 if j in options.required else 0.0
+        b.row(f"part_{j}", z[in_part], ones[in_part], lower=lower, upper=1.0)
     b.row("items", z, ones, lower=spec.min_items, upper=spec.max_items)
     b.row("kcal", z, kcal, lower=spec.kcal_low, upper=spec.kcal_high)
     b.row("dev_up", np.append(z, dev), np.append(kcal, -1.0), upper=points.target)
@@ -276,6 +280,8 @@ class Priced:
     bound: float
 
 
+#: The most meals an exact search checks one by one (beyond, the relaxation's bound stands).
+ENUMERATION_LIMIT = 20_000
 #: Options per part the search keeps, by their reduced cost in the relaxation.
 SEARCH_OPTIONS = 8
 
@@ -309,9 +315,14 @@ class PatternPricer:
             )
         )
 
-    def cheapest(self, prices: MealPrices, *, tolerance: float = 1e-6) -> Priced | None:
+    def cheapest(
+        self, prices: MealPrices, *, tolerance: float = 1e-6, exact: bool = False
+    ) -> Priced | None:
         """A meal with a low reduced cost at ``prices``, and a proven bound on the lowest; None
-        when the pattern makes no meal here."""
+        when the pattern makes no meal here. With ``exact``, when the search finds no meal
+        below ``-tolerance`` and the relaxation leaves room for one, every meal that could
+        still price out is checked, when there are at most :data:`ENUMERATION_LIMIT` (the
+        pricing MILP itself takes ~0.3 s a pattern, too slow to run for each)."""
         options, model = self.options, self.model
         if options is None or model is None:
             return None
@@ -341,9 +352,32 @@ class PatternPricer:
             cost,
             kcal,
         )
-        if found is None:
+        taken, reduced = found if found is not None else (None, np.inf)
+        if exact and reduced >= -tolerance:
+            # Reduced-cost fixing: a meal holding option i costs at least the relaxation's
+            # value plus i's reduced cost, so only options below this can be in a meal that
+            # prices out; when few meals remain, checking them all is the proof.
+            ceiling = -tolerance - bound
+            open_ = (values[:n] > 1e-9) | (costs[:n] <= ceiling)
+            if _combinations(options, open_, len(self.pattern.parts)) <= ENUMERATION_LIMIT:
+                found = _enumerate(
+                    self.foods,
+                    self.spec,
+                    self.pattern,
+                    self.points,
+                    prices.constant,
+                    options,
+                    open_,
+                    cost,
+                    kcal,
+                )
+                if found is None or found[1] >= -tolerance:
+                    return Priced(None, np.inf, max(bound, -tolerance))
+                taken, reduced = found
+                meal = _meal(self.foods, self.spec, self.pattern, options, taken, self.points)
+                return Priced(meal, reduced, bound)
+        if taken is None:
             return Priced(None, np.inf, bound)
-        taken, reduced = found
         meal = _meal(self.foods, self.spec, self.pattern, options, taken, self.points)
         return Priced(meal, reduced, bound)
 
@@ -364,6 +398,14 @@ def cheapest_meal(
     )
 
 
+def _combinations(options: _Options, keep: Bools, parts: int) -> int:
+    """How many meals :func:`_enumerate` would check over the options ``keep``."""
+    count = 1
+    for j in range(parts):
+        count *= int(np.count_nonzero(keep & (options.parts == j))) + int(j not in options.required)
+    return count
+
+
 def _enumerate(
     foods: FoodTable,
     spec: SlotSpec,
@@ -381,9 +423,9 @@ def _enumerate(
     ``cost`` and ``kcal`` are the options' (:func:`_option_costs`), ``constant`` the slot's
     constant price."""
     per_part = []
-    for j, part in enumerate(pattern.parts):
+    for j in range(len(pattern.parts)):
         members = np.flatnonzero(keep & (options.parts == j))
-        per_part.append(np.append(members, -1) if part.optional else members)
+        per_part.append(members if j in options.required else np.append(members, -1))
     if any(len(m) == 0 for m in per_part):
         return None
     grid = np.stack(np.meshgrid(*per_part, indexing="ij"), axis=-1).reshape(-1, len(per_part))

@@ -79,12 +79,15 @@ def generate_meals(
     same request, so the meals and the bound are the same on any machine; only ``deadline``
     (seconds, the planner's explicit wall-clock limit) stops rounds by time, half of it
     spent here at most."""
-    if not applies(problem):
+    if not applies(problem) or pools.fixed or pools.leftovers:
+        # A kept meal (a swap) stays as it was, and a swap must not regenerate the meal it
+        # replaces: those pools are chosen from as drawn.
         return Generated(pools, None, False, 0, 0)
     started = time.perf_counter()
     pricers: list[list[PatternPricer]] = []
     best = -np.inf
     added = 0
+    exact_done = False  # the exact pricing costs seconds a round: one round at most
     for rounds in range(1, MAX_ROUNDS + 1):
         arguments = selection_arguments(problem, pools)
         points = _points(problem, arguments)
@@ -99,10 +102,17 @@ def generate_meals(
         if prices is None or not _prices_agree(model, points, prices):
             return Generated(pools, None, False, rounds - 1, added)
         pricers = pricers or _pricers(problem, points)
-        priced = _price_round(pricers, points, prices)
-        if priced is None:
+        found = _price_round(pricers, points, prices, exact=False)
+        stuck = found is not None and not exact_done and not _adds(pools, found[0])
+        if found is not None and stuck and -found[1] > STOP_GAP and lp.objective - best > STOP_GAP:
+            # The search found no new meal where the relaxations leave room: the exact
+            # pricing decides, once (its bounds are as valid, and tighter).
+            exact_done = True
+            exact = _price_round(pricers, points, prices, exact=True)
+            found = None if exact is None else (exact[0], max(found[1], exact[1]))
+        if found is None:
             return Generated(pools, None, False, rounds, added)
-        new, lowest = priced
+        new, lowest = found
         best = max(best, lp.objective + lowest)
         bound = best if np.isfinite(best) else None
         close = lp.objective - best <= STOP_GAP
@@ -113,10 +123,11 @@ def generate_meals(
             best,
             sum(len(v) for v in new.values()),
         )
-        if not new or close:
+        if close or not _adds(pools, new):
             return Generated(pools, bound, close, rounds, added)
+        before = sum(len(p) for p in pools.pools)
         pools = _with_meals(pools, new)
-        added += sum(len(v) for v in new.values())
+        added += sum(len(p) for p in pools.pools) - before
         if deadline is not None and time.perf_counter() - started > deadline / 2:
             logger.info("column generation: stopped at half the time limit")
             return Generated(pools, bound, False, rounds, added)
@@ -126,6 +137,10 @@ def generate_meals(
 def _pricers(problem: PlanningProblem, points: list[MealPoints]) -> list[list[PatternPricer]]:
     """Per slot, the pricing problem of each of its patterns (built once, priced each round)."""
     foods = problem.foods
+    slots = [
+        replace(spec, forced=tuple(problem.locks.get((0, s), ())))
+        for s, spec in enumerate(problem.slots)
+    ]
     return [
         [
             PatternPricer(
@@ -133,7 +148,7 @@ def _pricers(problem: PlanningProblem, points: list[MealPoints]) -> list[list[Pa
             )
             for pattern in spec.patterns
         ]
-        for s, spec in enumerate(problem.slots)
+        for s, spec in enumerate(slots)
     ]
 
 
@@ -141,6 +156,8 @@ def _price_round(
     pricers: list[list[PatternPricer]],
     points: list[MealPoints],
     prices: list[MealPrices],
+    *,
+    exact: bool,
 ) -> tuple[dict[int, list[Candidates]], float] | None:
     """One round of pricing: per slot, the meals that price out (one per pattern at most),
     and the sum over slots of the lowest proven reduced cost (≤ 0), which added to the LP
@@ -151,7 +168,7 @@ def _price_round(
     for s, slot in enumerate(pricers):
         lowest = 0.0
         for pricer in slot:
-            priced = pricer.cheapest(prices[s], tolerance=PRICE_TOLERANCE)
+            priced = pricer.cheapest(prices[s], tolerance=PRICE_TOLERANCE, exact=exact)
             if priced is None:
                 continue  # the pattern makes no meal here
             lowest = min(lowest, priced.bound)
@@ -173,11 +190,12 @@ def _points(problem: PlanningProblem, arguments: SelectionArguments) -> list[Mea
     depends on the meals drawn (some foods without a price)."""
     kwargs = arguments.kwargs
     weight = float(kwargs["cost_weight"])
-    pools: list[Candidates] = arguments.args[0]
-    drawn_priced = weight > 0 and all(np.all(np.isfinite(p.cost)) for p in pools)
-    all_priced = weight > 0 and bool(np.all(np.isfinite(problem.foods.cost)))
-    if drawn_priced != all_priced:
+    priced = np.isfinite(problem.foods.cost)
+    if priced.any() and not priced.all():
+        # The cost term and the budget row hold only while every meal's cost is known: with
+        # some foods unpriced, they come and go with the meals drawn.
         return None
+    all_priced = weight > 0 and bool(priced.all())
     serving = problem.preferences.weights.serving_size
     return [
         MealPoints(target, float(kwargs["calorie_weight"]), weight if all_priced else 0.0, serving)
@@ -256,11 +274,23 @@ def _prices_agree(
         open_ = model.x.open_candidates(0, s)
         ours = reduced_costs(pool.take(open_.tolist()), points[s], prices[s])
         solver = np.array([v.dj or 0.0 for v in model.x.for_slot(0, s)])
+        off = np.abs(ours - solver) - AGREEMENT * np.maximum(1.0, np.abs(solver))
         worst = float(np.max(np.abs(ours - solver), initial=0.0))
-        if worst > AGREEMENT * max(1.0, float(np.max(np.abs(solver), initial=0.0))):
+        if np.any(off > 0):
             logger.warning("column generation: reduced costs disagree by %g in slot %d", worst, s)
             return False
     return True
+
+
+def _adds(pools: CandidatePools, new: dict[int, list[Candidates]]) -> bool:
+    """Whether ``new`` holds a meal its slot's pool lacks (a meal the LP serves at its upper
+    bound can price out again)."""
+    return any(
+        (meal.foods[0], meal.servings[0])
+        not in set(zip(pools.pools[s].foods, pools.pools[s].servings, strict=True))
+        for s, meals in new.items()
+        for meal in meals
+    )
 
 
 def _with_meals(pools: CandidatePools, new: dict[int, list[Candidates]]) -> CandidatePools:
@@ -268,6 +298,14 @@ def _with_meals(pools: CandidatePools, new: dict[int, list[Candidates]]) -> Cand
     merged = list(pools.pools)
     open_on = list(pools.open_on)
     for s, meals in new.items():
-        merged[s] = merge_all([merged[s], *meals])
-        open_on[s] = np.concatenate([open_on[s], np.zeros(len(meals), dtype=int)])
+        seen = set(zip(merged[s].foods, merged[s].servings, strict=True))
+        fresh = []
+        for meal in meals:
+            key = (meal.foods[0], meal.servings[0])
+            if key not in seen:
+                seen.add(key)
+                fresh.append(meal)
+        if fresh:
+            merged[s] = merge_all([merged[s], *fresh])
+            open_on[s] = np.concatenate([open_on[s], np.zeros(len(fresh), dtype=int)])
     return replace(pools, pools=merged, open_on=open_on)
