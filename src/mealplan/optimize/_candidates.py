@@ -285,12 +285,12 @@ def _draw_rows(
     )
 
 
-def _valid(foods: FoodTable, spec: SlotSpec, rows: _Rows) -> Bools:
-    """Rows that hold a meal a person would eat: the meal's item count, every required role
-    filled (by role or covers), no food twice, no two foods of one WWEIA category (cooked and
-    frozen spinach), one starch (no rice with potatoes), every pairing rule kept, and servings
-    the part and the food both allow."""
-    items = rows.items
+def meal_rules_hold(foods: FoodTable, spec: SlotSpec, items: Ints) -> Bools:
+    """Per row of food positions (-1 = an empty place), whether it is a meal a person would
+    eat: the meal's item count, every required role filled (by role or covers), no food twice,
+    no two foods of one WWEIA category (cooked and frozen spinach), one starch (no rice with
+    potatoes) and every pairing rule kept. The candidate draws and the pricing's search both
+    hold meals to these rules."""
     real = items >= 0
     safe = np.where(real, items, 0)
     count = real.sum(axis=1)
@@ -314,6 +314,15 @@ def _valid(foods: FoodTable, spec: SlotSpec, rows: _Rows) -> Bools:
         else:
             in_b = pair.other[safe] & real
             valid &= ~(in_a.any(axis=1) & in_b.any(axis=1) & ((in_a | in_b).sum(axis=1) >= 2))
+    return valid
+
+
+def _valid(foods: FoodTable, spec: SlotSpec, rows: _Rows) -> Bools:
+    """Rows that hold a meal a person would eat (:func:`meal_rules_hold`) in servings the
+    part and the food both allow."""
+    real = rows.items >= 0
+    safe = np.where(real, rows.items, 0)
+    valid = meal_rules_hold(foods, spec, rows.items)
     step = np.where(real, foods.step[safe], 1.0)
     low, high = _servings_range(foods, rows)
     fits = np.ceil(low / step - 1e-9) * step <= np.floor(high / step + 1e-9) * step + 1e-9

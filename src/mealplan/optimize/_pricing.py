@@ -32,6 +32,7 @@ from mealplan.optimize._candidates import (
     Ints,
     PatternSpec,
     SlotSpec,
+    meal_rules_hold,
     pack_meals,
 )
 from mealplan.optimize._problem import FoodTable
@@ -341,17 +342,21 @@ class PatternPricer:
         for j in range(len(self.pattern.parts)):
             in_part = np.flatnonzero(options.parts == j)
             keep[in_part[np.argsort(costs[in_part], kind="stable")[:SEARCH_OPTIONS]]] = True
-        found = _enumerate(
-            self.foods,
-            self.spec,
-            self.pattern,
-            self.points,
-            prices.constant,
-            options,
-            keep,
-            cost,
-            kcal,
-        )
+
+        def search(among: Bools) -> tuple[Ints, float] | None:
+            return _enumerate(
+                self.foods,
+                self.spec,
+                self.pattern,
+                self.points,
+                prices.constant,
+                options,
+                among,
+                cost,
+                kcal,
+            )
+
+        found = search(keep)
         taken, reduced = found if found is not None else (None, np.inf)
         if exact and reduced >= -tolerance:
             # Reduced-cost fixing: a meal holding option i costs at least the relaxation's
@@ -360,17 +365,7 @@ class PatternPricer:
             ceiling = -tolerance - bound
             open_ = (values[:n] > 1e-9) | (costs[:n] <= ceiling)
             if _combinations(options, open_, len(self.pattern.parts)) <= ENUMERATION_LIMIT:
-                found = _enumerate(
-                    self.foods,
-                    self.spec,
-                    self.pattern,
-                    self.points,
-                    prices.constant,
-                    options,
-                    open_,
-                    cost,
-                    kcal,
-                )
+                found = search(open_)
                 if found is None or found[1] >= -tolerance:
                     return Priced(None, np.inf, max(bound, -tolerance))
                 taken, reduced = found
@@ -433,29 +428,9 @@ def _enumerate(
     at = np.where(real, grid, 0)
     food = np.where(real, options.foods[at], -1)
     safe = np.maximum(food, 0)
-    count = real.sum(axis=1)
-    valid = (count >= spec.min_items) & (count <= spec.max_items)
     energy = np.where(real, kcal[at], 0.0).sum(axis=1)
-    valid &= (energy >= spec.kcal_low - 1e-9) & (energy <= spec.kcal_high + 1e-9)
-    if spec.required_roles:
-        fills = foods.fills(spec.required_roles)[safe] & real[:, :, None]
-        valid &= np.all(fills.any(axis=1), axis=1)
-    if len(foods.starch):
-        valid &= (foods.starch[safe] & real).sum(axis=1) <= 1
-    category = np.where(real, foods.categories[safe] if len(foods.categories) else -1, -1)
-    for a in range(grid.shape[1]):
-        for b in range(a + 1, grid.shape[1]):
-            same = (food[:, a] == food[:, b]) | (
-                (category[:, a] == category[:, b]) & (category[:, a] >= 0)
-            )
-            valid &= ~(real[:, a] & real[:, b] & same)
-    for pair in spec.pairs:
-        in_a = pair.foods[safe] & real
-        if pair.other is None:
-            valid &= in_a.sum(axis=1) <= pair.at_most
-        else:
-            in_b = pair.other[safe] & real
-            valid &= ~(in_a.any(axis=1) & in_b.any(axis=1) & ((in_a | in_b).sum(axis=1) >= 2))
+    valid = meal_rules_hold(foods, spec, food)
+    valid &= (energy >= spec.kcal_low) & (energy <= spec.kcal_high)
     if not valid.any():
         return None
     dish = (np.isin(foods.roles[safe], DISH_ROLES) & real).any(axis=1)
