@@ -55,7 +55,7 @@ class Generated:
     pools: CandidatePools
     #: A lower bound on the objective over every meal the patterns allow (None: not proven).
     bound: float | None
-    #: Whether no meal priced out at the end (then ``bound`` is the LP value).
+    #: Whether the LP over the pools ended within :data:`STOP_GAP` of ``bound``.
     converged: bool
     rounds: int
     meals_added: int
@@ -77,8 +77,8 @@ def generate_meals(
     """Rounds of pricing from ``pools`` until no meal prices out, the LP is within
     :data:`STOP_GAP` of the bound, or :data:`MAX_ROUNDS`. Every round is the same work for the
     same request, so the meals and the bound are the same on any machine; only ``deadline``
-    (seconds, the planner's explicit wall-clock limit) stops rounds by time, half of it
-    spent here at most."""
+    (seconds, the planner's explicit wall-clock limit) stops rounds by time: no round starts
+    after half of it."""
     if not applies(problem) or pools.fixed or pools.leftovers:
         # A kept meal (a swap) stays as it was, and a swap must not regenerate the meal it
         # replaces: those pools are chosen from as drawn.
