@@ -10,6 +10,7 @@ import functools
 import logging
 import math
 import os
+import re
 import sys
 import threading
 import time
@@ -84,8 +85,12 @@ class _WorkMeter:
 
 
 #: Makes the banner's one-time absorption one thread's job: two threads swapping fd 1 at once
-#: could each save the other's /dev/null as "the original" and leave stdout there for good.
+#: could each save the other's pipe as "the original" and leave stdout there for good.
 _BANNER_LOCK = threading.Lock()
+#: The lines HiGHS writes to the C-level stdout when a process makes its first solver object.
+_BANNER = re.compile(
+    rb"^(?:Running HiGHS |Includes third-party software components)[^\n]*\n?", re.MULTILINE
+)
 
 
 def _absorb_highs_banner() -> None:
@@ -98,15 +103,33 @@ def _absorb_highs_banner() -> None:
 
 @functools.cache
 def _absorb_once() -> None:
+    """Point fd 1 at a pipe for as long as HiGHS takes to make its first object, then pass on
+    everything else that reached the pipe: another thread writing to stdout in that moment
+    loses nothing, and only the banner is dropped. A reader thread empties the pipe meanwhile,
+    so a full pipe never blocks HiGHS or a writer."""
     sys.stdout.flush()
+    read_end, write_end = os.pipe()
+    received: list[bytes] = []
+    reader = threading.Thread(target=_read_all, args=(read_end, received), daemon=True)
+    reader.start()
     saved = os.dup(1)
     try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            highspy.Highs()
+        os.dup2(write_end, 1)
+        highspy.Highs()
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+        os.close(write_end)
+        reader.join()
+    view = memoryview(_BANNER.sub(b"", b"".join(received)))
+    while view:
+        view = view[os.write(1, view) :]
+
+
+def _read_all(fd: int, into: list[bytes]) -> None:
+    with os.fdopen(fd, "rb", buffering=0) as pipe:
+        while chunk := pipe.read(65536):
+            into.append(chunk)
 
 
 def _highs_result(highs: highspy.Highs, mip: bool, seconds: float, work: int = 0) -> SolveResult:
