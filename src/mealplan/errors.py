@@ -5,11 +5,30 @@ Messages never contain an API key: the client redacts it before an error is buil
 
 from __future__ import annotations
 
+from typing import Any
+
 from mealplan.domain.diagnosis import Diagnosis
 
 
 class MealplanError(Exception):
-    """Base class of every error raised on purpose by mealplan."""
+    """Base class of every error raised on purpose by mealplan.
+
+    Errors pickle with their attributes (a process pool sends them back to the caller), even
+    where ``__init__`` takes other arguments than the message: the copy is rebuilt from the
+    message and the attributes, without calling ``__init__`` again.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_error, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild_error(
+    cls: type[MealplanError], args: tuple[Any, ...], state: dict[str, Any]
+) -> MealplanError:
+    error = cls.__new__(cls, *args)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class FdcError(MealplanError):
@@ -114,9 +133,6 @@ class InfeasiblePlanError(MealplanError):
     def __init__(self, diagnosis: Diagnosis) -> None:
         self.diagnosis = diagnosis
         super().__init__(diagnosis.message)
-
-    def __reduce__(self) -> tuple[type[InfeasiblePlanError], tuple[Diagnosis]]:
-        return (type(self), (self.diagnosis,))
 
 
 class PlannerError(MealplanError, ValueError):

@@ -786,8 +786,9 @@ class Targets(BaseModel):
         return self
 
     def model_post_init(self, context: Any, /) -> None:
-        """Index the bounds by key once; the index is read-only like the model."""
-        self._index = MappingProxyType({bound.nutrient: bound for bound in self.bounds})
+        """Index the bounds by key once. A plain dict, so that targets pickle (a mapping proxy
+        does not); it is private and only read, like the frozen model."""
+        self._index = {bound.nutrient: bound for bound in self.bounds}
 
     # Mapping-like reading ------------------------------------------------------------------
 

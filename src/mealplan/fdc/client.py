@@ -61,7 +61,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from numbers import Integral
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal, NoReturn, Self
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -498,6 +498,14 @@ class FdcClient:
         self._rate = _RateState()
 
     # -- lifecycle -------------------------------------------------------------------------------
+    def __getstate__(self) -> NoReturn:
+        """A client does not pickle or deep-copy: the copy would carry the API key and an open
+        HTTP session to wherever it goes. Make one client in each process."""
+        raise TypeError(
+            "FdcClient does not pickle or deep-copy: it holds the API key and an open HTTP "
+            f"session; make one in each process (FdcClient(api_key=...) or {API_KEY_ENV})"
+        )
+
     def __repr__(self) -> str:
         shown = DEMO_KEY if self._api_key == DEMO_KEY else REDACTED
         return f"FdcClient(base_url={self.base_url!r}, api_key={shown}, offline={self.offline})"
