@@ -741,7 +741,7 @@ def _check_cost(day: DayPlan, lookup: _Lookup, prefs: Preferences, out: _Collect
                 f"{', '.join(unknown)} is unknown",
                 day=day.day,
             )
-        elif not _close(day.cost, cost):
+        elif not _stated(day.cost, cost, COST_DECIMALS):
             out.add(
                 "cost_mismatch",
                 f"cost is reported as {_num(day.cost)} but the items add up to {_num(cost)}",
