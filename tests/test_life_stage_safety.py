@@ -154,11 +154,13 @@ def test_week_meets_fiber_and_saturated_fat_and_reports_added_sugars(
         _, saturated_max = targets["saturated_fat"].limits_at(energy)
         assert fiber_min == pytest.approx(14 * energy / 1000)
         assert saturated_max == pytest.approx(0.10 * energy / 9)
-        assert day.totals["fiber"].amount >= fiber_min - 1e-6
-        assert day.totals["saturated_fat"].amount <= saturated_max + 1e-6
+        # The plan states grams to 0.01 g (and energy to 0.1 kcal): half a step either way.
+        assert day.totals["fiber"].amount >= fiber_min - 0.005 - 1e-6
+        assert day.totals["saturated_fat"].amount <= saturated_max + 0.005 + 1e-6
+        assert day.totals["fiber"].amount >= (day.totals["fiber"].min or 0.0)
         sugars = day.totals["added_sugars"]
         # SR Legacy has no added-sugar values: every food is listed as unknown, not as zero.
-        assert sorted(sugars.unknown_in) == sorted({i.name for i in day.items})
+        assert set(sugars.unknown_in) == {i.food_id for i in day.items}
         assert sugars.source is not None and "Dietary Guidelines" in sugars.source
     text = render_text(week)
     assert "Fiber" in text and "Saturated fat" in text and "Added sugars*" in text
@@ -194,11 +196,11 @@ def test_plant_b12_counts_as_zero_and_is_flagged(
     targets = Targets.for_profile(WOMAN_34)
     day = planner.plan_day(targets, prefs)
     b12 = day.totals["vitamin_b12"]
-    assert "Tempeh, cooked" in b12.unreliable_in
+    assert tempeh in b12.unreliable_in and day.food_name(tempeh) == "Tempeh, cooked"
     reliable = curated_catalog.b12_reliable()
     per_serving = curated_catalog.per_serving()["vitamin_b12"].fillna(0)
     expected = sum(i.servings * per_serving[i.food_id] for i in day.items if reliable[i.food_id])
-    assert b12.amount == pytest.approx(expected)
+    assert b12.amount == pytest.approx(expected, abs=0.005)  # stated to 0.01 µg
     assert verify(day, curated_catalog, targets, prefs) == []
 
 
@@ -249,7 +251,7 @@ def test_week_adds_drinking_water_to_reach_the_ai(
         assert drink.grams % 120 == 0 and drink.cups == drink.grams / 240
         assert from_food + drink.grams >= 2700
         assert from_food + drink.grams - 2700 < 120  # never more than half a cup over
-        assert day.totals["water"].amount == pytest.approx(from_food + drink.grams)
+        assert day.totals["water"].amount == pytest.approx(from_food + drink.grams, abs=0.005)
         assert f"{drink.cups:g}".replace(".5", "½") in drink.household
     data = json.loads(week.model_dump_json())
     assert data["days"][0]["drinking_water"]["grams"] == week.days[0].drinking_water.grams  # type: ignore[union-attr]

@@ -19,7 +19,7 @@ import numpy as np
 
 from mealplan import _validate
 from mealplan.catalog import FoodCatalog
-from mealplan.domain.plan import DayPlan, SolverInfo, SolverStatus, WeekPlan
+from mealplan.domain.plan import ENVELOPE_FIELDS, DayPlan, SolverInfo, SolverStatus, WeekPlan
 from mealplan.errors import InfeasiblePlanError, PlannerError
 from mealplan.optimize._model import SelectionModel, chosen
 from mealplan.optimize._solve import SolveResult, check_solver, solve, solve_arrays
@@ -147,7 +147,12 @@ class Planner:
         if objective == "cost":
             problem = problem.cost_only()
         week = self._plan_selection(problem, generate=self.generate_meals)
-        return week.days[0].model_copy(update={"notes": week.notes, "shortfalls": week.shortfalls})
+        # The day alone: it states the week's notes, shortfalls and envelope (versions, data,
+        # request, targets), which the days inside a week leave to the week.
+        envelope = {name: getattr(week, name) for name in ENVELOPE_FIELDS}
+        return week.days[0].model_copy(
+            update={"notes": week.notes, "shortfalls": week.shortfalls, **envelope}
+        )
 
     def plan_week(
         self,

@@ -451,18 +451,21 @@ def _html_summary(plan: WeekPlan | DayPlan, n_days: int) -> _Markup:
     return _fill(
         "summary",
         title="Average per day" if n_days > 1 else "Nutrients for the day",
-        rows=_join(_summary_row(key, total) for key, total in _average(plan).items()),
+        rows=_join(_summary_row(key, total, plan) for key, total in _average(plan).items()),
         unknown_note=_UNKNOWN_NOTE,
     )
 
 
-def _summary_row(key: str, total: NutrientTotal) -> _Markup:
+def _summary_row(key: str, total: NutrientTotal, plan: WeekPlan | DayPlan) -> _Markup:
+    """A nutrient's row; the foods whose value is unknown by name (the plan lists their ids)."""
     short = total.percent_of_target is not None and total.percent_of_target < 100
     return _fill(
         "summary_row",
         short=_Markup(" class='short'") if short else _NOTHING,
         nutrient=_label(key),
-        flag=_fill("flag", foods=", ".join(total.unknown_in)) if total.unknown_in else _NOTHING,
+        flag=_fill("flag", foods=", ".join(plan.food_name(f) for f in total.unknown_in))
+        if total.unknown_in
+        else _NOTHING,
         amount=_num(total.amount),
         unit=total.unit,
         target=_target_text(total),

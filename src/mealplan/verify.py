@@ -7,7 +7,11 @@ data), recomputes every total and returns every violated bound, structure rule a
 
 Tolerances are small and fixed: nutrient amounts, servings and costs compare with a relative
 1e-6 plus an absolute 1e-6; energy bands (the day's range and each meal's share) allow 0.5 kcal;
-grams allow 0.01 g.
+grams allow 0.01 g. A number the plan states (an item's grams and kcal, a meal's kcal, a total,
+a weekly average, a stated shortfall, the week's cost) is rounded to the precision
+:mod:`mealplan.domain.plan` documents, so it may also differ from the recomputed value by half
+its last decimal (0.05 kcal, 0.05 g, 0.005 mg): the bounds themselves are checked on the
+recomputed amounts, never on the stated ones.
 """
 
 from __future__ import annotations
@@ -25,11 +29,15 @@ from mealplan.domain.energy import energy_range
 from mealplan.domain.patterns import PatternBook, pattern_book
 from mealplan.domain.plan import (
     ABS_TOL,
+    COST_DECIMALS,
+    GRAMS_DECIMALS,
+    KCAL_DECIMALS,
     REL_TOL,
     DayPlan,
     Meal,
     PlanItem,
     WeekPlan,
+    amount_decimals,
     below_minimum,
 )
 from mealplan.domain.portions import serving_step
@@ -150,6 +158,12 @@ def _tol(*values: float) -> float:
 
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= _tol(a, b)
+
+
+def _stated(stated: float, exact: float, decimals: int) -> bool:
+    """Whether a number the plan states, rounded to ``decimals``, is ``exact``: within half its
+    last decimal, plus the usual round-off."""
+    return abs(stated - exact) <= 0.5 * 10.0**-decimals + _tol(stated, exact)
 
 
 def _num(value: float) -> str:
@@ -326,7 +340,8 @@ def _check_item_amounts(
             )
     else:
         expected = item.servings * food.serving_g
-        if item.grams is None or abs(item.grams - expected) > GRAMS_TOL:
+        rounding = 0.5 * 10.0**-GRAMS_DECIMALS
+        if item.grams is None or abs(item.grams - expected) > GRAMS_TOL + rounding:
             shown = "no weight" if item.grams is None else f"{_num(item.grams)} g"
             out.add(
                 "grams_mismatch",
@@ -335,7 +350,7 @@ def _check_item_amounts(
                 **where,
             )
     energy = item.servings * kcal_per_serving
-    if not _close(item.energy_kcal, energy):
+    if not _stated(item.energy_kcal, energy, KCAL_DECIMALS):
         out.add(
             "totals_mismatch",
             f"{label} is listed at {_num(item.energy_kcal)} kcal but the catalogue gives "
@@ -410,7 +425,7 @@ def _check_totals(
 ) -> None:
     for key, given in day.totals.items():
         expected = totals.get(key, 0.0)
-        if not _close(given.amount, expected):
+        if not _stated(given.amount, expected, amount_decimals(given.unit)):
             out.add(
                 "totals_mismatch",
                 f"{key} is reported as {_with_unit(given.amount, units.get(key, ''))} but the "
@@ -461,7 +476,7 @@ class _Declared:
         if stated is None:
             return False
         self._found.add((key, day))
-        if not _close(stated, amount):
+        if not _stated(stated, amount, amount_decimals(unit)):
             out.add(
                 "shortfall_mismatch",
                 f"{key} is stated as {_with_unit(stated, unit)} but the plan gives "
@@ -563,7 +578,7 @@ def _check_meal_totals(day: DayPlan, lookup: _Lookup, out: _Collector) -> list[f
             if food is not None:
                 energy += item.servings * lookup.amounts(food)["energy"]
         meal_energy.append(energy)
-        if not _close(meal.energy_kcal, energy):
+        if not _stated(meal.energy_kcal, energy, KCAL_DECIMALS):
             out.add(
                 "totals_mismatch",
                 f"the meal is listed at {_num(meal.energy_kcal)} kcal but its items add up to "
@@ -726,7 +741,7 @@ def _check_cost(day: DayPlan, lookup: _Lookup, prefs: Preferences, out: _Collect
                 f"{', '.join(unknown)} is unknown",
                 day=day.day,
             )
-        elif not _close(day.cost, cost):
+        elif not _stated(day.cost, cost, COST_DECIMALS):
             out.add(
                 "cost_mismatch",
                 f"cost is reported as {_num(day.cost)} but the items add up to {_num(cost)}",
@@ -827,7 +842,7 @@ def _check_weekly_average(
         return
     for key, given in plan.weekly_average.items():
         mean = sum(t.get(key, 0.0) for t in day_totals) / len(day_totals)
-        if not _close(given.amount, mean):
+        if not _stated(given.amount, mean, amount_decimals(given.unit)):
             unit = units.get(key, "")
             out.add(
                 "totals_mismatch",
@@ -901,7 +916,7 @@ def _check_week_cost(plan: WeekPlan, day_costs: list[float | None], out: _Collec
         )
         return
     total = sum(cost for cost in day_costs if cost is not None)
-    if not _close(plan.cost, total):
+    if not _stated(plan.cost, total, COST_DECIMALS):
         out.add(
             "cost_mismatch",
             f"the week's cost is reported as {_num(plan.cost)} but the days add up to "

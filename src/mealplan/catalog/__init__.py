@@ -651,6 +651,23 @@ class FoodCatalog:
         """True where a value is an imputed zero rather than an FDC number."""
         return self._nutrient_ids == IMPUTED
 
+    def data_release(self, food_id: Any) -> str:
+        """The data release a food's values come from, as a plan states it: an FNDDS food's
+        own release ("FNDDS 2017-2018"); else the part of the catalogue's release that names
+        the food's FDC data type ("SR Legacy 2018-04 (values: SR28)" of the shipped pack);
+        else the catalogue's release ("user table", "FoodData Central API"); else the data
+        type."""
+        row = self._foods.loc[food_id]
+        own = row.get("release", None)
+        if isinstance(own, str) and own:
+            return own
+        data_type = str(row["data_type"])
+        if not self.release:
+            return data_type
+        parts = [part.strip() for part in self.release.split(" + ")]
+        named = [part for part in parts if data_type in part]
+        return named[0] if len(named) == 1 else self.release
+
     def b12_reliable(self) -> pd.Series:
         """True where a food's vitamin B12 counts towards a plan: animal foods and fortified foods.
 

@@ -1,6 +1,46 @@
 """DayPlan and WeekPlan: what a planner returns. JSON-ready pydantic models with exports.
 
 Every number carries its unit; every item names its food's FDC id (or the custom food's id).
+
+The JSON (``plan.model_dump_json()``; read back with ``DayPlan.model_validate_json``) opens with
+an envelope that says what produced it: ``schema_version`` (:data:`SCHEMA_VERSION`),
+``mealplan_version``, ``data`` (the USDA releases the plan's foods come from), ``request``
+(the profile, preferences and days) and ``targets`` (``Targets.model_dump(mode="json")``, each
+bound with its source), and ``nutrient_info`` (each reported nutrient's unit and FDC nutrient
+id). A :class:`WeekPlan` carries the envelope once, at the top; the days inside it leave
+theirs empty (``None``): they were planned by one request. A day from ``plan_day`` carries it.
+Every envelope field has a default, so plans saved before it existed still load.
+
+``schema_version`` policy: the major number goes up when a field is removed or renamed or its
+meaning or type changes (a reader must change); the minor number when fields are added or a
+precision changes (a reader may ignore it). ``None``: a day inside a week, or a plan saved
+before versions (mealplan 0.1, the "1.x" form: ``unknown_in`` and friends held food names).
+2.0 added the envelope and the items' nutrients, listed food ids in ``unknown_in``,
+``imputed_in`` and ``unreliable_in``, and rounded the numbers as below.
+
+Precision. The planner rounds when it assembles a plan, so the Python objects and the JSON hold
+the same numbers; every decision (minimums met, shortfalls, food-group bands) is taken on the
+exact values first, and each number is rounded from its exact value, not from rounded parts.
+Rounding is monotone, so an amount that meets its rounded ``min`` still does.
+
+=====================================================  ===========================================
+numbers                                                decimals (step)
+=====================================================  ===========================================
+``grams`` (items), drinking water grams                1 (0.1 g)
+``energy_kcal`` (items, meals)                         1 (0.1 kcal)
+nutrient amounts in kcal (totals, items, shortfalls)   1 (0.1 kcal)
+nutrient amounts in g, mg or µg (same places)          2 (0.01 g, 0.01 mg, 0.01 µg)
+``min``/``max`` of a total, a shortfall's ``minimum``  as the nutrient's amount
+``percent_of_target``                                  1 (0.1 %)
+``servings``                                           6: the planned portions are steps of ½ or 1
+                                                       (or a lock's own amount), exact already; a
+                                                       continuous list keeps the solve's amounts
+``cost``                                               4
+food groups (``amount``, ``ratio``, ``low``, ``high``)  3
+``solver``: ``objective``, ``bound``, ``gap``          6
+=====================================================  ===========================================
+
+``request`` and ``targets`` are echoed as given, not rounded.
 """
 
 from __future__ import annotations
@@ -11,6 +51,32 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mealplan.domain.vocabulary import WEEKDAYS, FoodId
+
+#: The version of the plan's JSON form; see the module docstring for what changes bump it.
+SCHEMA_VERSION = "2.0"
+
+#: Decimals of the rounded numbers (the table in the module docstring).
+GRAMS_DECIMALS = 1
+KCAL_DECIMALS = 1
+#: Nutrient amounts in a unit other than kcal (g, mg, µg, or a custom nutrient's unit).
+AMOUNT_DECIMALS = 2
+PERCENT_DECIMALS = 1
+SERVINGS_DECIMALS = 6
+COST_DECIMALS = 4
+GROUP_DECIMALS = 3
+SOLVER_DECIMALS = 6
+
+
+def amount_decimals(unit: str) -> int:
+    """Decimals of a nutrient amount in ``unit``: 1 for kcal, 2 for the rest."""
+    return KCAL_DECIMALS if unit == "kcal" else AMOUNT_DECIMALS
+
+
+def rounded(value: float | None, decimals: int) -> float | None:
+    """``value`` rounded to ``decimals`` (None stays None; -0.0 becomes 0.0)."""
+    if value is None:
+        return None
+    return round(value, decimals) + 0.0
 
 
 class PlanItem(BaseModel):
@@ -37,6 +103,13 @@ class PlanItem(BaseModel):
     #: The part of the meal's pattern this food fills ("cereal", "milk", "side"), when planned
     #: from a pattern.
     part: str | None = None
+    #: The nutrients of these servings, by key: the nutrients the day totals (the keys of
+    #: ``DayPlan.totals``), in the totals' units, ``None`` where the food's value is unknown
+    #: (the totals count it as 0). The units and FDC nutrient ids are stated once per plan, in
+    #: ``nutrient_info``, not on every item: a week has ~100 items and ~17 nutrients, and a
+    #: flat ``{"magnesium": 61.2}`` keeps an item readable and easy to sum. Empty in plans
+    #: saved before schema 2.0.
+    nutrients: dict[str, float | None] = Field(default_factory=dict)
 
     @property
     def usda_ref(self) -> str:
@@ -100,12 +173,14 @@ class NutrientTotal(BaseModel):
     max: float | None = None
     #: amount / min × 100, when there is a minimum.
     percent_of_target: float | None = None
-    #: Foods in the plan whose value for this nutrient is unknown (counted as 0).
-    unknown_in: list[str] = Field(default_factory=list)
-    #: Foods whose value is an imputed zero (plant foods for B12 and vitamin D).
-    imputed_in: list[str] = Field(default_factory=list)
-    #: Foods whose value is not a reliable source and counts as 0 (B12 in plant foods).
-    unreliable_in: list[str] = Field(default_factory=list)
+    #: Foods in the plan whose value for this nutrient is unknown (counted as 0), by food id
+    #: (``PlanItem.food_id``). Plans saved before schema 2.0 list names here, which load as
+    #: strings; :meth:`DayPlan.food_name` shows either.
+    unknown_in: list[FoodId] = Field(default_factory=list)
+    #: Foods whose value is an imputed zero (plant foods for B12 and vitamin D), by food id.
+    imputed_in: list[FoodId] = Field(default_factory=list)
+    #: Foods whose value is not a reliable source and counts as 0 (B12 in plant foods), by id.
+    unreliable_in: list[FoodId] = Field(default_factory=list)
     #: Where the bounds come from (the DRI report or guideline), when a target sets them.
     source: str | None = None
     #: "daily" or "weekly": how the planner had to meet this minimum.
@@ -213,6 +288,24 @@ class SolverInfo(BaseModel):
     solve_seconds: float = Field(default=0.0, exclude=True)
     formulation: str = "candidate-meals"
 
+    def _stated(self) -> tuple[Any, ...]:
+        """What the JSON states: every field but the timings."""
+        return tuple(
+            getattr(self, name)
+            for name, field in type(self).model_fields.items()
+            if not field.exclude
+        )
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when they state the same: the timings are left out, as from the JSON, so a
+        plan read back from its JSON equals the plan."""
+        if not isinstance(other, SolverInfo):
+            return NotImplemented
+        return self._stated() == other._stated()
+
+    def __hash__(self) -> int:
+        return hash(self._stated())
+
     @model_validator(mode="before")
     @classmethod
     def _earlier_plans(cls, data: Any) -> Any:
@@ -226,10 +319,63 @@ class SolverInfo(BaseModel):
         return data
 
 
-class DayPlan(BaseModel):
-    """One day's meals and their nutrient totals."""
+class NutrientInfo(BaseModel):
+    """How to read a nutrient's amounts in a plan: its unit and where USDA gives it.
+
+    ``fdc_nutrient_id`` is FDC's nutrient id (``nutrient.id`` in FoodData Central: 1090 for
+    magnesium); ``other_fdc_nutrient_ids`` are those mealplan takes it from when a food lacks
+    the first (energy from the Atwater factors, 2048 and 2047). Both are empty for a nutrient
+    mealplan does not know (a custom catalogue's column)."""
 
     model_config = ConfigDict(frozen=True)
+
+    label: str
+    unit: str
+    fdc_nutrient_id: int | None = None
+    other_fdc_nutrient_ids: list[int] = Field(default_factory=list)
+
+
+class PlanRequest(BaseModel):
+    """What a plan was asked for: the profile the targets were computed for (None for targets
+    given directly), the preferences and the number of days, each in JSON form
+    (``Profile.model_dump(mode="json")``, ``Preferences.model_dump(mode="json")``; read them
+    back with ``model_validate``). Plain mappings here, so that the plan's model does not
+    depend on the request's and a plan from another version still loads."""
+
+    model_config = ConfigDict(frozen=True)
+
+    profile: dict[str, Any] | None = None
+    preferences: dict[str, Any] = Field(default_factory=dict)
+    days: int = 1
+
+
+class _Envelope(BaseModel):
+    """What produced a plan (see the module docstring): on a top-level plan only."""
+
+    model_config = ConfigDict(frozen=True)
+
+    #: :data:`SCHEMA_VERSION` when the planner made it; None for a day inside a week and for
+    #: plans saved before schema 2.0.
+    schema_version: str | None = None
+    #: The mealplan package that planned it (``importlib.metadata``; "unknown" when it is
+    #: not installed as a package).
+    mealplan_version: str | None = None
+    #: The USDA data releases of the plan's foods, e.g. "FNDDS 2017-2018", "SR Legacy 2018-04
+    #: (values: SR28)"; "user table" or a custom source for foods of your own.
+    data: list[str] = Field(default_factory=list)
+    request: PlanRequest | None = None
+    #: The targets planned for: ``Targets.model_dump(mode="json")`` (each bound's source too).
+    targets: dict[str, Any] | None = None
+    #: The unit and FDC nutrient ids of each nutrient in the totals and the items.
+    nutrient_info: dict[str, NutrientInfo] = Field(default_factory=dict)
+
+
+#: The envelope's fields: a week states them once, at the top.
+ENVELOPE_FIELDS: tuple[str, ...] = tuple(_Envelope.model_fields)
+
+
+class DayPlan(_Envelope):
+    """One day's meals and their nutrient totals."""
 
     day: int = 1
     meals: list[Meal]
@@ -249,6 +395,11 @@ class DayPlan(BaseModel):
     @property
     def items(self) -> list[PlanItem]:
         return [item for meal in self.meals for item in meal.items]
+
+    def food_name(self, food: FoodId) -> str:
+        """The name of a food of this day by its id, as ``unknown_in`` lists it (a plan saved
+        before schema 2.0 lists the name itself, which is returned as it is)."""
+        return _food_names(self.items).get(food, str(food))
 
     def to_frame(self) -> pd.DataFrame:
         """One row per item: day, meal, food, servings, grams, household measure, kcal."""
@@ -272,10 +423,11 @@ class DayPlan(BaseModel):
         return _day_text(self)
 
 
-class WeekPlan(BaseModel):
-    """Several days; ``weekly_average`` shows each nutrient's mean per day against its target."""
+class WeekPlan(_Envelope):
+    """Several days; ``weekly_average`` shows each nutrient's mean per day against its target.
 
-    model_config = ConfigDict(frozen=True)
+    The envelope (``schema_version`` … ``nutrient_info``) is stated here once; the days inside
+    leave theirs empty."""
 
     days: list[DayPlan]
     weekly_average: dict[str, NutrientTotal]
@@ -296,6 +448,10 @@ class WeekPlan(BaseModel):
     #: this one was planned without them (its notes say so).
     cap_lifted: bool = False
 
+    def food_name(self, food: FoodId) -> str:
+        """The name of a food of the week by its id (see :meth:`DayPlan.food_name`)."""
+        return _food_names([item for day in self.days for item in day.items]).get(food, str(food))
+
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(_item_rows(self.days))
 
@@ -307,6 +463,10 @@ class WeekPlan(BaseModel):
         parts = [_day_text(day) for day in self.days]
         parts.append(_totals_text("Weekly average per day", self.weekly_average))
         return "\n\n".join(parts)
+
+
+def _food_names(items: list[PlanItem]) -> dict[FoodId, str]:
+    return {item.food_id: item.name for item in items}
 
 
 def _item_rows(days: list[DayPlan]) -> list[dict[str, Any]]:

@@ -1,29 +1,46 @@
 """From a solution to the plan a person reads: meals with household amounts, each day's totals
 against the targets (with the foods whose values are unknown, imputed or unreliable), the
 drinking water, the week's averages and the notes.
+
+The plan is built from exact amounts, and every decision (a minimum met, a shortfall, a food
+group's band) is taken on them; then :func:`finish` rounds its numbers to the precision
+:mod:`mealplan.domain.plan` documents and adds the envelope (schema and package versions, data
+releases, request, targets, nutrient units and FDC ids).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Any, Literal, TypeVar, cast
 
 import numpy as np
 import pandas as pd
 
+from mealplan._version import package_version
 from mealplan.domain.energy import energy_range
 from mealplan.domain.food_patterns import DGA_GROUPS_BY_KEY, GRAINS, PATTERN_TITLES
 from mealplan.domain.plan import (
+    COST_DECIMALS,
+    GRAMS_DECIMALS,
+    KCAL_DECIMALS,
+    SCHEMA_VERSION,
+    SERVINGS_DECIMALS,
+    SOLVER_DECIMALS,
     DayPlan,
+    DrinkingWater,
     FoodGroupTotal,
     Meal,
     MealRef,
+    NutrientInfo,
     NutrientTotal,
     PlanItem,
+    PlanRequest,
     PlanShortfall,
     SolverInfo,
     WeekPlan,
+    amount_decimals,
     below_minimum,
+    rounded,
 )
 from mealplan.domain.vocabulary import FREE_FORM_MEAL, ROLE_ORDER, FoodId
 from mealplan.domain.wording import (
@@ -68,7 +85,7 @@ def selection_week(
                     update={"leftover_from": MealRef(day=d, meal=dinner)}
                 )
         days.append(day(problem, d + 1, meals, info if problem.days == 1 else None))
-    return week(problem, days, info)
+    return finish(problem, week(problem, days, info))
 
 
 def free_form_day(
@@ -79,7 +96,8 @@ def free_form_day(
 ) -> DayPlan:
     """One list of foods, without meal structure, with the plan's notes."""
     foods = meal(problem, FREE_FORM_MEAL, tuple(positions), tuple(servings))
-    return day(problem, 1, [foods], info).model_copy(update={"notes": notes(problem)})
+    plan = day(problem, 1, [foods], info).model_copy(update={"notes": notes(problem)})
+    return finish(problem, plan)
 
 
 def meal(
@@ -94,6 +112,7 @@ def meal(
     """A meal's items, in its pattern's order (else main item first, by role), each in
     servings, grams and household words, with the part of the pattern it fills."""
     foods = problem.foods
+    keys = reported_keys(problem)
     book = problem.plates.patterns[pattern] if pattern >= 0 else None
     part_of = dict(zip(positions, parts, strict=True)) if book is not None and parts else {}
     items = []
@@ -123,6 +142,7 @@ def meal(
                 food_code=foods.food_codes[position] if foods.food_codes else None,
                 release=foods.releases[position] if foods.releases else None,
                 part=book.components[j].name if book is not None and j >= 0 else None,
+                nutrients=_item_nutrients(problem, keys, foods.ids[position], amount),  # type: ignore[arg-type]
             )
         )
     return Meal(
@@ -132,6 +152,35 @@ def meal(
         pattern=book.id if book is not None else None,
         pattern_name=book.name if book is not None else None,
     )
+
+
+def reported_keys(problem: PlanningProblem) -> list[str]:
+    """The nutrients a day totals (and each item lists): energy, the bounded ones, water."""
+    water = [WATER] if WATER in problem.targets else []
+    return [ENERGY, *problem.bounds.keys, *water]
+
+
+def _unit(problem: PlanningProblem, key: str) -> str:
+    bound = problem.targets.get(key)
+    return bound.unit if bound and bound.unit else problem.catalog.units.get(key, "")
+
+
+def _item_nutrients(
+    problem: PlanningProblem, keys: Sequence[str], food: FoodId, servings: float
+) -> dict[str, float | None]:
+    """Each reported nutrient of ``servings`` of a food, rounded as its total is; None where
+    the value is unknown (unreliable B12 counts 0, as in the totals)."""
+    table = problem.per_serving
+    row = table.loc[food] if food in table.index else None
+    found: dict[str, float | None] = {}
+    for key in keys:
+        value: Any = row[key] if row is not None and key in table.columns else np.nan
+        found[key] = (
+            None
+            if pd.isna(value)
+            else rounded(servings * float(value), amount_decimals(_unit(problem, key)))
+        )
+    return found
 
 
 def day(
@@ -253,8 +302,9 @@ def week(problem: PlanningProblem, days: list[DayPlan], info: SolverInfo) -> Wee
                 "min": low,
                 "max": high,
                 "percent_of_target": round(100 * mean / low, 1) if low else None,
-                "unknown_in": sorted({n for d in days for n in d.totals[key].unknown_in}),
-                "imputed_in": sorted({n for d in days for n in d.totals[key].imputed_in}),
+                "unknown_in": _id_sorted({n for d in days for n in d.totals[key].unknown_in}),
+                "imputed_in": _id_sorted({n for d in days for n in d.totals[key].imputed_in}),
+                "unreliable_in": _id_sorted({n for d in days for n in d.totals[key].unreliable_in}),
                 "basis": "weekly" if key in weekly_keys and several else "daily",
             }
         )
@@ -307,7 +357,9 @@ def mark_cap_lifted(problem: PlanningProblem, week: WeekPlan) -> WeekPlan:
         f"candidate meals, so this week was planned without those limits: it uses "
         f"{week.distinct_foods} distinct foods. The targets come first."
     )
-    return week.model_copy(update={"cap_lifted": True, "notes": [*week.notes, note]})
+    lifted = week.model_copy(update={"cap_lifted": True, "notes": [*week.notes, note]})
+    # The request as asked, with its cap, not the one planned without it.
+    return lifted.model_copy(update={"request": _request(problem)})
 
 
 def _shortfalls(
@@ -377,13 +429,13 @@ def _totals(problem: PlanningProblem, servings: pd.Series) -> dict[str, Nutrient
     as 0), an imputed zero, or not a reliable source. ``basis`` is "daily" here."""
     foods = problem.foods
 
-    def names(ids: Iterable[FoodId]) -> list[str]:
-        return sorted(foods.names[foods.position[i]] for i in ids)
+    def names(ids: Iterable[FoodId]) -> list[FoodId]:
+        """The foods' ids as the items carry them (not the table's numpy integers)."""
+        return _id_sorted(cast(FoodId, foods.ids[foods.position[i]]) for i in ids)
 
-    water = [WATER] if WATER in problem.targets else []
     totals: dict[str, NutrientTotal] = {}
-    for key in [ENERGY, *problem.bounds.keys, *water]:
-        unreliable: list[str] = []
+    for key in reported_keys(problem):
+        unreliable: list[FoodId] = []
         if key in problem.per_serving:
             column = problem.per_serving.loc[servings.index, key]
             amount = float((column.fillna(0.0) * servings).sum())
@@ -402,7 +454,7 @@ def _totals(problem: PlanningProblem, servings: pd.Series) -> dict[str, Nutrient
             low, high = bound.limits_at(totals[ENERGY].amount)
         else:
             low, high = None, None
-        unit = bound.unit if bound and bound.unit else problem.catalog.units.get(key, "")
+        unit = _unit(problem, key)
         totals[key] = NutrientTotal(
             nutrient=key,
             amount=amount,
@@ -416,6 +468,11 @@ def _totals(problem: PlanningProblem, servings: pd.Series) -> dict[str, Nutrient
             source=bound.source if bound else None,
         )
     return totals
+
+
+def _id_sorted(ids: Iterable[FoodId]) -> list[FoodId]:
+    """Food ids in order: numbers first, by value, then text ids (a catalogue may mix them)."""
+    return sorted(ids, key=lambda i: (1, i) if isinstance(i, str) else (0, i))
 
 
 def _servings_by_food(meals: list[Meal]) -> pd.Series:
@@ -452,3 +509,140 @@ def household(amount: float, serving_text: str, grams: float | None) -> str:
     if abs(amount - 1) < 1e-9:
         return f"{serving_text}{weight}"
     return f"{_fraction(amount)} × {serving_text}{weight}"
+
+
+# -- the finished plan: rounded, with its envelope ----------------------------------------------
+
+Plan = TypeVar("Plan", DayPlan, WeekPlan)
+
+
+def finish(problem: PlanningProblem, plan: Plan) -> Plan:
+    """The plan rounded to its documented precision, with its envelope (the days of a week
+    leave theirs empty: the week states it once)."""
+    if isinstance(plan, WeekPlan):
+        days = [_rounded_day(d) for d in plan.days]
+        done: Any = plan.model_copy(
+            update={
+                "days": days,
+                "weekly_average": _rounded_totals(plan.weekly_average),
+                "cost": rounded(plan.cost, COST_DECIMALS),
+                "solver": _rounded_solver(plan.solver),
+                "shortfalls": [_rounded_shortfall(s) for s in plan.shortfalls],
+                **_envelope(problem, [item for d in days for item in d.items]),
+            }
+        )
+        return done  # type: ignore[no-any-return]
+    day_plan = _rounded_day(plan)
+    return day_plan.model_copy(update=_envelope(problem, day_plan.items))
+
+
+def _envelope(problem: PlanningProblem, items: Sequence[PlanItem]) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "mealplan_version": package_version(),
+        "data": sorted({problem.catalog.data_release(item.food_id) for item in items}),
+        "request": _request(problem),
+        "targets": problem.targets.model_dump(mode="json"),
+        "nutrient_info": {
+            key: _nutrient_info(key, _unit(problem, key)) for key in reported_keys(problem)
+        },
+    }
+
+
+def _request(problem: PlanningProblem) -> PlanRequest:
+    profile = problem.targets.profile
+    return PlanRequest(
+        profile=None if profile is None else profile.model_dump(mode="json"),
+        preferences=problem.preferences.model_dump(mode="json"),
+        days=problem.days,
+    )
+
+
+def _nutrient_info(key: str, unit: str) -> NutrientInfo:
+    spec = BY_KEY.get(key)
+    if spec is None:
+        return NutrientInfo(label=key.replace("_", " ").capitalize(), unit=unit)
+    ids = [nutrient_id for nutrient_id, _ in spec.sources]
+    return NutrientInfo(
+        label=spec.label, unit=unit, fdc_nutrient_id=ids[0], other_fdc_nutrient_ids=ids[1:]
+    )
+
+
+def _rounded_day(plan: DayPlan) -> DayPlan:
+    meals = [
+        m.model_copy(
+            update={
+                "items": [_rounded_item(i) for i in m.items],
+                "energy_kcal": rounded(m.energy_kcal, KCAL_DECIMALS),
+            }
+        )
+        for m in plan.meals
+    ]
+    return plan.model_copy(
+        update={
+            "meals": meals,
+            "totals": _rounded_totals(plan.totals),
+            "cost": rounded(plan.cost, COST_DECIMALS),
+            "solver": _rounded_solver(plan.solver),
+            "shortfalls": [_rounded_shortfall(s) for s in plan.shortfalls],
+            "drinking_water": _rounded_water(plan.drinking_water),
+        }
+    )
+
+
+def _rounded_item(item: PlanItem) -> PlanItem:
+    return item.model_copy(
+        update={
+            "servings": rounded(item.servings, SERVINGS_DECIMALS),
+            "grams": rounded(item.grams, GRAMS_DECIMALS),
+            "energy_kcal": rounded(item.energy_kcal, KCAL_DECIMALS),
+        }
+    )
+
+
+def _rounded_totals(totals: dict[str, NutrientTotal]) -> dict[str, NutrientTotal]:
+    result = {}
+    for key, total in totals.items():
+        places = amount_decimals(total.unit)
+        result[key] = total.model_copy(
+            update={
+                "amount": rounded(total.amount, places),
+                "min": rounded(total.min, places),
+                "max": rounded(total.max, places),
+            }
+        )
+    return result
+
+
+def _rounded_shortfall(short: PlanShortfall) -> PlanShortfall:
+    places = amount_decimals(short.unit)
+    return short.model_copy(
+        update={
+            "amount": rounded(short.amount, places),
+            "minimum": rounded(short.minimum, places),
+        }
+    )
+
+
+def _rounded_solver(info: SolverInfo | None) -> SolverInfo | None:
+    if info is None:
+        return None
+    return info.model_copy(
+        update={
+            "objective": rounded(info.objective, SOLVER_DECIMALS),
+            "bound": rounded(info.bound, SOLVER_DECIMALS),
+            "gap": rounded(info.gap, SOLVER_DECIMALS),
+        }
+    )
+
+
+def _rounded_water(water: DrinkingWater | None) -> DrinkingWater | None:
+    if water is None:
+        return None
+    return water.model_copy(
+        update={
+            "grams": rounded(water.grams, GRAMS_DECIMALS),
+            "from_food_g": rounded(water.from_food_g, GRAMS_DECIMALS),
+            "target_g": rounded(water.target_g, GRAMS_DECIMALS),
+        }
+    )
