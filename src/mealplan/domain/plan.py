@@ -335,7 +335,7 @@ class NutrientInfo(BaseModel):
     other_fdc_nutrient_ids: list[int] = Field(default_factory=list)
 
 
-class PlanRequest(BaseModel):
+class RequestRecord(BaseModel):
     """What a plan was asked for: the profile the targets were computed for (None for targets
     given directly), the preferences and the number of days, each in JSON form
     (``Profile.model_dump(mode="json")``, ``Preferences.model_dump(mode="json")``; read them
@@ -363,7 +363,7 @@ class _Envelope(BaseModel):
     #: The USDA data releases of the plan's foods, e.g. "FNDDS 2017-2018", "SR Legacy 2018-04
     #: (values: SR28)"; "user table" or a custom source for foods of your own.
     data: list[str] = Field(default_factory=list)
-    request: PlanRequest | None = None
+    request: RequestRecord | None = None
     #: The targets planned for: ``Targets.model_dump(mode="json")`` (each bound's source too).
     targets: dict[str, Any] | None = None
     #: The unit and FDC nutrient ids of each nutrient in the totals and the items.

@@ -34,8 +34,8 @@ from mealplan.domain.plan import (
     NutrientInfo,
     NutrientTotal,
     PlanItem,
-    PlanRequest,
     PlanShortfall,
+    RequestRecord,
     SolverInfo,
     WeekPlan,
     amount_decimals,
@@ -549,9 +549,9 @@ def _envelope(problem: PlanningProblem, items: Sequence[PlanItem]) -> dict[str, 
     }
 
 
-def _request(problem: PlanningProblem) -> PlanRequest:
+def _request(problem: PlanningProblem) -> RequestRecord:
     profile = problem.targets.profile
-    return PlanRequest(
+    return RequestRecord(
         profile=None if profile is None else profile.model_dump(mode="json"),
         preferences=problem.preferences.model_dump(mode="json"),
         days=problem.days,
