@@ -5,12 +5,14 @@ Every number carries its unit; every item names its food's FDC id (or the custom
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mealplan.domain.vocabulary import WEEKDAYS, FoodId
+
+if TYPE_CHECKING:  # pandas is read when a table is asked for, not on import
+    import pandas as pd
 
 
 class PlanItem(BaseModel):
@@ -252,6 +254,8 @@ class DayPlan(BaseModel):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per item: day, meal, food, servings, grams, household measure, kcal."""
+        import pandas as pd
+
         return pd.DataFrame(_item_rows([self]))
 
     def shopping_list(self) -> pd.DataFrame:
@@ -297,6 +301,8 @@ class WeekPlan(BaseModel):
     cap_lifted: bool = False
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         return pd.DataFrame(_item_rows(self.days))
 
     def shopping_list(self) -> pd.DataFrame:
@@ -338,6 +344,8 @@ def _shopping_list(days: list[DayPlan]) -> pd.DataFrame:
     """Foods to buy, by name, then drinking water as tap water (``purchase`` False). ``meals``
     counts the meals a food is eaten at; ``cooked`` the times it is prepared: a dinner cooked
     in double quantity for the next day's lunch counts once."""
+    import pandas as pd
+
     columns = [
         "food_id",
         "fdc_id",

@@ -1,0 +1,98 @@
+"""Issue #15: ``import mealplan`` loads no heavy dependency.
+
+Each check runs in a fresh interpreter, since this test session has long since imported
+pandas and the solvers.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import types
+
+import pytest
+
+import mealplan
+
+#: What ``import mealplan`` and ``mealplan --help`` must leave unloaded.
+HEAVY = ("pandas", "numpy", "pulp", "highspy", "requests")
+
+
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def loaded_after(code: str) -> list[str]:
+    """The heavy modules loaded once ``code`` has run in a fresh interpreter."""
+    probe = (
+        "import sys\n"
+        f"{code}\n"
+        f"print('\\n' + __import__('json').dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    )
+    done = run_python(probe)
+    assert done.returncode == 0, done.stderr
+    return list(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_import_mealplan_loads_no_heavy_dependency() -> None:
+    assert loaded_after("import mealplan") == []
+
+
+def test_the_probe_sees_a_heavy_import() -> None:
+    """The check above could pass by looking in the wrong place; it does see pandas here."""
+    assert "pandas" in loaded_after("import mealplan\nmealplan.FoodCatalog")
+
+
+def test_errors_and_vocabulary_stay_light() -> None:
+    loaded = loaded_after("import mealplan.errors, mealplan.domain.vocabulary")
+    assert loaded == []
+
+
+def test_public_names_resolve_lazily() -> None:
+    from mealplan.planner import Planner
+
+    assert mealplan.Planner is Planner
+    assert mealplan.WeekPlan.__name__ == "WeekPlan"
+
+
+def test_every_name_in_all_resolves() -> None:
+    for name in mealplan.__all__:
+        assert getattr(mealplan, name) is not None, name
+
+
+def test_star_import_gives_every_public_name() -> None:
+    namespace: dict[str, object] = {}
+    exec("from mealplan import *", namespace)
+    assert set(mealplan.__all__) <= set(namespace)
+    assert namespace["Planner"] is mealplan.Planner
+
+
+def test_star_import_in_a_fresh_interpreter() -> None:
+    done = run_python("from mealplan import *\nprint(Planner.__name__, verify.__name__)")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["Planner", "verify"]
+
+
+def test_unknown_attribute_names_itself() -> None:
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = mealplan.no_such_name  # type: ignore[attr-defined]
+
+
+def test_dir_lists_the_public_names() -> None:
+    assert set(mealplan.__all__) <= set(dir(mealplan))
+
+
+def test_verify_stays_the_function_after_its_module_is_imported() -> None:
+    """``mealplan.verify`` is both a submodule and a public function; the function wins even
+    when something (the planner) imports the submodule before the name is first used."""
+    done = run_python(
+        "import sys, types, mealplan, mealplan.planner, mealplan.verify\n"
+        "assert not isinstance(mealplan.verify, types.ModuleType), mealplan.verify\n"
+        "assert mealplan.verify is sys.modules['mealplan.verify'].verify\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert callable(mealplan.verify)
+    assert not isinstance(mealplan.verify, types.ModuleType)
