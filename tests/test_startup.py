@@ -1,4 +1,4 @@
-"""Issue #15: ``import mealplan`` loads no heavy dependency.
+"""Issue #15: ``import mealplan`` and the command's parser load no heavy dependency.
 
 Each check runs in a fresh interpreter, since this test session has long since imported
 pandas and the solvers.
@@ -49,6 +49,42 @@ def test_the_probe_sees_a_heavy_import() -> None:
 def test_errors_and_vocabulary_stay_light() -> None:
     loaded = loaded_after("import mealplan.errors, mealplan.domain.vocabulary")
     assert loaded == []
+
+
+def test_help_loads_no_heavy_dependency() -> None:
+    code = (
+        "from mealplan.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code"
+    )
+    assert loaded_after(code) == []
+
+
+@pytest.mark.parametrize("command", ["week", "day", "swap", "targets", "foods", "cache"])
+def test_subcommand_help_loads_no_heavy_dependency(command: str) -> None:
+    code = (
+        "from mealplan.cli import main\n"
+        "try:\n"
+        f"    main([{command!r}, '--help'])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code"
+    )
+    assert loaded_after(code) == []
+
+
+def test_python_m_mealplan_help_runs_and_lists_the_commands() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mealplan", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for command in ("week", "day", "swap", "targets", "foods", "cache"):
+        assert command in done.stdout
 
 
 def test_public_names_resolve_lazily() -> None:
