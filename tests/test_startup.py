@@ -62,7 +62,9 @@ def test_help_loads_no_heavy_dependency() -> None:
     assert loaded_after(code) == []
 
 
-@pytest.mark.parametrize("command", ["week", "day", "swap", "targets", "foods", "cache"])
+@pytest.mark.parametrize(
+    "command", ["week", "day", "swap", "targets", "foods", "cache", "schema", "completion"]
+)
 def test_subcommand_help_loads_no_heavy_dependency(command: str) -> None:
     code = (
         "from mealplan.cli import main\n"
@@ -72,6 +74,23 @@ def test_subcommand_help_loads_no_heavy_dependency(command: str) -> None:
         "    assert exit.code == 0, exit.code"
     )
     assert loaded_after(code) == []
+
+
+def test_help_and_version_leave_shtab_and_pydantic_unloaded() -> None:
+    """shtab is read by ``mealplan completion`` only; the models by the commands that use them."""
+    for argv in (["--help"], ["--version"]):
+        code = (
+            "import sys\n"
+            "from mealplan.cli import main\n"
+            "try:\n"
+            f"    main({argv!r})\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "print('\\n' + repr(sorted(m for m in ('shtab', 'pydantic') if m in sys.modules)))"
+        )
+        done = run_python(code)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines()[-1] == "[]", argv
 
 
 def test_python_m_mealplan_help_runs_and_lists_the_commands() -> None:
