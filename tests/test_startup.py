@@ -93,6 +93,19 @@ def test_help_and_version_leave_shtab_and_pydantic_unloaded() -> None:
         assert done.stdout.splitlines()[-1] == "[]", argv
 
 
+def test_python_m_mealplan_help_loads_no_heavy_dependency() -> None:
+    """``python -m mealplan --help``, through the package's ``__main__`` as ``-m`` runs it."""
+    code = (
+        "import runpy\n"
+        "sys.argv = ['mealplan', '--help']\n"
+        "try:\n"
+        "    runpy.run_module('mealplan', run_name='__main__', alter_sys=True)\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code"
+    )
+    assert loaded_after(code) == []
+
+
 def test_python_m_mealplan_help_runs_and_lists_the_commands() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "mealplan", "--help"],
