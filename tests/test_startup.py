@@ -127,6 +127,7 @@ def test_public_names_resolve_lazily() -> None:
 
 
 def test_every_name_in_all_resolves() -> None:
+    assert sorted(mealplan._LAZY) == sorted(mealplan.__all__)  # one entry per public name
     for name in mealplan.__all__:
         assert getattr(mealplan, name) is not None, name
 
