@@ -1,18 +1,17 @@
-"""The installed mealplan's version, as a plan's JSON states it."""
+"""The mealplan version a plan's JSON and ``mealplan --version`` state."""
 
 from __future__ import annotations
 
-import functools
-from importlib import metadata
 
-#: What a plan states when mealplan runs from a source tree that is not installed.
-UNKNOWN_VERSION = "unknown"
-
-
-@functools.cache
 def package_version() -> str:
-    """The version of the installed ``mealplan`` distribution, or ``"unknown"``."""
+    """The installed distribution's version, or the package's own when mealplan runs from a
+    source tree that was never installed. Read when asked: importing ``importlib.metadata``
+    costs every other run of the command some milliseconds."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        return metadata.version("mealplan")
-    except metadata.PackageNotFoundError:
-        return UNKNOWN_VERSION
+        return version("mealplan")
+    except PackageNotFoundError:
+        from mealplan import __version__
+
+        return __version__

@@ -143,13 +143,22 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
 
     The file is private (0600, as the temporary file it starts as) unless ``mode`` says otherwise.
     """
+    atomic_write_chunks(path, (data,), mode=mode)
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes], *, mode: int | None = None) -> None:
+    """:func:`atomic_write_bytes` for data that arrives in pieces (a batch's results, line by
+    line): the pieces go to a temporary file beside ``path`` as they come, which replaces
+    ``path`` only once the last one is written; an error on the way leaves ``path`` as it was.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
     try:
         if mode is not None:
             os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)

@@ -5,9 +5,10 @@ Messages never contain an API key: the client redacts it before an error is buil
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mealplan.domain.diagnosis import Diagnosis
+if TYPE_CHECKING:  # errors stay importable without pydantic
+    from mealplan.domain.diagnosis import Diagnosis
 
 
 class MealplanError(Exception):

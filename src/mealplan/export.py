@@ -24,13 +24,14 @@ import os
 import secrets
 import shutil
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
 import pandas as pd
 
-from mealplan.cache import atomic_write_bytes
+from mealplan.cache import atomic_write_bytes, atomic_write_chunks
 from mealplan.domain.plan import DayPlan, WeekPlan
 from mealplan.errors import OutputPathError, OutputWriteError
 from mealplan.preferences import Preferences
@@ -152,8 +153,9 @@ def _reason(exc: OSError) -> str:
 
 
 # -- writers -----------------------------------------------------------------------------------
-def write_file(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write one output file atomically, readable as an ordinary file (0644).
+def write_file(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> None:
+    """Write one output file atomically, readable as an ordinary file (0644). ``data`` may come
+    in pieces (an iterable of bytes), written as they come.
 
     Raises :class:`~mealplan.errors.OutputPathError` for an existing target that is not a
     regular file (nothing is written) and :class:`~mealplan.errors.OutputWriteError` when the
@@ -161,7 +163,8 @@ def write_file(path: str | os.PathLike[str], data: bytes) -> None:
     """
     target = check_output_path(path, "file")
     try:
-        atomic_write_bytes(target, data, mode=_FILE_MODE)
+        chunks = (data,) if isinstance(data, bytes) else data
+        atomic_write_chunks(target, chunks, mode=_FILE_MODE)
     except OSError as exc:
         raise OutputWriteError(target, _reason(exc)) from None
 

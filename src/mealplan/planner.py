@@ -19,6 +19,7 @@ import numpy as np
 
 from mealplan import _validate
 from mealplan.catalog import FoodCatalog
+from mealplan.domain.limits import WORK_LIMIT as WORK_LIMIT  # re-exported
 from mealplan.domain.plan import ENVELOPE_FIELDS, DayPlan, SolverInfo, SolverStatus, WeekPlan
 from mealplan.errors import InfeasiblePlanError, PlannerError
 from mealplan.optimize._model import SelectionModel, chosen
@@ -58,9 +59,6 @@ _POLISH_ROUNDS = 4
 #: target at the default weight. Tighter, HiGHS searched the whole 10 s for a woman's day whose
 #: best list scores 0 after finding one 0.0006 kcal off (an exact zero is luck of the order).
 _DIRECT_ABS_GAP = 1e-3
-#: The default work limit of each solve, in HiGHS's limit checks: on this project's 2-core
-#: machine HiGHS makes 65-420 a second on the week models, so a solve stops after 2.5-15 s.
-WORK_LIMIT = 1000
 #: CBC's limit when none is given: it has no work limit here, and unbounded a week can run on.
 CBC_TIME_LIMIT = 10.0
 

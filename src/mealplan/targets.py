@@ -32,9 +32,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -46,6 +45,9 @@ from pydantic import (
 
 from mealplan.errors import MealplanError
 from mealplan.nutrients import BY_KEY
+
+if TYPE_CHECKING:  # pandas is read when a table is asked for, not on import
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -907,6 +909,8 @@ class Targets(BaseModel):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per nutrient: nutrient, min, max (NaN where none), unit, source."""
+        import pandas as pd
+
         return pd.DataFrame(
             {
                 "nutrient": pd.Series([b.nutrient for b in self.bounds], dtype="object"),

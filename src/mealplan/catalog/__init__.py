@@ -38,6 +38,7 @@ from mealplan.catalog._tags import TagRow, read_tag_table
 from mealplan.domain.vocabulary import (
     ALL_ROLES,
     ALLERGENS,
+    CATALOGS,
     COVER_ROLES,
     DIET_FLAGS,
     DIETS,
@@ -290,10 +291,6 @@ def _complete(foods: pd.DataFrame) -> pd.DataFrame:
     for column in FOOD_GROUP_KEYS:
         foods[column] = foods[column].astype(float)
     return foods
-
-
-#: The shipped catalogues by name, as the CLI offers them.
-CATALOGS: tuple[str, ...] = ("default", "as_eaten", "curated", "ingredients", "full")
 
 
 def shipped_catalog(name: str) -> FoodCatalog:

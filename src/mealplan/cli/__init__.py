@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from mealplan._version import package_version
 from mealplan.errors import MealplanError, OutputPathError
 
 #: Exit codes: 0 success, 2 bad input (including an output path that must not be written, such
@@ -19,19 +20,53 @@ EXIT_INFEASIBLE = 3
 EXIT_FAILURE = 4
 
 
+#: Shown under the top-level help.
+EPILOG = """\
+mealplan --version prints the version; mealplan COMMAND --help explains a command.
+Shell completion: mealplan completion bash > ~/.local/share/bash-completion/completions/mealplan
+
+Results go to stdout; errors, questions and progress to stderr. mealplan prints no colour
+anywhere, so NO_COLOR (https://no-color.org) is respected trivially."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from mealplan.cli import _cache, _foods, _plan, _targets
+    """The command's parser. Each subcommand module registers its options and a handler that
+    imports the heavy modules (pandas, the solvers, requests) only when it runs, so building
+    the parser and printing ``--help`` stay fast."""
+    from mealplan.cli import _batch, _cache, _completion, _foods, _plan, _schema, _targets
 
     parser = argparse.ArgumentParser(
         prog="mealplan",
         description="Food-first meal plans for magnesium, potassium, calcium, vitamin D and B12.",
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    parser.add_argument(
+        "--version", action=_VersionAction, help="print mealplan's version and exit"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (_cache, _foods, _targets, _plan):
+    for module in (_cache, _foods, _targets, _plan, _batch, _schema, _completion):
         module.register(subparsers)
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: like argparse's own, but reads the version only when asked (importing
+    ``importlib.metadata`` costs every other run of the command some milliseconds)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        sys.stdout.write(f"{parser.prog} {package_version()}\n")
+        parser.exit()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,11 +6,12 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mealplan.cache import FoodCache
 from mealplan.cli import EXIT_BAD_INPUT, EXIT_OK
-from mealplan.fdc.bulk import import_bulk
+
+if TYPE_CHECKING:  # the cache (pydantic, platformdirs) is read when a command runs
+    from mealplan.cache import FoodCache
 
 EXAMPLES = """examples:
   mealplan cache import FoodData_Central_foundation_food_json_2024-10-31.zip
@@ -61,6 +62,8 @@ def register(subparsers: Any) -> None:
 
 
 def _cache(args: argparse.Namespace) -> FoodCache:
+    from mealplan.cache import FoodCache
+
     return FoodCache(args.cache_dir)
 
 
@@ -74,6 +77,8 @@ def _print(data: dict[str, Any], fmt: str) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from mealplan.fdc.bulk import import_bulk  # tqdm and the FDC parsers
+
     report = import_bulk(args.path, _cache(args), values_from=args.values_from)
     data = asdict(report)
     if args.format == "table":

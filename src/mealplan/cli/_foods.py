@@ -6,10 +6,12 @@ import argparse
 import json
 import math
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mealplan.catalog import FoodCatalog, shipped_catalog
 from mealplan.cli import EXIT_BAD_INPUT, EXIT_OK
+
+if TYPE_CHECKING:  # the catalogue (pandas, numpy) is read when a command runs
+    from mealplan.catalog import FoodCatalog
 
 #: The allowed range of ``foods search --limit``.
 LIMIT_RANGE = (1, 1000)
@@ -59,6 +61,8 @@ def register(subparsers: Any) -> None:
 
 
 def _catalog(everything: bool) -> FoodCatalog:
+    from mealplan.catalog import shipped_catalog
+
     return shipped_catalog("full" if everything else "default")
 
 
@@ -90,6 +94,8 @@ def _amount(value: float | None, unit: str) -> str:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from mealplan.catalog import FoodCatalog
+
     catalog = FoodCatalog.full()
     # A food as eaten is filed under minus its FNDDS food code (its FDC id is not shipped).
     food = catalog.get(args.fdc_id) or catalog.get(-args.fdc_id)

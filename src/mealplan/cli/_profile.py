@@ -1,14 +1,20 @@
-"""What ``targets``, ``week`` and ``day`` share: the profile options and how bad input is named."""
+"""What ``targets``, ``week`` and ``day`` share: the profile options and how bad input is named.
+
+Building the options imports nothing heavy; :func:`profile_from_args` reads the targets module
+(pydantic) when a command runs.
+"""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
-from mealplan.targets import Profile
+    from mealplan.targets import Profile
 
 ACTIVITIES = ("inactive", "low_active", "active", "very_active")
 
@@ -73,6 +79,10 @@ def bad_input(exc: ValidationError, options: Mapping[str, str], fallback: str) -
 
 def profile_from_args(args: argparse.Namespace) -> Profile:
     """The Profile the options describe, or BadInput naming the option at fault."""
+    from pydantic import ValidationError
+
+    from mealplan.targets import Profile
+
     try:
         return Profile(
             age=args.age,

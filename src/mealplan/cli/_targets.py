@@ -6,12 +6,14 @@ import argparse
 import json
 import sys
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mealplan.cli import EXIT_BAD_INPUT, EXIT_OK
 from mealplan.cli._profile import BadInput, add_profile_arguments, profile_from_args
 from mealplan.domain.wording import REPORT_MEDICAL_NOTE
-from mealplan.targets import Bound, Profile, Targets, TargetsError
+
+if TYPE_CHECKING:  # read by _run when the command runs, not when the parser is built
+    from mealplan.targets import Bound, Profile, Targets
 
 EXAMPLES = """examples:
   mealplan targets --age 34 --sex female
@@ -54,6 +56,8 @@ def register(subparsers: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     """Build the profile and targets; bad input is one stderr line and exit code 2."""
+    from mealplan.targets import Targets, TargetsError
+
     try:
         profile = profile_from_args(args)
     except BadInput as exc:

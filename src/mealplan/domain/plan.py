@@ -45,12 +45,14 @@ food groups (``amount``, ``ratio``, ``low``, ``high``)  3
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mealplan.domain.vocabulary import WEEKDAYS, FoodId
+
+if TYPE_CHECKING:  # pandas is read when a table is asked for, not on import
+    import pandas as pd
 
 #: The version of the plan's JSON form; see the module docstring for what changes bump it.
 SCHEMA_VERSION = "2.0"
@@ -403,6 +405,8 @@ class DayPlan(_Envelope):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per item: day, meal, food, servings, grams, household measure, kcal."""
+        import pandas as pd
+
         return pd.DataFrame(_item_rows([self]))
 
     def shopping_list(self) -> pd.DataFrame:
@@ -453,6 +457,8 @@ class WeekPlan(_Envelope):
         return _food_names([item for day in self.days for item in day.items]).get(food, str(food))
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         return pd.DataFrame(_item_rows(self.days))
 
     def shopping_list(self) -> pd.DataFrame:
@@ -498,6 +504,8 @@ def _shopping_list(days: list[DayPlan]) -> pd.DataFrame:
     """Foods to buy, by name, then drinking water as tap water (``purchase`` False). ``meals``
     counts the meals a food is eaten at; ``cooked`` the times it is prepared: a dinner cooked
     in double quantity for the next day's lunch counts once."""
+    import pandas as pd
+
     columns = [
         "food_id",
         "fdc_id",

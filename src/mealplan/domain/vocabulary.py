@@ -102,6 +102,8 @@ COVER_ROLES: tuple[str, ...] = (Role.PROTEIN, Role.GRAIN, Role.VEGETABLE, Role.F
 DIETS: tuple[str, ...] = tuple(Diet)
 DIET_FLAGS: tuple[str, ...] = tuple(DietFlag)
 ALLERGENS: tuple[str, ...] = tuple(Allergen)
+#: The shipped catalogues by name, as the CLI offers them (``catalog.shipped_catalog``).
+CATALOGS: tuple[str, ...] = ("default", "as_eaten", "curated", "ingredients", "full")
 
 #: The one meal of a plan made without meal structure (``Preferences(meals=None)``).
 FREE_FORM_MEAL = "foods"
