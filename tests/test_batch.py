@@ -253,3 +253,18 @@ def test_results_come_as_the_caller_reads_them(monkeypatch: pytest.MonkeyPatch) 
     first = next(results)
     assert first.id == "lazy30" and first.ok and len(planned) == 1
     assert [result.id for result in results] == ["lazy40"] and len(planned) == 2
+
+
+def test_a_ray_instance_gives_the_same_plans(serial: list[PlanResult]) -> None:
+    """A real local Ray instance of 2 CPUs, through ``RayExecutor``."""
+    import ray
+
+    from mealplan.batch import RayExecutor
+
+    requests = fifty_requests()[20:32]  # the infeasible and the unparsable request among them
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        results = list(plan_many(requests, executor=RayExecutor(num_cpus=1), chunksize=2))
+    finally:
+        ray.shutdown()
+    assert [outcome(result) for result in results] == [outcome(r) for r in serial[20:32]]

@@ -135,6 +135,30 @@ def plan_many(
     yield from _results(entries, executor, catalog, chunksize)
 
 
+class RayExecutor(Executor):
+    """Ray as a ``concurrent.futures.Executor``, for :func:`plan_many` on a Ray cluster.
+
+    Each task is a Ray remote call, and its future Ray's own (``ObjectRef.future()``). Connect
+    first (``ray.init()``, or ``ray.init(address="auto")`` inside a cluster); ``options`` are
+    Ray's remote options, e.g. ``num_cpus=1``. Needs ``pip install "mealplan[ray]"``.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        import ray
+
+        self._ray = ray
+        self._options = options
+        self._remote: dict[Any, Any] = {}
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        remote = self._remote.get(fn)
+        if remote is None:
+            wrap = self._ray.remote(**self._options) if self._options else self._ray.remote
+            remote = self._remote[fn] = wrap(fn)
+        future: Future[Any] = remote.remote(*args, **kwargs).future()
+        return future
+
+
 # -- the parent's side ----------------------------------------------------------------------
 
 
