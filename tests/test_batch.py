@@ -196,6 +196,16 @@ def test_bad_arguments_name_the_argument(kwargs: dict[str, Any], field: str) -> 
 
 
 @pytest.mark.parametrize(
+    "single",
+    [PlanRequest(profile={"age": 30, "sex": "male"}), {"profile": {}}, '{"profile": {}}'],
+    ids=["PlanRequest", "mapping", "text"],
+)
+def test_one_request_not_in_a_list_is_refused(single: Any) -> None:
+    with pytest.raises(PlannerError, match="^requests: must be an iterable of requests"):
+        list(plan_many(single))
+
+
+@pytest.mark.parametrize(
     ("request_data", "where"),
     [
         ({"profile": {"age": 30, "sex": "male"}, "kind": "day", "days": 3}, "days"),

@@ -131,6 +131,11 @@ def plan_many(
         )
     if catalog is not None and not isinstance(catalog, FoodCatalog):
         raise PlannerError(f"catalog: must be a FoodCatalog or None (got {type(catalog).__name__})")
+    if isinstance(requests, PlanRequest | Mapping | str | bytes):
+        raise PlannerError(
+            f"requests: must be an iterable of requests (got one {type(requests).__name__}); "
+            "wrap a single request in a list"
+        )
     entries = [_entry(position, request) for position, request in enumerate(requests)]
     yield from _results(entries, executor, catalog, chunksize)
 
