@@ -201,7 +201,7 @@ def test_bad_arguments_name_the_argument(kwargs: dict[str, Any], field: str) -> 
     ids=["PlanRequest", "mapping", "text"],
 )
 def test_one_request_not_in_a_list_is_refused(single: Any) -> None:
-    with pytest.raises(PlannerError, match="^requests: must be an iterable of requests"):
+    with pytest.raises(PlannerError, match=r"^requests: must be an iterable of requests"):
         list(plan_many(single))
 
 

@@ -87,6 +87,10 @@ def make_item(catalog: FoodCatalog, food_id: Any, servings: float) -> PlanItem:
         serving_text=str(row["serving_text"]),
         household=f"{servings:g} × {row['serving_text']}",
         energy_kcal=0.0 if pd.isna(energy) else servings * float(energy),
+        nutrients={
+            key: None if pd.isna(value) else servings * float(value)
+            for key, value in catalog.per_serving().loc[food_id].items()
+        },
     )
 
 
@@ -228,6 +232,16 @@ def _replace_lunch_energy(plan: DayPlan) -> DayPlan:
     lunch = plan.meals[1]
     chicken = lunch.items[0]
     items = [chicken.model_copy(update={"energy_kcal": chicken.energy_kcal + 10}), *lunch.items[1:]]
+    meals = [plan.meals[0], lunch.model_copy(update={"items": items}), *plan.meals[2:]]
+    return plan.model_copy(update={"meals": meals})
+
+
+def _replace_item_nutrient(plan: DayPlan, key: str, value: float | None) -> DayPlan:
+    """The chicken at lunch states ``value`` for ``key``; every total stays right."""
+    lunch = plan.meals[1]
+    chicken = lunch.items[0]
+    stated = {**chicken.nutrients, key: value}
+    items = [chicken.model_copy(update={"nutrients": stated}), *lunch.items[1:]]
     meals = [plan.meals[0], lunch.model_copy(update={"items": items}), *plan.meals[2:]]
     return plan.model_copy(update={"meals": meals})
 
@@ -396,6 +410,14 @@ DAY_CASES: dict[str, tuple[Case, str]] = {
         ),
         "lock",
     ),
+    "an item's nutrient misstated": (
+        lambda: (_replace_item_nutrient(make_day(TINY, DAY_A), "calcium", 999.0), TARGETS, PREFS),
+        "totals_mismatch",
+    ),
+    "a known item nutrient stated as unknown": (
+        lambda: (_replace_item_nutrient(make_day(TINY, DAY_A), "protein", None), TARGETS, PREFS),
+        "totals_mismatch",
+    ),
     "budget exceeded": (
         lambda: (make_day(TINY, DAY_A), TARGETS, Preferences(budget_per_day=5.0)),
         "budget",
@@ -469,6 +491,21 @@ def test_unknown_value_counts_as_zero() -> None:
     assert rules(verify(_replace_total(plan, "vitamin_d", 0.5), TINY, Targets(), prefs)) == [
         "totals_mismatch"
     ]
+
+
+def test_an_item_states_an_unknown_value_as_null_not_zero() -> None:
+    prefs = Preferences(meals=None)
+    plan = make_day(TINY, {"foods": [("spinach", 2)]})
+    (item,) = plan.meals[0].items
+    assert item.nutrients["vitamin_d"] is None
+    assert verify(plan, TINY, Targets(), prefs) == []
+    zero = item.model_copy(update={"nutrients": {**item.nutrients, "vitamin_d": 0.0}})
+    claimed = plan.model_copy(
+        update={"meals": [plan.meals[0].model_copy(update={"items": [zero]})]}
+    )
+    found = verify(claimed, TINY, Targets(), prefs)
+    assert rules(found) == ["totals_mismatch"]
+    assert "no known value" in found[0].message
 
 
 def test_target_absent_from_catalogue_counts_as_zero() -> None:

@@ -315,12 +315,49 @@ def _check_items(
             for key in keys:
                 totals[key] += item.servings * lookup.amounts(food)[key]
             _check_item_amounts(item, food, lookup.amounts(food)["energy"], label, where, out)
+            _check_item_nutrients(item, food, lookup, day, label, where, out)
             _check_servings(item, food, label, continuous, age, where, out)
             _check_item_preferences(food, label, prefs, excluded, where, out)
     if day.drinking_water is not None and "water" in totals:
         # Plain drinking water is part of the plan: 1 mL = 1 g of water.
         totals["water"] += day.drinking_water.grams
     return totals
+
+
+def _check_item_nutrients(
+    item: PlanItem,
+    food: CatalogFood,
+    lookup: _Lookup,
+    day: DayPlan,
+    label: str,
+    where: _Where,
+    out: _Collector,
+) -> None:
+    """Each nutrient an item states is its servings of the catalogue's value (unreliable B12
+    as 0, like the totals), rounded as its total is; ``null`` exactly where the value is
+    unknown. Plans saved before items stated nutrients state none, and pass."""
+    for key, stated in item.nutrients.items():
+        known = _optional(food.per_serving.get(key)) is not None
+        total = day.totals.get(key)
+        unit = total.unit if total is not None else ""
+        if stated is None or not known:
+            if (stated is None) != (not known):
+                shown = "no value" if stated is None else _with_unit(stated, unit)
+                truth = "a value" if known else "no known value"
+                out.add(
+                    "totals_mismatch",
+                    f"{label} states {shown} for {key}, but the catalogue has {truth}",
+                    **where,
+                )
+            continue
+        exact = item.servings * lookup.amounts(food).get(key, 0.0)
+        if not _stated(stated, exact, amount_decimals(unit)):
+            out.add(
+                "totals_mismatch",
+                f"{label} states {_with_unit(stated, unit)} of {key}, but "
+                f"{_num(item.servings)} serving(s) in the catalogue give {_with_unit(exact, unit)}",
+                **where,
+            )
 
 
 def _check_item_amounts(
