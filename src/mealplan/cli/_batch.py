@@ -22,9 +22,10 @@ EXAMPLES = """examples:
 A request line: {"id": "u1", "profile": {"age": 34, "sex": "female"},
                  "preferences": {"diet": "vegetarian"}, "kind": "week", "days": 7}
 (`mealplan schema request` and `mealplan schema result` print both forms.) Blank lines are
-skipped; a request without an id gets its position among the other lines, from 0. A line that is not a valid request gets a result with its error, and the batch goes
-on; so does a request no plan can meet (its result holds the diagnosis). The results file is
-written whole or not at all. A summary goes to stderr, with a progress bar on a terminal.
+skipped; a request without an id gets its position among the other lines, from 0. A line that
+is not a valid request gets a result with its error, and the batch goes on; so does a request
+no plan can meet (its result holds the diagnosis). The results file is written whole or not at
+all. A summary goes to stderr, with a progress bar on a terminal.
 
 Exit codes: 0 the batch ran (each result says how its request went), 2 bad arguments or an
 unreadable input, 4 the output could not be written.
@@ -129,10 +130,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _read_lines(path: str) -> list[str]:
     """The input's non-blank lines."""
-    if path == "-":
-        text = sys.stdin.read()
-    else:
-        text = Path(path).read_text(encoding="utf-8")
+    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     return [line for line in text.splitlines() if line.strip()]
 
 
