@@ -35,7 +35,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -126,9 +126,11 @@ class ProfileQuery(Profile):
 # -- the process pool ------------------------------------------------------------------------
 
 
-def _warm_worker() -> None:
-    """Each worker reads the catalogue when it starts, not during its first request."""
+def _warm_worker(ready: Any) -> None:
+    """Each worker reads the catalogue when it starts, not during its first request, then
+    waits at ``ready`` (a barrier of all the pool's workers) until every worker has."""
     FoodCatalog.default()
+    ready.wait()
 
 
 def _noop() -> int:
@@ -187,14 +189,17 @@ class _Workers:
     def _start(self) -> ProcessPoolExecutor:
         # spawn: a fresh interpreter per worker, the same on Linux, macOS and Windows, and
         # safe beside the server's threads (fork would copy a process mid-flight).
+        context = multiprocessing.get_context("spawn")
         pool = ProcessPoolExecutor(
             max_workers=self.count,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=_warm_worker,
+            initargs=(context.Barrier(self.count),),
         )
-        # Start every worker now: a pool starts one more process per task waiting for one.
-        for _ in range(self.count):
-            pool.submit(_noop)
+        # Start every worker now (a pool starts one more process per task waiting for one),
+        # and serve once all of them have read the catalogue: the first requests then plan
+        # in parallel at once.
+        wait([pool.submit(_noop) for _ in range(self.count)])
         return pool
 
     def renew(self, broken: ProcessPoolExecutor) -> None:
