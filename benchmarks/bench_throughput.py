@@ -27,7 +27,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from common import Session, Table, arguments, fmt_x, ratio
+from common import Session, Table, arguments
 
 from mealplan import PlanRequest, PlanResult, plan_many
 
@@ -199,7 +199,6 @@ def main() -> None:
     table.row(
         "planned / no plan / errors",
         f"{single['planned']} / {single['no_plan']} / {single['errors']}",
-        fmt_x(ratio(None, None)),
     )
     session.finish({"baseline": baseline.record(), "rows": rows}, table)
 
