@@ -302,6 +302,31 @@ def test_rounded_plans_still_verify(
     assert verify(eaten_day[0], eaten_day[1], targets) == []
 
 
+def test_verify_wants_every_item_nutrient_of_a_versioned_plan(
+    eaten_day: tuple[DayPlan, FoodCatalog], targets: Targets
+) -> None:
+    """A plan of schema 2.0 that drops a nutrient from an item, or all of them, is caught; a
+    misstated one too (the amounts are checked against the catalogue)."""
+    plan, catalog = eaten_day
+    first, second = plan.meals[0].items[:2]
+    dropped = {key: value for key, value in first.nutrients.items() if key != "magnesium"}
+    wrong = {**second.nutrients, "potassium": (second.nutrients["potassium"] or 0) + 50}
+    items = [
+        first.model_copy(update={"nutrients": dropped}),
+        second.model_copy(update={"nutrients": wrong}),
+        *plan.meals[0].items[2:],
+    ]
+    meals = [plan.meals[0].model_copy(update={"items": items}), *plan.meals[1:]]
+    found = verify(plan.model_copy(update={"meals": meals}), catalog, targets)
+    messages = [v.message for v in found if v.rule == "totals_mismatch"]
+    assert any("states nothing for magnesium" in m for m in messages), messages
+    assert any("of potassium, but" in m for m in messages), messages
+    emptied = [first.model_copy(update={"nutrients": {}}), *plan.meals[0].items[1:]]
+    meals = [plan.meals[0].model_copy(update={"items": emptied}), *plan.meals[1:]]
+    found = verify(plan.model_copy(update={"meals": meals}), catalog, targets)
+    assert len([v for v in found if "states nothing for" in v.message]) == len(plan.totals)
+
+
 # -- round trip and schema ----------------------------------------------------------------------
 
 

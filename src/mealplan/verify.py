@@ -127,6 +127,11 @@ class _Lookup:
                 self._cache[key] = None
         return self._cache[key]
 
+    def unreliable(self, food: CatalogFood, key: str) -> bool:
+        """Whether ``key`` of ``food`` counts as 0 whatever its value (B12 of a food that is
+        not a reliable source)."""
+        return key == "vitamin_b12" and not self._reliable_b12[food.id]
+
     def amounts(self, food: CatalogFood) -> dict[str, float]:
         """Per-serving amounts of every checked key, unknown and unreliable counted as 0."""
         key = (type(food.id).__name__, food.id)
@@ -251,8 +256,10 @@ def verify(
 
     day_totals: list[dict[str, float]] = []
     day_costs: list[float | None] = []
+    # A plan of schema 2.0 or later states every reported nutrient of every item.
+    itemised = plan.schema_version is not None
     for day in days:
-        totals = _check_items(day, lookup, keys, prefs, age, out)
+        totals = _check_items(day, lookup, keys, prefs, age, itemised, out)
         day_totals.append(totals)
         _check_totals(day, totals, units, out)
         _check_energy(day, totals, targets, prefs, out)
@@ -293,10 +300,11 @@ def _check_items(
     keys: Sequence[str],
     prefs: Preferences,
     age: float | None,
+    itemised: bool,
     out: _Collector,
 ) -> dict[str, float]:
     """Item-level rules, and the day's nutrient totals summed from the catalogue (``age``: the
-    person's, which sets the servings' step)."""
+    person's, which sets the servings' step; ``itemised``: items must state their nutrients)."""
     totals = dict.fromkeys(keys, 0.0)
     continuous = day.solver is not None and day.solver.formulation == "continuous"
     excluded = set(prefs.exclude_foods)
@@ -315,7 +323,7 @@ def _check_items(
             for key in keys:
                 totals[key] += item.servings * lookup.amounts(food)[key]
             _check_item_amounts(item, food, lookup.amounts(food)["energy"], label, where, out)
-            _check_item_nutrients(item, food, lookup, day, label, where, out)
+            _check_item_nutrients(item, food, lookup, day, itemised, label, where, out)
             _check_servings(item, food, label, continuous, age, where, out)
             _check_item_preferences(food, label, prefs, excluded, where, out)
     if day.drinking_water is not None and "water" in totals:
@@ -329,19 +337,30 @@ def _check_item_nutrients(
     food: CatalogFood,
     lookup: _Lookup,
     day: DayPlan,
+    itemised: bool,
     label: str,
     where: _Where,
     out: _Collector,
 ) -> None:
     """Each nutrient an item states is its servings of the catalogue's value (unreliable B12
     as 0, like the totals), rounded as its total is; ``null`` exactly where the value is
-    unknown. Plans saved before items stated nutrients state none, and pass."""
+    unknown, or 0 where the total lists the food as an imputed zero or an unreliable source
+    (B12 and vitamin D of plant foods). An ``itemised`` plan (schema 2.0 on) states every nutrient of the day's
+    totals for every item; plans saved before state none, and pass."""
+    if itemised:
+        for key in day.totals:
+            if key not in item.nutrients:
+                out.add("totals_mismatch", f"{label} states nothing for {key}", **where)
     for key, stated in item.nutrients.items():
         known = _optional(food.per_serving.get(key)) is not None
         total = day.totals.get(key)
         unit = total.unit if total is not None else ""
+        counted_zero = lookup.unreliable(food, key) or (
+            total is not None
+            and (item.food_id in total.imputed_in or item.food_id in total.unreliable_in)
+        )
         if stated is None or not known:
-            if (stated is None) != (not known):
+            if (stated is None) != (not known) and not (counted_zero and stated == 0):
                 shown = "no value" if stated is None else _with_unit(stated, unit)
                 truth = "a value" if known else "no known value"
                 out.add(
