@@ -344,8 +344,8 @@ def _check_item_nutrients(
 ) -> None:
     """Each nutrient an item states is its servings of the catalogue's value (unreliable B12
     as 0, like the totals), rounded as its total is; ``null`` exactly where the value is
-    unknown, or 0 where the total lists the food as an imputed zero or an unreliable source
-    (B12 and vitamin D of plant foods). An ``itemised`` plan (schema 2.0 on) states every nutrient of the day's
+    unknown, or 0 where the value counts as 0 (an imputed zero; B12 of a food that is not a
+    reliable source). An ``itemised`` plan (schema 2.0 on) states every nutrient of the day's
     totals for every item; plans saved before state none, and pass."""
     if itemised:
         for key in day.totals:
