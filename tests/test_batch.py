@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import pickle
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -13,6 +14,7 @@ import pytest
 
 from mealplan import batch
 from mealplan.batch import PlanRequest, PlanResult, plan_many
+from mealplan.catalog import FoodCatalog
 from mealplan.errors import PlannerError
 
 #: Infeasible for certain: a vegan menu without fortified foods lacks vitamins D and B12.
@@ -179,6 +181,65 @@ def test_a_dead_worker_yields_worker_failed_and_the_batch_goes_on() -> None:
         "worker_failed",
     ]
     assert "worker process died" in (results[0].error.message if results[0].error else "")
+
+
+class DyingCatalog(FoodCatalog):
+    """A catalogue whose unpickling ends the worker process: the pool breaks for good."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os._exit, (1,))
+
+
+def test_a_broken_process_pool_fails_each_request_and_the_batch_ends_normally(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker that dies breaks a process pool: every later submit raises. More chunks than
+    fit in flight are still each answered ``worker_failed``, in order, and nothing raises."""
+    monkeypatch.setattr(batch, "_IN_FLIGHT", 2)
+    requests = [
+        PlanRequest(id=f"k{age}", profile={"age": age, "sex": "female"}, days=1)
+        for age in (21, 31, 41, 51, 61)
+    ]
+    dying = DyingCatalog.__new__(DyingCatalog)
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        results = list(plan_many(requests, executor=pool, catalog=dying))
+    assert [result.id for result in results] == [request.id for request in requests]
+    assert {result.error.type for result in results if result.error} == {"worker_failed"}
+    assert not any(result.ok for result in results)
+
+
+class FirstOnly(Executor):
+    """Runs the first task; the others wait, never started, until cancelled."""
+
+    def __init__(self) -> None:
+        self.futures: list[Future[Any]] = []
+
+    def submit(  # type: ignore[override]
+        self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any
+    ) -> Future[Any]:
+        future: Future[Any] = Future()
+        if not self.futures:
+            future.set_result(fn(*args, **kwargs))
+        self.futures.append(future)
+        return future
+
+
+def test_work_in_flight_is_cancelled_when_the_caller_stops_reading() -> None:
+    requests = [
+        PlanRequest(id=f"c{age}", profile={"age": age, "sex": "male"}, days=1)
+        for age in (22, 32, 42, 52)
+    ]
+    executor = FirstOnly()
+    results = plan_many(requests, executor=executor)
+    assert next(results).id == "c22"
+    results.close()  # type: ignore[attr-defined]
+    assert len(executor.futures) == 4
+    assert [future.cancelled() for future in executor.futures] == [False, True, True, True]
+
+
+def test_arguments_are_checked_when_called_not_when_read() -> None:
+    with pytest.raises(PlannerError, match="^chunksize:"):
+        plan_many([], chunksize=0)
 
 
 @pytest.mark.parametrize(

@@ -114,13 +114,20 @@ def plan_many(
     catalog: FoodCatalog | None = None,
     chunksize: int = 1,
 ) -> Iterator[PlanResult]:
-    """Plan every request, yielding a :class:`PlanResult` per request in input order.
+    """Plan every request; the iterator yields a :class:`PlanResult` per request in input order.
 
     ``requests`` may be :class:`PlanRequest` objects, mappings or JSON text (a line of a JSONL
-    file); one that does not parse yields a ``validation_error`` result. ``catalog`` defaults to
-    :meth:`FoodCatalog.default` (built once per worker process); a catalogue of your own is
-    pickled with every chunk, so give larger chunks. ``chunksize`` requests travel together to
-    a worker (larger chunks cost less to send, smaller ones balance better).
+    file); one that does not parse yields a ``validation_error`` result. They are read when
+    ``plan_many`` is called (the arguments are checked then too), so that duplicates can be
+    found: a finite batch, whose canonical request texts stay in memory until their results
+    are handed out; for an endless stream, call it on one slice at a time. The results come
+    as the caller reads them; at most a few dozen chunks are in flight, and those are
+    cancelled when the caller stops reading (``close()`` or leaving a ``for`` loop early).
+
+    ``catalog`` defaults to :meth:`FoodCatalog.default` (built once per worker process); a
+    catalogue of your own is pickled with every chunk, so give larger chunks. ``chunksize``
+    requests travel together to a worker (larger chunks cost less to send, smaller ones
+    balance better).
     """
     if isinstance(chunksize, bool) or not isinstance(chunksize, int) or chunksize < 1:
         raise PlannerError(f"chunksize: must be a whole number ≥ 1 (got {chunksize!r})")
@@ -137,7 +144,7 @@ def plan_many(
             "wrap a single request in a list"
         )
     entries = [_entry(position, request) for position, request in enumerate(requests)]
-    yield from _results(entries, executor, catalog, chunksize)
+    return _results(entries, executor, catalog, chunksize)
 
 
 class RayExecutor(Executor):
@@ -275,17 +282,32 @@ def _answers(
         return
     pending: deque[tuple[list[str], Future[list[str]]]] = deque()
     queue = iter(chunks)
-    for chunk in queue:
-        pending.append((chunk, executor.submit(_plan_chunk, chunk, catalog)))
-        if len(pending) >= _IN_FLIGHT:
-            break
-    while pending:
-        chunk, future = pending.popleft()
-        for key, text in zip(chunk, _chunk_answers(chunk, future), strict=True):
-            yield key, PlanResult.model_validate_json(text)
-        following = next(queue, None)
-        if following is not None:
-            pending.append((following, executor.submit(_plan_chunk, following, catalog)))
+    try:
+        for chunk in queue:
+            pending.append((chunk, _submit(executor, chunk, catalog)))
+            if len(pending) >= _IN_FLIGHT:
+                break
+        while pending:
+            chunk, future = pending.popleft()
+            for key, text in zip(chunk, _chunk_answers(chunk, future), strict=True):
+                yield key, PlanResult.model_validate_json(text)
+            following = next(queue, None)
+            if following is not None:
+                pending.append((following, _submit(executor, following, catalog)))
+    finally:  # the caller stopped reading: what has not started yet is not wanted
+        for _, future in pending:
+            future.cancel()
+
+
+def _submit(executor: Executor, chunk: list[str], catalog: FoodCatalog | None) -> Future[list[str]]:
+    """The chunk's task on the executor, or a failed future when the executor refuses it (a
+    process pool is broken for good once one of its workers has died)."""
+    try:
+        return executor.submit(_plan_chunk, chunk, catalog)
+    except Exception as exc:  # the chunk's requests become worker_failed; the batch goes on
+        refused: Future[list[str]] = Future()
+        refused.set_exception(exc)
+        return refused
 
 
 def _chunk_answers(chunk: list[str], future: Future[list[str]]) -> list[str]:
