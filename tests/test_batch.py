@@ -238,7 +238,7 @@ def test_work_in_flight_is_cancelled_when_the_caller_stops_reading() -> None:
 
 
 def test_arguments_are_checked_when_called_not_when_read() -> None:
-    with pytest.raises(PlannerError, match="^chunksize:"):
+    with pytest.raises(PlannerError, match=r"^chunksize:"):
         plan_many([], chunksize=0)
 
 
