@@ -84,3 +84,48 @@ def test_output_of_another_thread_written_during_the_banner_is_kept() -> None:
     assert lines[-1] == "end"
     assert sorted(lines[:-1]) == sorted(f"line {n}" for n in range(100000))
     assert "HiGHS" not in run.stdout
+
+
+def test_a_child_process_started_during_the_banner_does_not_hold_it_up() -> None:
+    """A child started while fd 1 points at the pipe keeps the pipe as its stdout for as long
+    as it lives: absorbing the banner must return without waiting for the child, and what the
+    child writes, before and after, still reaches the real stdout."""
+    script = textwrap.dedent(
+        """
+        import subprocess, threading, time
+        import highspy
+        from mealplan.optimize import _solve
+
+        real = highspy.Highs
+        started = threading.Event()
+        children = []
+
+        def slow_highs():  # a slow first object, as on a loaded machine: a wide window
+            started.set()
+            time.sleep(0.5)
+            return real()
+
+        def start_child():
+            started.wait()
+            children.append(subprocess.Popen(
+                ["sh", "-c", "echo child-early; read line; echo child-late"],
+                stdin=subprocess.PIPE,
+            ))
+
+        _solve.highspy.Highs = slow_highs
+        thread = threading.Thread(target=start_child)
+        thread.start()
+        _solve._absorb_highs_banner()
+        thread.join()
+        (child,) = children
+        alive = child.poll() is None
+        child.communicate(b"go\\n", timeout=60)
+        print(f"returned while the child lived: {alive}", flush=True)
+        """
+    )
+    run = _run(script)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert "returned while the child lived: True" in lines, run.stdout
+    assert "child-early" in lines and "child-late" in lines, run.stdout
+    assert "HiGHS" not in run.stdout

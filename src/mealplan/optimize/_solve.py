@@ -11,6 +11,7 @@ import logging
 import math
 import os
 import re
+import secrets
 import sys
 import threading
 import time
@@ -105,31 +106,76 @@ def _absorb_highs_banner() -> None:
 def _absorb_once() -> None:
     """Point fd 1 at a pipe for as long as HiGHS takes to make its first object, then pass on
     everything else that reached the pipe: another thread writing to stdout in that moment
-    loses nothing, and only the banner is dropped. A reader thread empties the pipe meanwhile,
-    so a full pipe never blocks HiGHS or a writer."""
+    loses nothing, and only the banner is dropped.
+
+    A reader thread empties the pipe meanwhile, so a full pipe never blocks HiGHS or a writer.
+    It reads up to an end mark written once fd 1 is back, and never waits for the pipe to
+    close: a child process started in that moment holds the pipe as its stdout for as long as
+    it lives, and what it writes later is passed on to the real stdout as it comes.
+    """
     sys.stdout.flush()
-    read_end, write_end = os.pipe()
-    received: list[bytes] = []
-    reader = threading.Thread(target=_read_all, args=(read_end, received), daemon=True)
-    reader.start()
     saved = os.dup(1)
     try:
-        os.dup2(write_end, 1)
-        highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
+        read_end, write_end = os.pipe()
+    except OSError:
         os.close(saved)
-        os.close(write_end)
-        reader.join()
-    view = memoryview(_BANNER.sub(b"", b"".join(received)))
+        raise
+    end = b"\0mealplan: end of the HiGHS banner " + secrets.token_hex(8).encode() + b"\0"
+    before: list[bytes] = []
+    marked = threading.Event()
+    reader = threading.Thread(
+        target=_read_to_mark,
+        args=(read_end, end, before, marked, os.dup(saved)),
+        name="mealplan-highs-banner",
+        daemon=True,
+    )
+    reader.start()
+    try:
+        os.dup2(write_end, 1)
+        try:
+            highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+    finally:
+        os.close(saved)
+        try:
+            os.write(write_end, end)  # shorter than PIPE_BUF: written whole
+        finally:
+            os.close(write_end)
+    marked.wait()
+    _write_all(1, _BANNER.sub(b"", b"".join(before)))
+
+
+def _read_to_mark(
+    fd: int, end: bytes, before: list[bytes], marked: threading.Event, forward: int
+) -> None:
+    """Collect what reaches the pipe before ``end``; then pass the rest on to ``forward`` (a
+    copy of the real stdout) until the pipe closes."""
+    received = b""
+    try:
+        with os.fdopen(fd, "rb", buffering=0) as pipe:
+            while not marked.is_set():
+                chunk = pipe.read(65536)
+                if not chunk:
+                    before.append(received)
+                    return
+                received += chunk
+                at = received.find(end)
+                if at >= 0:
+                    before.append(received[:at])
+                    marked.set()
+                    _write_all(forward, received[at + len(end) :])
+            while chunk := pipe.read(65536):
+                _write_all(forward, chunk)
+    finally:
+        marked.set()
+        os.close(forward)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
     while view:
-        view = view[os.write(1, view) :]
-
-
-def _read_all(fd: int, into: list[bytes]) -> None:
-    with os.fdopen(fd, "rb", buffering=0) as pipe:
-        while chunk := pipe.read(65536):
-            into.append(chunk)
+        view = view[os.write(fd, view) :]
 
 
 def _highs_result(highs: highspy.Highs, mip: bool, seconds: float, work: int = 0) -> SolveResult:
