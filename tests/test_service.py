@@ -299,6 +299,47 @@ def test_a_dead_worker_is_503_and_the_next_request_gets_a_new_pool(service: Modu
 # -- a real server ----------------------------------------------------------------------------
 
 
+def test_plans_waiting_for_a_worker_leave_the_other_endpoints_serving(
+    service: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """40 plans held in their solve (more than Starlette's 40 default threads): /targets and
+    /foods/search still answer, because planning waits on threads of its own limiter."""
+    import asyncio
+    import threading
+
+    import httpx
+
+    release = threading.Event()
+
+    def held(requests: Any, workers: Any) -> tuple[list[PlanResult], list[int]]:
+        release.wait(timeout=120)
+        return [PlanResult(id="held", error={"type": "internal_error", "message": "x"})], []
+
+    monkeypatch.setattr(service, "_plan", held)
+    app = service.create_app(workers=1)
+
+    async def scenario() -> tuple[int, int]:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                plans = [asyncio.create_task(client.post("/plans", json=DAY)) for _ in range(40)]
+                await asyncio.sleep(0.5)
+                try:
+                    targets, found = await asyncio.wait_for(
+                        asyncio.gather(
+                            client.get("/targets", params=WOMAN),
+                            client.get("/foods/search", params={"q": "lentil soup"}),
+                        ),
+                        timeout=60,
+                    )
+                finally:
+                    release.set()
+                    await asyncio.gather(*plans)
+        return targets.status_code, found.status_code
+
+    assert asyncio.run(scenario()) == (200, 200)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

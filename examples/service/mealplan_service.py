@@ -20,7 +20,9 @@ Endpoints (``/docs`` shows them, ``/openapi.json`` is their schema, built from t
 Planning runs in a ``ProcessPoolExecutor`` created when the app starts and shut down when it
 stops: ``MEALPLAN_SERVICE_WORKERS`` processes (default 2), or ``create_app(workers=...)``. A
 solve holds the GIL, so processes, not threads, let two requests plan at once; the endpoint
-waits for the pool on a thread of Starlette's thread pool, so the event loop keeps serving.
+waits for the pool on a thread of its own limiter (:data:`PLANNING_THREADS`), so the event
+loop and the other endpoints keep serving however many plans wait. The queue of waiting plans
+has no bound: put a limit in front of the service (a proxy's) for a public deployment.
 Each planning response names the worker process that planned it in ``X-Mealplan-Worker``.
 
 The service logs through :mod:`logging` (the ``mealplan.service`` logger) and prints nothing.
@@ -40,6 +42,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, ParamSpec, TypeVar
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import Body, FastAPI, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -71,6 +74,10 @@ DEFAULT_WORKERS = 2
 MAX_BATCH = 100
 #: The most foods one ``GET /foods/search`` returns.
 MAX_SEARCH = 50
+#: Planning requests that wait for the pool at once, each on a thread of its own limiter:
+#: more wait without a thread. The default thread pool (``/foods/search``, ``/targets``) is
+#: never taken by planning requests waiting for a worker.
+PLANNING_THREADS = 16
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -240,6 +247,15 @@ def _plan(
     return results, recorder.pids
 
 
+async def _planned(
+    requests: Sequence[PlanRequest | dict[str, Any]], request: Request
+) -> tuple[list[PlanResult], list[int]]:
+    """:func:`_plan` on a thread of the planning limiter, so the event loop and the default
+    thread pool keep serving while the requests wait for a worker."""
+    state = request.app.state
+    return await to_thread.run_sync(_plan, requests, state.workers, limiter=state.planning)
+
+
 def _pids_header(pids: list[int]) -> dict[str, str]:
     return {"X-Mealplan-Worker": ",".join(str(pid) for pid in dict.fromkeys(pids))} if pids else {}
 
@@ -312,7 +328,9 @@ _PLAN_ERRORS: dict[int | str, dict[str, Any]] = {
 
 # -- the app ---------------------------------------------------------------------------------
 
-#: A batch item: a PlanRequest, or any object, which gets a validation_error result in place.
+#: A batch item: a PlanRequest, or any other JSON object, which gets a validation_error result
+#: in its place. An item that is not an object (a string, a number, null) makes the whole body
+#: a 422 naming its position.
 _BatchItem = Annotated[PlanRequest | dict[str, Any], Field(union_mode="left_to_right")]
 
 
@@ -323,9 +341,11 @@ def create_app(workers: int | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        workers = _Workers(count)
+        # Off the event loop: starting the workers waits until each has read the catalogue.
+        workers = await asyncio.to_thread(_Workers, count)
         await run_in_threadpool(FoodCatalog.default)  # for /foods/search, read once here
         app.state.workers = workers
+        app.state.planning = CapacityLimiter(PLANNING_THREADS)
         log.info("mealplan service: %d planning worker process(es)", count)
         try:
             yield
@@ -348,7 +368,7 @@ def create_app(workers: int | None = None) -> FastAPI:
         summary="Plan a week (kind 'week', 1-14 days) or a day (kind 'day')",
     )
     async def plan(body: PlanRequest, request: Request) -> Response:
-        results, pids = await run_in_threadpool(_plan, [body], request.app.state.workers)
+        results, pids = await _planned([body], request)
         result = results[0]
         log.info(
             "plan %s: %s in %.2f s (worker %s)",
@@ -373,7 +393,7 @@ def create_app(workers: int | None = None) -> FastAPI:
     async def plan_batch(
         body: Annotated[list[_BatchItem], Body(max_length=MAX_BATCH)], request: Request
     ) -> Response:
-        results, pids = await run_in_threadpool(_plan, body, request.app.state.workers)
+        results, pids = await _planned(body, request)
         planned = sum(result.ok for result in results)
         log.info("batch of %d: %d planned (workers %s)", len(results), planned, sorted(set(pids)))
         text = "[" + ",".join(result.model_dump_json() for result in results) + "]"
