@@ -247,3 +247,19 @@ def test_foods_as_eaten_trace_to_their_food_code(capsys: pytest.CaptureFixture[s
     items = [item for meal in data["meals"] for item in meal["items"]]
     assert all(isinstance(item["food_code"], int) and item["fdc_id"] is None for item in items)
     assert all(item["release"] == "FNDDS 2017-2018" for item in items)
+
+
+def test_a_day_generates_meals_unless_told_not_to(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--no-generate-meals`` chooses among the drawn meals (their bound); by default the
+    day's meals are generated and its bound covers every meal the patterns allow."""
+    scopes = {}
+    for flag in ("--generate-meals", "--no-generate-meals"):
+        assert main(["day", *PERSON, "--format", "json", flag]) == 0
+        solver = json.loads(capsys.readouterr().out)["solver"]
+        scopes[flag] = (solver["bound_scope"], solver["objective"])
+    assert scopes["--generate-meals"][0] == "all_meals"
+    assert scopes["--no-generate-meals"][0] == "candidate_meals"
+    assert scopes["--generate-meals"][1] <= scopes["--no-generate-meals"][1]
+    with pytest.raises(SystemExit):
+        main(["week", *PERSON, "--no-generate-meals"])
+    assert "unrecognized arguments: --no-generate-meals" in capsys.readouterr().err

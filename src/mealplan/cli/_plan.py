@@ -222,6 +222,17 @@ def _add_options(parser: argparse.ArgumentParser, *, week: bool, swap: bool = Fa
         help=f"stop each solve after this much solver work, the same on any machine load "
         f"(default: {WORK_LIMIT:,}; more may find a better plan, slower)",
     )
+    if week:  # column generation is for a day's menu; a week chooses among drawn meals
+        parser.set_defaults(generate_meals=True)
+    else:
+        out.add_argument(
+            "--generate-meals",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="price new meals by column generation, with a bound over every meal the "
+            "patterns allow (default); --no-generate-meals chooses among the drawn candidate "
+            "meals only, 2-4 times faster, with a bound over those",
+        )
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
             dislikes=_resolve(catalog, args.dislike, "--dislike"),
             likes=_resolve(catalog, args.like, "--like"),
         )
-        planner = _planner(catalog, args.time_limit, args.work_limit)
+        planner = _planner(catalog, args.time_limit, args.work_limit, args.generate_meals)
     except BadInput as exc:
         print(f"mealplan: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -207,12 +207,15 @@ def _resolve(catalog: FoodCatalog, names: list[str], option: str) -> tuple[Any, 
     return tuple(dict.fromkeys(ids))
 
 
-def _planner(catalog: FoodCatalog, time_limit: float | None, work_limit: int | None) -> Planner:
+def _planner(
+    catalog: FoodCatalog, time_limit: float | None, work_limit: int | None, generate_meals: bool
+) -> Planner:
     try:
         return Planner(
             catalog,
             time_limit=time_limit,
             work_limit=WORK_LIMIT if work_limit is None else work_limit,
+            generate_meals=generate_meals,
         )
     except PlannerError as exc:
         option = "--work-limit" if str(exc).startswith("work_limit") else "--time-limit"
