@@ -357,9 +357,9 @@ def mark_cap_lifted(problem: PlanningProblem, week: WeekPlan) -> WeekPlan:
         f"candidate meals, so this week was planned without those limits: it uses "
         f"{week.distinct_foods} distinct foods. The targets come first."
     )
-    lifted = week.model_copy(update={"cap_lifted": True, "notes": [*week.notes, note]})
     # The request as asked, with its cap, not the one planned without it.
-    return lifted.model_copy(update={"request": _request(problem)})
+    update = {"cap_lifted": True, "notes": [*week.notes, note], "request": _request(problem)}
+    return week.model_copy(update=update)
 
 
 def _shortfalls(
