@@ -12,15 +12,12 @@ The request::
 ``"shortfalls": "declare"``: an app shows the closest week and the targets it misses (here
 vitamin D, about 89 % on weekly average) rather than an error.
 
-The request is a :class:`mealplan.PlanRequest`, as a line of ``mealplan batch`` is: ``profile``
-and ``preferences`` take the fields of :class:`mealplan.Profile` and
+``profile`` and ``preferences`` take the fields of :class:`mealplan.Profile` and
 :class:`mealplan.Preferences` (``preferences`` must be an object); ``days`` is a JSON integer
-from 1 to 14 (``"3"``, ``2.5`` or ``true`` is a ``validation_error``); ``kind`` ("week", the
-default, or "day") and ``id`` are optional. It is planned with :func:`mealplan.plan_many`,
-which answers with a plan, a diagnosis or an error; this script turns that into its output.
-The answer is ``WeekPlan`` JSON (``DayPlan`` for a day; read it back with
-``model_validate_json``). Anything else is one JSON object on stdout,
-``{"error": {"type": ..., "message": ..., "details": ...}}``, with exit code
+from 1 to 14 (``"3"``, ``2.5`` or ``true`` is a ``validation_error``). The answer is
+``WeekPlan`` JSON (read it back with ``WeekPlan.model_validate_json``). Anything else is one
+JSON object on stdout, ``{"error": {"type": ..., "message": ..., "details": ...}}``, with exit
+code
 
 - 2 for ``bad_request`` (not a JSON object, or a request the planner refuses: the message starts
   with the field, such as ``preferences.weekly_nutrients: unknown nutrient(s) ...``; the planner
@@ -38,11 +35,31 @@ import json
 import sys
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from mealplan import PlanRequest, PlanResult, plan_many
+from mealplan import (
+    FoodCatalog,
+    InfeasiblePlanError,
+    MealplanError,
+    Planner,
+    Preferences,
+    Profile,
+    Targets,
+)
+from mealplan.errors import UnknownFoodError
 
 EXIT_BAD_REQUEST, EXIT_INFEASIBLE, EXIT_INTERNAL = 2, 3, 4
+
+
+class PlanRequest(BaseModel):
+    """What an app sends: who, what they eat, how many days. Unknown keys are rejected."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    profile: Profile
+    preferences: Preferences = Field(default_factory=Preferences)
+    #: Strict: a JSON integer, not "3", 2.5 or true (which lax parsing would turn into 3 or 1).
+    days: int = Field(default=7, ge=1, le=14, strict=True)
 
 
 def error(kind: str, message: str, details: Any = None) -> str:
@@ -58,30 +75,28 @@ def handle(raw: bytes | str) -> tuple[str, int]:
     except ValidationError as exc:
         problems = json.loads(exc.json(include_url=False, include_input=False))
         first = problems[0]
-        if not first["loc"] and first["type"] != "value_error":
-            # the body as a whole: not JSON, not UTF-8, not an object
+        if not first["loc"]:  # the body as a whole: not JSON, not UTF-8, not an object
             return error(
                 "bad_request", f"the request is not a JSON object: {first['msg']}", problems
             ), EXIT_BAD_REQUEST
         where = ".".join(str(part) for part in first["loc"])
-        reason = str((first.get("ctx") or {}).get("error") or first["msg"])
-        message = f"{where}: {reason}" if where else reason
-        return error("validation_error", message, problems), EXIT_BAD_REQUEST
-    (result,) = plan_many([request])
-    return answer(result)
-
-
-def answer(result: PlanResult) -> tuple[str, int]:
-    """A plan, or the JSON error for a diagnosis or a refused request."""
-    if result.plan is not None:
-        return result.plan.model_dump_json(), 0
-    if result.diagnosis is not None:
-        details = result.diagnosis.model_dump(mode="json")
-        return error("infeasible", result.diagnosis.message, details), EXIT_INFEASIBLE
-    assert result.error is not None
-    refused = result.error.type in ("bad_request", "validation_error")
-    code = EXIT_BAD_REQUEST if refused else EXIT_INTERNAL
-    return error(result.error.type, result.error.message, result.error.details), code
+        reason = (first.get("ctx") or {}).get("error") or first["msg"]
+        return error("validation_error", f"{where}: {reason}", problems), EXIT_BAD_REQUEST
+    try:
+        targets = Targets.cramp_support(request.profile)
+        planner = Planner(FoodCatalog.default(), strict=True)
+        week = planner.plan_week(targets, request.preferences, days=request.days)
+    except InfeasiblePlanError as exc:
+        diagnosis = exc.diagnosis
+        details = diagnosis.model_dump(mode="json") if isinstance(diagnosis, BaseModel) else None
+        return error("infeasible", str(exc), details), EXIT_INFEASIBLE
+    except UnknownFoodError as exc:
+        return error("bad_request", str(exc), exc.unknown), EXIT_BAD_REQUEST
+    except MealplanError as exc:
+        return error("bad_request", str(exc)), EXIT_BAD_REQUEST
+    except Exception as exc:  # an app needs JSON even from a bug; the type names it
+        return error("internal_error", f"{type(exc).__name__}: {exc}"), EXIT_INTERNAL
+    return week.model_dump_json(), 0
 
 
 def main() -> int:
