@@ -53,6 +53,11 @@ class ArrayModel:
     values: Floats
     maximize: bool = False
 
+    @classmethod
+    def empty(cls) -> ArrayModel:
+        """A model of no columns and no rows."""
+        return ModelBuilder().build()
+
     @property
     def is_mip(self) -> bool:
         return bool(self.integer.any())
@@ -93,7 +98,7 @@ class ModelBuilder:
         *,
         lower: Floats | float = 0.0,
         upper: Floats | float = INF,
-        integer: bool = False,
+        integer: Bools | bool = False,
         cost: Floats | float = 0.0,
     ) -> Ints:
         """``count`` new columns ``{prefix}_0 …``; returns their indices."""
@@ -101,8 +106,13 @@ class ModelBuilder:
         self._names += [f"{prefix}_{i}" for i in range(count)]
         for store, value in ((self._cost, cost), (self._lower, lower), (self._upper, upper)):
             store.append(np.broadcast_to(np.asarray(value, dtype=float), (count,)).copy())
-        self._integer.append(np.full(count, integer))
+        self._integer.append(np.broadcast_to(np.asarray(integer, dtype=bool), (count,)).copy())
         return np.arange(first, first + count)
+
+    @property
+    def width(self) -> int:
+        """The number of columns so far."""
+        return len(self._names)
 
     def column(
         self,

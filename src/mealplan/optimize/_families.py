@@ -15,6 +15,7 @@ that holds for every day adds the rows of one day (``d``); the model adds the da
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -489,40 +490,67 @@ def leftover_lunches(
         add_row(m.problem, total(served), pulp.LpConstraintGE, minimum, "leftovers")
 
 
-def food_group_bands(
-    m: SelectionModel, bands: GroupBands, penalty: float
-) -> pulp.LpAffineExpression:
+@dataclass(frozen=True)
+class ElasticRow:
+    """A row with a slack ``σ ≥ 0`` (``coefficient·σ`` added to it) priced at ``cost`` per unit
+    in the objective."""
+
+    row: Row
+    slack: str
+    coefficient: float
+    cost: float
+
+
+def group_band_rows(
+    amounts: Floats, bands: GroupBands, penalty: float, days: int
+) -> list[ElasticRow]:
     """Each food group's total over the plan near the dietary pattern, elastic: with
-    ``σ ≥ 0``, ``Σ_{d,s,c} g[c,k]·x[d,s,c] + σ⁻_k ≥ D·low_k`` and ``… − σ⁺_k ≤ D·high_k``;
-    whole grains ``Σ (g[c,W] − r·g[c,G])·x + σ_W ≥ 0`` (at least a share ``r`` of grains). The
-    objective gains ``P·σ/(D·a_k)``, ``P`` points per whole pattern amount ``a_k`` outside the
-    band: the nutrient minimums come first, and a band is left only where they (and the meal
-    rules) need it, which the plan then reports. Variables ``group_lo_{k}``, ``group_hi_{k}``,
-    rows ``group_lo_{k}``, ``group_hi_{k}``, ``whole_grains``. Returns the penalty term."""
-    variables = m.x.all()
-    amounts = m.x.week_column([slot.groups for slot in m.slots])
-    days = m.x.days
-    terms: list[tuple[pulp.LpVariable, float]] = []
+    ``σ ≥ 0``, ``Σ g[i,k]·v[i] + σ⁻_k ≥ D·low_k`` and ``… − σ⁺_k ≤ D·high_k``; whole grains
+    ``Σ (g[i,W] − r·g[i,G])·v[i] + σ_W ≥ 0`` (at least a share ``r`` of grains). Each ``σ``
+    costs ``P/(D·a_k)``, ``P`` points per whole pattern amount ``a_k`` outside the band: the
+    nutrient minimums come first, and a band is left only where they (and the meal rules) need
+    it, which the plan then reports. ``amounts`` is variables × groups. Rows and slacks
+    ``group_lo_{k}``, ``group_hi_{k}``, ``whole_grains`` (slack ``group_lo_whole_grains``)."""
+    rows: list[ElasticRow] = []
     for k, key in enumerate(bands.keys):
-        expr = linear(variables, amounts[:, k])
         scale = penalty / max(days * bands.amount[k], 1e-9)
-        for side, bound, sense, sign in (
-            ("lo", bands.low[k], pulp.LpConstraintGE, 1.0),
-            ("hi", bands.high[k], pulp.LpConstraintLE, -1.0),
-        ):
-            if np.isnan(bound):
-                continue
-            slack = m.problem.add_variable(f"group_{side}_{key}", lowBound=0)
-            row = expr + sign * slack
-            add_row(m.problem, row, sense, days * bound, f"group_{side}_{key}")
-            terms.append((slack, scale))
+        if not np.isnan(bands.low[k]):
+            row = Row(f"group_lo_{key}", amounts[:, k], lower=days * float(bands.low[k]))
+            rows.append(ElasticRow(row, row.name, 1.0, scale))
+        if not np.isnan(bands.high[k]):
+            row = Row(f"group_hi_{key}", amounts[:, k], upper=days * float(bands.high[k]))
+            rows.append(ElasticRow(row, row.name, -1.0, scale))
     if bands.whole is not None and bands.grains is not None and bands.whole_share > 0:
         w, g = bands.whole, bands.grains
         share = amounts[:, w] - bands.whole_share * amounts[:, g]
-        slack = m.problem.add_variable("group_lo_whole_grains", lowBound=0)
-        row = linear(variables, share) + slack
-        add_row(m.problem, row, pulp.LpConstraintGE, 0, "whole_grains")
-        terms.append((slack, penalty / max(days * bands.amount[g], 1e-9)))
+        rows.append(
+            ElasticRow(
+                Row("whole_grains", share, lower=0.0),
+                "group_lo_whole_grains",
+                1.0,
+                penalty / max(days * bands.amount[g], 1e-9),
+            )
+        )
+    return rows
+
+
+def food_group_bands(
+    m: SelectionModel, bands: GroupBands, penalty: float
+) -> pulp.LpAffineExpression:
+    """The rows of :func:`group_band_rows` over the selection variables, with their slacks
+    (variables named as the slacks); returns the penalty term."""
+    variables = m.x.all()
+    amounts = m.x.week_column([slot.groups for slot in m.slots])
+    terms: list[tuple[pulp.LpVariable, float]] = []
+    for elastic in group_band_rows(amounts, bands, penalty, m.x.days):
+        slack = m.problem.add_variable(elastic.slack, lowBound=0)
+        row = elastic.row
+        expr = linear(variables, row.coefficients) + elastic.coefficient * slack
+        if np.isfinite(row.lower):
+            add_row(m.problem, expr, pulp.LpConstraintGE, row.lower, row.name)
+        else:
+            add_row(m.problem, expr, pulp.LpConstraintLE, row.upper, row.name)
+        terms.append((slack, elastic.cost))
     return pulp.LpAffineExpression(terms)
 
 
