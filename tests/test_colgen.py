@@ -32,7 +32,13 @@ from mealplan.planning import (
     selection_arguments,
     selection_model,
 )
-from mealplan.planning.colgen import _points, _prices_agree, applies, generate_meals, meal_prices
+from mealplan.planning.colgen import (
+    _prices_agree,
+    applies,
+    generate_meals,
+    meal_points,
+    meal_prices,
+)
 
 WOMAN = Targets.cramp_support(Profile(age=34, sex="female"))
 
@@ -67,7 +73,7 @@ def test_the_prices_give_every_drawn_meal_the_solvers_reduced_cost(
     candidate: no row a meal enters is missed, none counted twice."""
     _, arguments, model = solved
     prices = meal_prices(model, arguments)
-    points = _points(day, arguments)
+    points = meal_points(day, arguments)
     assert prices is not None and points is not None
     assert _prices_agree(model, points, prices)
     for s, pool in enumerate(model.slots):
@@ -81,7 +87,7 @@ def test_a_price_out_of_line_is_caught(solved: Solved, day: PlanningProblem) -> 
     do not know: a wrong price fails it."""
     _, arguments, model = solved
     prices = meal_prices(model, arguments)
-    points = _points(day, arguments)
+    points = meal_points(day, arguments)
     assert prices is not None and points is not None
     wrong = [replace(prices[0], energy=prices[0].energy + 0.01), *prices[1:]]
     assert not _prices_agree(model, points, wrong)
@@ -95,7 +101,7 @@ def test_priced_meals_keep_their_patterns_rules_and_cost_what_pricing_says(
     pattern's bound is below it."""
     _, arguments, model = solved
     prices = meal_prices(model, arguments)
-    points = _points(day, arguments)
+    points = meal_points(day, arguments)
     assert prices is not None and points is not None
     found = 0
     for s, spec in enumerate(day.slots):
@@ -136,7 +142,7 @@ def test_the_search_finds_the_milps_optimum_over_the_same_options(
     finds: the two state the pattern's rules alike."""
     _, arguments, model = solved
     prices = meal_prices(model, arguments)
-    points = _points(day, arguments)
+    points = meal_points(day, arguments)
     assert prices is not None and points is not None
     spec = day.slots[slot]
     eligible = np.array([spec.meal in m for m in day.foods.meals])

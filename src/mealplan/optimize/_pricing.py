@@ -316,6 +316,15 @@ class PatternPricer:
             )
         )
 
+    def own_points(self) -> Floats:
+        """Per option, what the objective charges it (its part of a meal's points, before the
+        kcal distance and the dish bonus): its reduced cost at zero prices."""
+        if self.options is None:
+            return np.zeros(0)
+        keys = self.foods.nutrients.shape[1]
+        zero = MealPrices(0.0, 0.0, np.zeros(keys), 0.0, np.zeros(self.foods.groups.shape[1]))
+        return _option_costs(self.foods, self.pattern, self.points, zero, self.options)[0]
+
     def cheapest(
         self, prices: MealPrices, *, tolerance: float = 1e-6, exact: bool = False
     ) -> Priced | None:

@@ -90,7 +90,7 @@ def generate_meals(
     exact_done = False  # the exact pricing costs seconds a round: one round at most
     for rounds in range(1, MAX_ROUNDS + 1):
         arguments = selection_arguments(problem, pools)
-        points = _points(problem, arguments)
+        points = meal_points(problem, arguments)
         if points is None:
             return Generated(pools, None, False, rounds - 1, added)
         model = build_selection(*arguments.args, **arguments.kwargs)
@@ -101,7 +101,7 @@ def generate_meals(
         prices = meal_prices(model, arguments)
         if prices is None or not _prices_agree(model, points, prices):
             return Generated(pools, None, False, rounds - 1, added)
-        pricers = pricers or _pricers(problem, points)
+        pricers = pricers or pattern_pricers(problem, points)
         found = _price_round(pricers, points, prices, exact=False)
         stuck = found is not None and not exact_done and not _adds(pools, found[0])
         if found is not None and stuck and -found[1] > STOP_GAP and lp.objective - best > STOP_GAP:
@@ -134,7 +134,9 @@ def generate_meals(
     return Generated(pools, best if np.isfinite(best) else None, False, MAX_ROUNDS, added)
 
 
-def _pricers(problem: PlanningProblem, points: list[MealPoints]) -> list[list[PatternPricer]]:
+def pattern_pricers(
+    problem: PlanningProblem, points: list[MealPoints]
+) -> list[list[PatternPricer]]:
     """Per slot, the pricing problem of each of its patterns (built once, priced each round)."""
     foods = problem.foods
     slots = [
@@ -185,7 +187,7 @@ def _price_round(
     return new, total
 
 
-def _points(problem: PlanningProblem, arguments: SelectionArguments) -> list[MealPoints] | None:
+def meal_points(problem: PlanningProblem, arguments: SelectionArguments) -> list[MealPoints] | None:
     """Per slot, what the objective charges a meal; None where the objective's cost term
     depends on the meals drawn (some foods without a price)."""
     kwargs = arguments.kwargs
