@@ -4,10 +4,11 @@ Run: ``.venv/bin/python benchmarks/week_gap.py [--quick] [--people 0,13,8,5]``.
 
 Each variant plans the same 7-day weeks in a fresh process, so that an option set in one cannot
 leak into another: the planner as shipped, HiGHS's RINS and RENS heuristics off, heuristic
-effort 0.2, symmetry detection off, and (with the shipped options) the distinct-food cap and
-staple limits lifted. For each week: time, status, objective, bound and gap. ``--people`` picks
-benchmark people by their index in ``common.DAY_CASES``. The wall times on a shared machine
-drift; compare the gaps, and the times within one run.
+effort 0.2, symmetry detection off, (with the shipped options) the distinct-food cap and
+staple limits lifted, and HiGHS's presolve on (``--variants`` picks some). For each week:
+time, status, objective, bound and gap. ``--people`` picks benchmark people by their index in
+``common.DAY_CASES``. The wall times on a shared machine drift; compare the gaps, and the
+times within one run.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ VARIANTS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
     ("heuristic effort 0.2", {"mip_heuristic_effort": 0.2}, {}),
     ("symmetry detection off", {"mip_detect_symmetry": False}, {}),
     ("no food cap, no staple limits", {}, {"max_distinct_foods": None, "max_staple_kinds": None}),
+    ("presolve on", {"presolve": "on"}, {}),
 )
 
 #: Run in a fresh interpreter per variant: plans the weeks and prints one JSON line.
@@ -63,13 +65,19 @@ print(json.dumps(rows))
 def main() -> None:
     parser = arguments(__doc__, "week_gap")
     parser.add_argument("--people", default="0,13,8,5", help="default %(default)s")
+    parser.add_argument(
+        "--variants",
+        default=",".join(str(i) for i in range(len(VARIANTS))),
+        help="indices into VARIANTS, e.g. 0,5 (default: all)",
+    )
     args = parser.parse_args()
     people = "0" if args.quick else args.people
     session = Session(args)
     here = str(Path(__file__).resolve().parent)
     results: dict[str, Any] = {"variants": []}
     table = Table(1.0, "")
-    for label, options, changes in VARIANTS:
+    for index in map(int, args.variants.split(",")):
+        label, options, changes = VARIANTS[index]
         done = subprocess.run(
             [sys.executable, "-c", WORKER, json.dumps(options), json.dumps(changes), people, here],
             capture_output=True,

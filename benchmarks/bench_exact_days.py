@@ -1,0 +1,120 @@
+"""Days planned by the planner against an exact solve of the same structure (issue #14).
+
+For ten of the benchmark people, one day each: ``Planner().plan_day`` (column generation, a
+bound over every meal the patterns allow), then the exact day model
+(:mod:`mealplan.planning.exact`: one MILP over every food, serving and part of every pattern,
+with the selection model's rows and points) solved by HiGHS to the time limit. Per day: the
+planner's objective and bound, the exact model's best menu and proven bound, and two checks
+that can fail:
+
+- ``bound_holds``: the exact model found no menu below the planner's bound (the bound is over
+  all meals of the structure, so a menu below it would prove the bound wrong);
+- ``plan_in_range``: the exact model's proven bound is at most the planner's objective (the
+  planner's menu is one of the exact model's menus).
+
+The exact optimum lies between ``max(planner bound, exact bound)`` and
+``min(planner objective, exact best)``; ``most_from_optimum`` is how far the planner's menu
+can be from it, in points. Objectives are points that can be negative (a meal built around a
+dish earns 0.5), so a ratio of objectives means nothing near zero; the points are reported.
+
+``--stride N`` plans on every N-th food of the default catalogue (1: all of it), where the
+exact model is smaller: on the whole catalogue it has ~32,000 columns and HiGHS finds no menu in
+120 s.
+
+    python benchmarks/bench_exact_days.py [--stride 8] [--time-limit 60]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import DAY_CASES, arguments
+
+from mealplan import FoodCatalog, Planner, verify
+from mealplan.planning import build_problem
+from mealplan.planning.exact import solve_exact_day
+
+CASES = DAY_CASES[:10]
+
+
+def _row(catalog: FoodCatalog, case: Any, time_limit: float) -> dict[str, Any]:
+    preferences = case.preferences.model_copy(update={"shortfalls": "declare"})
+    started = time.perf_counter()
+    plan = Planner(catalog).plan_day(case.targets, preferences)
+    seconds = time.perf_counter() - started
+    info = plan.solver
+    assert info is not None and info.objective is not None
+    problem = build_problem(catalog, case.targets, preferences, days=1, weekly=False)
+    exact = solve_exact_day(problem, time_limit=time_limit)
+    bound = info.bound if info.bound is not None else -float("inf")
+    best = exact.objective if exact.objective is not None else float("inf")
+    lowest = max(bound, exact.bound if exact.bound is not None else -float("inf"))
+    return {
+        "case": case.label,
+        "planner": {
+            "objective": info.objective,
+            "bound": info.bound,
+            "scope": info.bound_scope,
+            "status": info.status,
+            "seconds": seconds,
+            "violations": len(verify(plan, catalog, case.targets, preferences)),
+        },
+        "exact": {
+            "objective": exact.objective,
+            "bound": exact.bound,
+            "status": exact.status,
+            "seconds": exact.seconds,
+        },
+        "bound_holds": best >= bound - 1e-6,
+        "plan_in_range": exact.bound is None or exact.bound <= info.objective + 1e-6,
+        "planner_minus_exact_best": info.objective - best if exact.objective is not None else None,
+        "most_from_optimum": info.objective - lowest,
+    }
+
+
+def main() -> None:
+    parser = arguments(__doc__, "bench_exact_days")
+    parser.add_argument("--stride", type=int, default=8)
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    args = parser.parse_args()
+    catalog = FoodCatalog.default()
+    if args.stride > 1:
+        catalog = catalog.filter(ids=catalog.ids[:: args.stride])
+    rows = []
+    for case in CASES:
+        row = _row(catalog, case, args.time_limit)
+        rows.append(row)
+        p, e = row["planner"], row["exact"]
+        print(
+            f"{case.label:28s} planner {p['objective']:9.3f} (bound {p['bound']:9.3f}, "
+            f"{p['seconds']:5.1f} s)  exact {e['objective'] or float('nan'):9.3f} "
+            f"(bound {e['bound'] or float('nan'):9.3f}, {e['status']}, {e['seconds']:5.1f} s)  "
+            f"bound holds {row['bound_holds']}  plan in range {row['plan_in_range']}",
+            flush=True,
+        )
+    summary = {
+        "days": len(rows),
+        "foods": len(catalog.ids),
+        "time_limit": args.time_limit,
+        "all_bounds_hold": all(r["bound_holds"] for r in rows),
+        "all_plans_in_range": all(r["plan_in_range"] for r in rows),
+        "exact_optimal": sum(r["exact"]["status"] == "optimal" for r in rows),
+        "planner_at_or_below_exact_best": sum(
+            r["planner_minus_exact_best"] is not None and r["planner_minus_exact_best"] <= 1e-6
+            for r in rows
+        ),
+        "median_most_from_optimum": sorted(r["most_from_optimum"] for r in rows)[len(rows) // 2],
+        "violations": sum(r["planner"]["violations"] for r in rows),
+    }
+    print(json.dumps(summary, indent=2))
+    args.out.write_text(json.dumps({"summary": summary, "rows": rows}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
