@@ -7,8 +7,9 @@ with the selection model's rows and points) solved by HiGHS to the time limit. P
 planner's objective and bound, the exact model's best menu and proven bound, and two checks
 that can fail:
 
-- ``bound_holds``: the exact model found no menu below the planner's bound (the bound is over
-  all meals of the structure, so a menu below it would prove the bound wrong);
+- ``bound_holds``: the exact model found no menu below the planner's bound, when that bound is
+  over all meals of the structure (scope ``all_meals``: a menu below it would prove it wrong;
+  a bound over the candidate meals alone, after a polish, may be passed by other meals);
 - ``plan_in_range``: the exact model's proven bound is at most the planner's objective (the
   planner's menu is one of the exact model's menus).
 
@@ -71,7 +72,7 @@ def _row(catalog: FoodCatalog, case: Any, time_limit: float) -> dict[str, Any]:
             "status": exact.status,
             "seconds": exact.seconds,
         },
-        "bound_holds": best >= bound - 1e-6,
+        "bound_holds": best >= bound - 1e-6 if info.bound_scope == "all_meals" else None,
         "plan_in_range": exact.bound is None or exact.bound <= info.objective + 1e-6,
         "planner_minus_exact_best": info.objective - best if exact.objective is not None else None,
         "most_from_optimum": info.objective - lowest,
@@ -102,7 +103,7 @@ def main() -> None:
         "days": len(rows),
         "foods": len(catalog.ids),
         "time_limit": args.time_limit,
-        "all_bounds_hold": all(r["bound_holds"] for r in rows),
+        "all_bounds_hold": all(r["bound_holds"] is not False for r in rows),
         "all_plans_in_range": all(r["plan_in_range"] for r in rows),
         "exact_optimal": sum(r["exact"]["status"] == "optimal" for r in rows),
         "planner_at_or_below_exact_best": sum(
