@@ -322,9 +322,12 @@ def solve_arrays(
     verbose: bool = False,
     work_limit: int | None = None,
     presolve: bool | None = None,
+    start: Floats | None = None,
+    options: Mapping[str, bool | float | str] | None = None,
 ) -> tuple[SolveResult, Floats | None]:
     """Solve an :class:`ArrayModel`: the outcome, and the column values when there is a
-    solution. HiGHS takes the arrays in one call; CBC gets the same model through PuLP."""
+    solution. HiGHS takes the arrays in one call; CBC gets the same model through PuLP.
+    ``start`` (HiGHS only) is a solution to start from; ``options`` are further HiGHS options."""
     check_solver(solver)
     if solver == "cbc":
         problem, variables = to_pulp(model)
@@ -342,6 +345,8 @@ def solve_arrays(
         verbose=verbose,
         work_limit=work_limit,
         presolve=presolve,
+        start=start,
+        options=options,
     )
     if not result.has_solution:
         return result, None
@@ -372,29 +377,38 @@ def _run_highs(
     verbose: bool = False,
     work_limit: int | None = None,
     presolve: bool | None = None,
+    start: Floats | None = None,
+    options: Mapping[str, bool | float | str] | None = None,
 ) -> tuple[highspy.Highs, SolveResult]:
-    """``model`` passed to HiGHS in one call and solved, silenced unless ``verbose``."""
+    """``model`` passed to HiGHS in one call and solved (from ``start``, a solution, when
+    given), silenced unless ``verbose``."""
     started = time.perf_counter()
     if not verbose:
         _absorb_highs_banner()
     highs = highspy.Highs()
-    options: dict[str, bool | float | str] = {
+    settings: dict[str, bool | float | str] = {
         "output_flag": verbose,
         "threads": 1,
         "random_seed": 0,
         "mip_rel_gap": gap,
         "mip_abs_gap": abs_gap,
         **{key: str(value) for key, value in _HIGHS_OPTIONS.items()},
+        **(options or {}),
     }
     if presolve is not None:
-        options["presolve"] = "on" if presolve else "off"
+        settings["presolve"] = "on" if presolve else "off"
     if time_limit is not None:
-        options["time_limit"] = float(time_limit)
-    for key, value in options.items():
+        settings["time_limit"] = float(time_limit)
+    for key, value in settings.items():
         highs.setOptionValue(key, value)
     meter = _WorkMeter(work_limit)
     meter.attach(highs)
     highs.passModel(_highs_lp(model))
+    if start is not None:
+        solution = highspy.HighsSolution()
+        solution.col_value = np.asarray(start, dtype=float).tolist()
+        solution.value_valid = True
+        highs.setSolution(solution)
     highs.run()
     return highs, _highs_result(highs, model.is_mip, time.perf_counter() - started, meter.checks)
 
