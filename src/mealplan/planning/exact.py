@@ -23,8 +23,9 @@ a check for the benchmark and the tests, not a way to plan a request.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 import numpy as np
 
@@ -100,8 +101,8 @@ def exact_day_model(problem: PlanningProblem) -> ExactDay:
         minimum = scales.get(row.name, row.lower)
         if row.name.startswith("min_") and minimum > 0:
             short = b.column(f"short_{row.name}", cost=SHORTFALL_PENALTY / minimum)
-            row = replace(row, coefficients=np.append(row.coefficients, 1.0))
-            b.row(row.name, np.append(columns, short), row.coefficients, lower=row.lower)
+            at = np.append(columns, short)
+            b.row(row.name, at, np.append(row.coefficients, 1.0), lower=row.lower)
         else:
             b.add_rows(columns, [row])
     bands: list[tuple[float, float]] = arguments.args[1]
@@ -132,7 +133,7 @@ def exact_day_model(problem: PlanningProblem) -> ExactDay:
 
 #: HiGHS options for the exact model: its presolve's probing alone takes longer than a minute
 #: on the default catalogue's model, and finds little (measured on a 34-year-old woman's day).
-EXACT_OPTIONS: dict[str, bool | float | str] = {"presolve_rule_off": 32768}
+EXACT_OPTIONS: Mapping[str, bool | float | str] = MappingProxyType({"presolve_rule_off": 32768})
 
 
 def menu_columns(
@@ -194,6 +195,7 @@ def solve_exact_day(
 
 
 def _slot_of(width: int, options: _Options) -> Ints:
+    """Per column, the slot of the option it is (-1: not an option)."""
     slot = np.full(width, -1)
     slot[options.column] = options.slot
     return slot
