@@ -11,7 +11,12 @@ import pytest
 from mealplan import FoodCatalog, Planner, Preferences, Profile, Targets
 from mealplan.optimize._model import build_selection, chosen
 from mealplan.optimize._solve import solve, solve_arrays
-from mealplan.planning import build_problem, candidate_pools, selection_arguments
+from mealplan.planning import (
+    CandidatePools,
+    build_problem,
+    candidate_pools,
+    selection_arguments,
+)
 from mealplan.planning.exact import exact_day_model, menu_columns, solve_exact_day, with_menu
 from mealplan.planning.problem import PlanningProblem
 
@@ -32,6 +37,16 @@ def _problem(catalog: FoodCatalog, targets: Targets) -> PlanningProblem:
     return build_problem(catalog, targets, preferences, days=1, weekly=False)
 
 
+def _drawn_menu(problem: PlanningProblem) -> tuple[CandidatePools, list[int], float]:
+    """The drawn candidate pools, the menu the selection model picks from them, its points."""
+    pools = candidate_pools(problem)
+    arguments = selection_arguments(problem, pools)
+    selection = build_selection(*arguments.args, **arguments.kwargs)
+    result = solve(selection.problem, gap=0.0)
+    assert result.objective is not None
+    return pools, chosen(selection)[0], result.objective
+
+
 @pytest.mark.parametrize("catalog_name", ["default", "small"])
 def test_the_exact_model_scores_a_drawn_menu_as_the_selection_model_does(
     catalog_name: str, small: FoodCatalog
@@ -41,32 +56,22 @@ def test_the_exact_model_scores_a_drawn_menu_as_the_selection_model_does(
     points: the two models state the same rules and the same objective for it."""
     catalog = small if catalog_name == "small" else FoodCatalog.default()
     problem = _problem(catalog, WOMAN)
-    pools = candidate_pools(problem)
-    arguments = selection_arguments(problem, pools)
-    selection = build_selection(*arguments.args, **arguments.kwargs)
-    result = solve(selection.problem, gap=0.0)
-    assert result.objective is not None
-    menu = chosen(selection)[0]
-
+    pools, menu, objective = _drawn_menu(problem)
     exact = exact_day_model(problem)
     fixed = with_menu(exact, menu_columns(exact, problem, pools, menu))
     solved, _ = solve_arrays(fixed, gap=0.0, abs_gap=1e-9)
     assert solved.status == "optimal"
-    assert solved.objective == pytest.approx(result.objective, abs=1e-6)
+    assert solved.objective == pytest.approx(objective, abs=1e-6)
 
 
 def test_the_exact_solve_starts_from_a_given_menu(small: FoodCatalog) -> None:
     """Started from the selection model's menu, the exact solve returns that menu or a better
     one, however short its time (HiGHS alone finds no menu of this model in seconds)."""
     problem = _problem(small, MAN)
-    pools = candidate_pools(problem)
-    arguments = selection_arguments(problem, pools)
-    selection = build_selection(*arguments.args, **arguments.kwargs)
-    result = solve(selection.problem, gap=0.0)
-    assert result.objective is not None
-    exact = solve_exact_day(problem, time_limit=3.0, start=(pools, chosen(selection)[0]))
+    pools, menu, objective = _drawn_menu(problem)
+    exact = solve_exact_day(problem, time_limit=3.0, start=(pools, menu))
     assert exact.objective is not None
-    assert exact.objective <= result.objective + 1e-6
+    assert exact.objective <= objective + 1e-6
 
 
 def test_no_menu_of_the_exact_structure_scores_below_the_column_generation_bound(
