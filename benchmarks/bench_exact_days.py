@@ -3,7 +3,9 @@
 For ten of the benchmark people, one day each: ``Planner().plan_day`` (column generation, a
 bound over every meal the patterns allow), then the exact day model
 (:mod:`mealplan.planning.exact`: one MILP over every food, serving and part of every pattern,
-with the selection model's rows and points) solved by HiGHS to the time limit. Per day: the
+with the selection model's rows and points) solved by HiGHS to the time limit, started from
+the planner's menu (the selection model's choice among the generated meals, as the planner
+makes it before any polish). Per day: the
 planner's objective and bound, the exact model's best menu and proven bound, and two checks
 that can fail:
 
@@ -19,8 +21,8 @@ can be from it, in points. Objectives are points that can be negative (a meal bu
 dish earns 0.5), so a ratio of objectives means nothing near zero; the points are reported.
 
 ``--stride N`` plans on every N-th food of the default catalogue (1: all of it), where the
-exact model is smaller: on the whole catalogue it has ~32,000 columns and HiGHS finds no menu in
-120 s.
+exact model is smaller: on the whole catalogue it has ~32,000 columns, and HiGHS without a
+start finds no menu in 120 s.
 
     python benchmarks/bench_exact_days.py [--stride 8] [--time-limit 60]
 """
@@ -38,10 +40,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import DAY_CASES, arguments
 
 from mealplan import FoodCatalog, Planner, verify
-from mealplan.planning import build_problem
+from mealplan.domain.limits import WORK_LIMIT
+from mealplan.optimize._model import chosen
+from mealplan.optimize._solve import solve
+from mealplan.planning import (
+    CandidatePools,
+    PlanningProblem,
+    build_problem,
+    candidate_pools,
+    selection_model,
+)
+from mealplan.planning.colgen import generate_meals
 from mealplan.planning.exact import solve_exact_day
 
 CASES = DAY_CASES[:10]
+
+
+def _planners_menu(problem: PlanningProblem) -> tuple[CandidatePools, list[int]]:
+    """The pools and menu of the planner's first attempt at a day: the drawn candidates,
+    column generation, the selection model solved as the planner solves it."""
+    generated = generate_meals(problem, candidate_pools(problem))
+    model = selection_model(problem, generated.pools)
+    solve(model.problem, gap=0.01, abs_gap=0.05, work_limit=WORK_LIMIT)
+    return generated.pools, chosen(model)[0]
 
 
 def _row(catalog: FoodCatalog, case: Any, time_limit: float) -> dict[str, Any]:
@@ -52,7 +73,7 @@ def _row(catalog: FoodCatalog, case: Any, time_limit: float) -> dict[str, Any]:
     info = plan.solver
     assert info is not None and info.objective is not None
     problem = build_problem(catalog, case.targets, preferences, days=1, weekly=False)
-    exact = solve_exact_day(problem, time_limit=time_limit)
+    exact = solve_exact_day(problem, time_limit=time_limit, start=_planners_menu(problem))
     bound = info.bound if info.bound is not None else -float("inf")
     best = exact.objective if exact.objective is not None else float("inf")
     lowest = max(bound, exact.bound if exact.bound is not None else -float("inf"))
