@@ -256,8 +256,9 @@ class Planner:
 
         # A day that declares a shortfall food could meet is worth another pool (a week's
         # baskets are tried below): on every 8th food of the default catalogue, a vegetarian
-        # girl's first day stopped at 96 % of her vitamin D, and a later pool's met it.
-        day = problem.days == 1
+        # girl's first day stopped at 96 % of her vitamin D, and a later pool's met it. Not a
+        # swap or a re-plan: their kept meals, not the foods, may be what falls short.
+        day = problem.days == 1 and keep is None and swap is None
         week, timed_out = self._attempts(
             problem,
             keep,

@@ -16,9 +16,11 @@ the selection model (:mod:`mealplan.optimize._families`), over the meals' totals
 
 Its objective is the selection model's: each meal's points, the penalties of the elastic rows.
 So its optimum is the best menu of the structure: no lower than the column-generation bound,
-and no higher than the planner's menu, which is one of its solutions. It has a column per food,
-serving size, part, pattern and slot (tens of thousands), and HiGHS takes seconds to minutes:
-a check for the benchmark and the tests, not a way to plan a request.
+and no higher than any menu of the selection model's candidate meals, drawn or generated (a
+polished menu's portions may leave its slot's energy window, which this model does not allow).
+It has a column per food, serving size, part, pattern and slot (tens of thousands), and HiGHS
+takes seconds to minutes: a check for the benchmark and the tests, not a way to plan a
+request.
 """
 
 from __future__ import annotations
@@ -139,8 +141,9 @@ EXACT_OPTIONS: Mapping[str, bool | float | str] = MappingProxyType({"presolve_ru
 def menu_columns(
     exact: ExactDay, problem: PlanningProblem, pools: CandidatePools, menu: Sequence[int]
 ) -> list[list[int]]:
-    """Per slot, the exact model's columns of the candidate meal ``menu[s]`` of ``pools``: its
-    pattern's ``y`` and each food at its serving in its part."""
+    """Per slot, the exact model's columns of the candidate meal ``menu[s]`` of ``pools`` (as
+    drawn or generated; a polished portion may have no column): its pattern's ``y`` and each
+    food at its serving in its part."""
     columns = []
     for s, c in enumerate(menu):
         pool = pools.pools[s]
@@ -252,6 +255,8 @@ def _meal_options(
                     np.where(main[options.parts], options.foods, -1),
                 )
             )
+        if not served:
+            raise ValueError(f"no pattern of slot {s} makes a meal of these foods")
         b.row(f"one_0_{s}", np.array(served), np.ones(len(served)), lower=1.0, upper=1.0)
     food = np.concatenate([f for _, _, f, _, _ in parts])
     size = np.concatenate([v for _, _, _, v, _ in parts])
