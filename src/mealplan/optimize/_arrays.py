@@ -53,11 +53,6 @@ class ArrayModel:
     values: Floats
     maximize: bool = False
 
-    @classmethod
-    def empty(cls) -> ArrayModel:
-        """A model of no columns and no rows."""
-        return ModelBuilder().build()
-
     @property
     def is_mip(self) -> bool:
         return bool(self.integer.any())

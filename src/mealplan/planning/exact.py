@@ -81,8 +81,9 @@ def exact_day_model(problem: PlanningProblem) -> ExactDay:
     if points is None:
         raise ValueError("the exact model needs every food's cost, or none")
     b = ModelBuilder()
-    where = ExactDay(ArrayModel.empty(), {}, {})
-    options = _meal_options(b, problem, pattern_pricers(problem, points), where)
+    patterns: dict[tuple[int, int], int] = {}
+    choices: dict[tuple[int, int, int, int, float], int] = {}
+    options = _meal_options(b, problem, pattern_pricers(problem, points), patterns, choices)
     width = b.width
     columns = np.arange(width)
 
@@ -109,9 +110,8 @@ def exact_day_model(problem: PlanningProblem) -> ExactDay:
             b.add_rows(columns, [row])
     bands: list[tuple[float, float]] = arguments.args[1]
     if len(bands) > 1:
-        slot = _slot_of(width, options)
         for s, (low, high) in enumerate(bands):
-            own = np.where(slot == s, energy, 0.0)
+            own = dense(np.where(options.slot == s, options.energy, 0.0))
             b.row(f"band_lo_0_{s}", columns, own - low * energy, lower=0.0)
             b.row(f"band_hi_0_{s}", columns, own - high * energy, upper=0.0)
     budget = families.budget_rows(dense(options.cost), kwargs["budget"], "budget_0")
@@ -130,7 +130,7 @@ def exact_day_model(problem: PlanningProblem) -> ExactDay:
                 lower=row.lower,
                 upper=row.upper,
             )
-    return replace(where, model=b.build())
+    return ExactDay(b.build(), patterns, choices)
 
 
 #: HiGHS options for the exact model: its presolve's probing alone takes longer than a minute
@@ -197,25 +197,23 @@ def solve_exact_day(
     return result
 
 
-def _slot_of(width: int, options: _Options) -> Ints:
-    """Per column, the slot of the option it is (-1: not an option)."""
-    slot = np.full(width, -1)
-    slot[options.column] = options.slot
-    return slot
-
-
 def _meal_options(
     b: ModelBuilder,
     problem: PlanningProblem,
     pricers: list[list[PatternPricer]],
-    where: ExactDay,
+    patterns: dict[tuple[int, int], int],
+    choices: dict[tuple[int, int, int, int, float], int],
 ) -> _Options:
     """Per slot and pattern, ``y[s,p]`` and the pattern's pricing model at zero prices (the
     meal's own points as its objective), its rows switched by ``y[s,p]``; per slot, the row
-    ``Σ_p y[s,p] = 1``. Returns the food options' columns and totals, and notes the columns
-    in ``where``."""
+    ``Σ_p y[s,p] = 1``. Notes each ``y`` in ``patterns`` and each option's column in
+    ``choices`` (see :class:`ExactDay`); returns the options' columns and totals."""
     foods = problem.foods
-    parts: list[tuple[Ints, int, Ints, Floats, Ints]] = []
+    column: list[Ints] = []
+    slot_of: list[Ints] = []
+    food: list[Ints] = []
+    size: list[Floats] = []
+    main: list[Ints] = []
     for s, slot in enumerate(pricers):
         served = []
         for p, pricer in enumerate(slot):
@@ -224,51 +222,44 @@ def _meal_options(
                 continue
             y = b.column(f"y_{s}_{p}", upper=1.0, integer=True)
             served.append(y)
+            patterns[(s, p)] = y
             n = len(options.foods)
-            cost = np.concatenate([pricer.own_points(), model.cost[n:]])
             columns = b.columns(
                 f"m_{s}_{p}",
                 model.cost.size,
                 lower=model.lower,
                 upper=model.upper,
                 integer=model.integer,
-                cost=cost,
+                cost=np.concatenate([pricer.own_points(), model.cost[n:]]),
             )
             _switched_rows(b, model, columns, y, f"_{s}_{p}")
-            where.patterns[(s, p)] = y
-            for i, key in enumerate(
-                zip(
-                    options.foods.tolist(),
-                    options.parts.tolist(),
-                    options.servings.tolist(),
-                    strict=True,
-                )
-            ):
-                where.options[(s, p, *key)] = int(columns[i])
-            main = np.array([part.main for part in pricer.pattern.parts], dtype=bool)
-            parts.append(
-                (
-                    columns[:n],
-                    s,
-                    options.foods,
-                    options.servings,
-                    np.where(main[options.parts], options.foods, -1),
-                )
+            keys = zip(
+                options.foods.tolist(),
+                options.parts.tolist(),
+                options.servings.tolist(),
+                strict=True,
             )
+            for i, key in enumerate(keys):
+                choices[(s, p, *key)] = int(columns[i])
+            is_main = np.array([part.main for part in pricer.pattern.parts], dtype=bool)
+            column.append(columns[:n])
+            slot_of.append(np.full(n, s))
+            food.append(options.foods)
+            size.append(options.servings)
+            main.append(np.where(is_main[options.parts], options.foods, -1))
         if not served:
             raise ValueError(f"no pattern of slot {s} makes a meal of these foods")
         b.row(f"one_0_{s}", np.array(served), np.ones(len(served)), lower=1.0, upper=1.0)
-    food = np.concatenate([f for _, _, f, _, _ in parts])
-    size = np.concatenate([v for _, _, _, v, _ in parts])
-    groups = foods.groups[food] if foods.groups.size else np.zeros((len(food), 0))
+    f, v = np.concatenate(food), np.concatenate(size)
+    groups = foods.groups[f] if foods.groups.size else np.zeros((len(f), 0))
     return _Options(
-        column=np.concatenate([c for c, _, _, _, _ in parts]),
-        slot=np.concatenate([np.full(len(c), s) for c, s, _, _, _ in parts]),
-        energy=size * foods.energy[food],
-        nutrients=size[:, None] * foods.nutrients[food],
-        cost=size * foods.cost[food],
-        groups=size[:, None] * groups,
-        main=np.concatenate([m for _, _, _, _, m in parts]),
+        column=np.concatenate(column),
+        slot=np.concatenate(slot_of),
+        energy=v * foods.energy[f],
+        nutrients=v[:, None] * foods.nutrients[f],
+        cost=v * foods.cost[f],
+        groups=v[:, None] * groups,
+        main=np.concatenate(main),
     )
 
 
