@@ -119,6 +119,36 @@ def test_a_day_short_of_what_no_food_gives_is_not_drawn_again(
     assert not [r for r in caplog.records if REDRAWN in r.getMessage()]
 
 
+def test_a_refused_day_says_how_close_its_closest_menu_came() -> None:
+    """On every 8th food of the default catalogue, a man of 22 who eats no milk: the best menu
+    of each of three pools misses calcium, though these foods meet it in free amounts. The
+    refusal used to say only that no plan was found within the work limit; it now names what
+    the closest menu misses and by how much (``diagnosis.closest_menu`` and the message), and
+    declaring shortfalls plans that same menu."""
+    catalog = FoodCatalog.default()
+    catalog = catalog.filter(ids=catalog.ids[::8])
+    targets = Targets.cramp_support(Profile(age=22, sex="male"))
+    prefs = Preferences(exclude_allergens=("milk",))
+    with pytest.raises(InfeasiblePlanError) as caught:
+        Planner(catalog).plan_day(targets, prefs)
+    diagnosis = caught.value.diagnosis
+    assert diagnosis.shortfalls == []  # not a fact about the foods
+    assert diagnosis.closest_menu, diagnosis.message
+    for short in diagnosis.closest_menu:
+        assert short.percent_of_target < 100 and short.amount < short.minimum
+        label = short.nutrient.replace("_", " ")
+        assert f"{label} at {short.percent_of_target:g} %" in diagnosis.message.lower()
+    assert "can meet every target in free amounts" in diagnosis.message
+    assert SHORTFALL_OPTION_NOTE in diagnosis.notes
+    assert "supplement" not in diagnosis.model_dump_json().lower()
+
+    declared = Preferences(exclude_allergens=("milk",), shortfalls="declare")
+    day = Planner(catalog).plan_day(targets, declared)
+    assert [(s.nutrient, s.percent_of_target) for s in day.shortfalls] == [
+        (s.nutrient, s.percent_of_target) for s in diagnosis.closest_menu
+    ]
+
+
 def test_a_week_of_foods_as_eaten_for_a_toddler_states_its_vitamin_d() -> None:
     """A 2-year-old's week of foods as eaten: vitamin D cannot reach 15 µg a day from these
     meals, so without a declaration there is no plan; with one, the week comes with it."""

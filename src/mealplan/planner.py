@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -20,7 +20,14 @@ import numpy as np
 from mealplan import _validate
 from mealplan.catalog import FoodCatalog
 from mealplan.domain.limits import WORK_LIMIT as WORK_LIMIT  # re-exported
-from mealplan.domain.plan import ENVELOPE_FIELDS, DayPlan, SolverInfo, SolverStatus, WeekPlan
+from mealplan.domain.plan import (
+    ENVELOPE_FIELDS,
+    DayPlan,
+    PlanShortfall,
+    SolverInfo,
+    SolverStatus,
+    WeekPlan,
+)
 from mealplan.errors import InfeasiblePlanError, PlannerError
 from mealplan.optimize._model import SelectionModel, chosen
 from mealplan.optimize._solve import SolveResult, check_solver, solve, solve_arrays
@@ -259,7 +266,7 @@ class Planner:
         # girl's first day stopped at 96 % of her vitamin D, and a later pool's met it. Not a
         # swap or a re-plan: their kept meals, not the foods, may be what falls short.
         day = problem.days == 1 and keep is None and swap is None
-        week, timed_out = self._attempts(
+        first = self._attempts(
             problem,
             keep,
             replan,
@@ -269,15 +276,17 @@ class Planner:
             enough=food_can_do_no_better if day else None,
             generate=generate,
         )
+        week, timed_out, closest = first.week, first.timed_out, first.closest
         if capped and (week is None or not food_can_do_no_better(week)):
             # No capped pool had a menu that meets what food can meet: one more basket
             # before the cap goes, since a week within the cap beats a wider one.
-            more, more_timed_out = self._attempts(
+            more = self._attempts(
                 problem, keep, replan, swap, attempts + 1, until_met=True, first=attempts
             )
-            if more is not None and (week is None or _misses(more) < _misses(week)):
-                week = more
-            timed_out = timed_out or more_timed_out
+            if more.week is not None and (week is None or _misses(more.week) < _misses(week)):
+                week = more.week
+            timed_out = timed_out or more.timed_out
+            closest = _closer(closest, more.closest)
         if capped and week is not None and week.shortfalls and food_can_do_no_better(week):
             # No food meets them: a longer shopping list would not either.
             return week
@@ -285,20 +294,21 @@ class Planner:
             lifted = problem.preferences.model_copy(
                 update={"max_distinct_foods": None, "max_staple_kinds": None}
             )
-            wider, wider_timed_out = self._attempts(
+            wider = self._attempts(
                 replace(problem, preferences=lifted), keep, replan, swap, _ATTEMPTS
             )
             # Only a wider week that meets every target is worth a longer shopping list: a
             # minimum no food can meet (vitamin D in a vegan week) stays short either way.
-            if wider is not None and (week is None or not wider.shortfalls):
+            if wider.week is not None and (week is None or not wider.week.shortfalls):
                 logger.info("no week within the distinct-food cap met every target")
-                return mark_cap_lifted(problem, wider)
-            timed_out = timed_out or wider_timed_out
+                return mark_cap_lifted(problem, wider.week)
+            timed_out = timed_out or wider.timed_out
+            closest = _closer(closest, wider.closest)
         if week is None:
             limits = self._limits() if timed_out else None
             if limits:
                 logger.warning("no solution within %s", limits)
-            raise InfeasiblePlanError(diagnose(problem, stopped_at=limits))
+            raise InfeasiblePlanError(diagnose(problem, stopped_at=limits, closest=closest))
         return week
 
     def _attempts(
@@ -313,17 +323,18 @@ class Planner:
         enough: Callable[[WeekPlan], bool] | None = None,
         first: int = 0,
         generate: bool = False,
-    ) -> tuple[WeekPlan | None, bool]:
-        """The week of the first candidate pool whose model has a solution (or None), and
-        whether a solve stopped at the time limit without one. A menu that misses a minimum
-        is first polished (:meth:`_polish`); a request that refuses shortfalls then throws it
-        away. With ``until_met``, a week that declares a shortfall does not end the attempts:
-        a further pool (another basket) is tried, and the week missing least is returned, unless
-        ``enough`` says its shortfalls are the least food allows. ``first``: the first
-        attempt's number (each draws from its own random stream)."""
+    ) -> _Attempts:
+        """The week of the first candidate pool whose model has a solution (see
+        :class:`_Attempts`). A menu that misses a minimum is first polished (:meth:`_polish`);
+        a request that refuses shortfalls then throws it away, keeping only what it misses
+        for the diagnosis. With ``until_met``, a week that declares a shortfall does not end
+        the attempts: a further pool (another basket) is tried, and the week missing least is
+        returned, unless ``enough`` says its shortfalls are the least food allows. ``first``:
+        the first attempt's number (each draws from its own random stream)."""
         best: WeekPlan | None = None
         refused = problem.preferences.shortfalls != "declare"
         timed_out = False
+        closest: tuple[PlanShortfall, ...] = ()
         for attempt in range(first, attempts):
             started = time.perf_counter()
             pools = week_pools(
@@ -351,16 +362,23 @@ class Planner:
                 result = replace(result, bound=generated.bound)
             if result.has_solution and refused and misses_a_minimum(model):
                 # The minimums are elastic in the model (a start for the solver), not in the
-                # request: a menu that misses one is no menu.
+                # request: a menu that misses one is no menu. What it misses tells the
+                # diagnosis how close the foods came.
                 if result.status != "optimal":
                     timed_out = True
                 logger.info("no menu of candidate pool %d meets every minimum", attempt + 1)
+                info = _solver_info(result, build_seconds, "candidate-meals")
+                declared = problem.preferences.model_copy(update={"shortfalls": "declare"})
+                missed = selection_week(
+                    replace(problem, preferences=declared), pools, chosen(model), info
+                ).shortfalls
+                closest = _closer(closest, tuple(missed))
                 continue
             if result.has_solution:
                 info = _solver_info(result, build_seconds, "candidate-meals", all_meals=all_meals)
                 week = selection_week(problem, pools, chosen(model), info)
                 if not (until_met and week.shortfalls) or (enough is not None and enough(week)):
-                    return week, False
+                    return _Attempts(week, False, closest)
                 if best is None or _misses(week) < _misses(best):
                     best = week
                 logger.info(
@@ -370,9 +388,9 @@ class Planner:
                 )
                 continue
             if result.status != "infeasible":
-                return best, best is None
+                return _Attempts(best, best is None, closest)
             logger.info("no menu of candidate pool %d keeps every rule", attempt + 1)
-        return best, best is None and timed_out
+        return _Attempts(best, best is None and timed_out, closest)
 
     def _polish(
         self,
@@ -471,10 +489,37 @@ def _through(solves: list[SolveResult], seconds: float) -> SolveResult:
     )
 
 
+@dataclass(frozen=True)
+class _Attempts:
+    """What a run of candidate pools gave: the week (None when no pool had one), whether a
+    solve stopped at a limit without one, and the minimums missed by the closest menu a
+    request that refuses shortfalls threw away (empty when none was)."""
+
+    week: WeekPlan | None
+    timed_out: bool
+    closest: tuple[PlanShortfall, ...]
+
+
 def _misses(week: WeekPlan) -> tuple[int, float]:
     """How far a week with declared shortfalls falls short: their count, then the total
     percentage missed (less is better)."""
-    return len(week.shortfalls), sum(100 - s.percent_of_target for s in week.shortfalls)
+    return _shortfall_size(week.shortfalls)
+
+
+def _shortfall_size(shortfalls: Iterable[PlanShortfall]) -> tuple[int, float]:
+    missed = list(shortfalls)
+    return len(missed), sum(100 - s.percent_of_target for s in missed)
+
+
+def _closer(
+    a: tuple[PlanShortfall, ...], b: tuple[PlanShortfall, ...]
+) -> tuple[PlanShortfall, ...]:
+    """Of two refused menus' shortfalls (empty: no menu), the smaller; the first on a tie."""
+    if not b:
+        return a
+    if not a:
+        return b
+    return b if _shortfall_size(b) < _shortfall_size(a) else a
 
 
 def _solver_info(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mealplan.domain.plan import PlanShortfall
+
 
 class Shortage(BaseModel):
     """One target that the allowed foods cannot reach."""
@@ -28,5 +30,9 @@ class Diagnosis(BaseModel):
     conflicts: list[str] = Field(default_factory=list)
     #: The smallest relaxation that works: the minimum each short nutrient can reach.
     relaxation: dict[str, float] = Field(default_factory=dict)
+    #: What the closest menu the planner found, and refused, misses: a request that refuses
+    #: shortfalls gets no plan, but an app can show how near one came (declaring shortfalls
+    #: plans a menu like it and states them). Empty when no menu was found at all.
+    closest_menu: list[PlanShortfall] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     message: str

@@ -7,12 +7,14 @@ foods and a doctor, never supplements.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mealplan.catalog import FoodCatalog
 from mealplan.domain.diagnosis import Diagnosis, Shortage
+from mealplan.domain.plan import PlanShortfall
 from mealplan.domain.wording import (
     B12_SHORT_NOTE,
     MEDICAL_NOTE,
@@ -94,10 +96,13 @@ def diagnose(
     *,
     empty_slots: list[str] | None = None,
     stopped_at: str | None = None,
+    closest: Sequence[PlanShortfall] = (),
 ) -> Diagnosis:
     """Which targets the allowed foods cannot reach (elastic LP), and which structural rules
     conflict; when neither explains the failure, say it is the servings and structure, or
-    the solver's limits (``stopped_at``, in words) when a solve stopped there without a plan."""
+    the solver's limits (``stopped_at``, in words) when a solve stopped there without a plan.
+    ``closest``: what the closest menu found (and refused) misses; when the foods could meet
+    those minimums, the diagnosis leads with how near that menu came."""
     preferences = problem.preferences
     found, energy_conflict = _shortfalls(problem)
     shortages = [_shortage(problem, short) for short in found]
@@ -105,7 +110,9 @@ def diagnose(
         f"no food fits {meal} with {describe_diet(preferences)}" for meal in (empty_slots or [])
     ]
     reasons += _structural_conflicts(problem)
-    if not shortages and not reasons:
+    if not shortages and not reasons and closest:
+        reasons.append(_closest_menu(closest, stopped_at, several_days=problem.days > 1))
+    elif not shortages and not reasons:
         if stopped_at:
             reasons.append(
                 f"no plan was found within {stopped_at}; a higher work_limit or time_limit, "
@@ -131,8 +138,49 @@ def diagnose(
         shortfalls=shortages,
         conflicts=reasons,
         relaxation={s.nutrient: s.achievable for s in shortages},
+        closest_menu=list(closest),
         notes=notes,
         message="; ".join(sentences) + ".",
+    )
+
+
+def _closest_menu(
+    closest: Sequence[PlanShortfall], stopped_at: str | None, *, several_days: bool
+) -> str:
+    """The closest refused menu in words: what it misses and by how much, though the foods
+    in free amounts meet every minimum."""
+
+    def when(short: PlanShortfall) -> str:
+        if short.day is None:
+            return " a day on weekly average"
+        return f" on day {short.day}" if several_days else ""
+
+    misses = ", ".join(
+        f"{_label(s.nutrient)} at {s.percent_of_target:g} % of its "
+        f"{_amount(s.minimum)} {s.unit} minimum{when(s)}"
+        for s in closest
+    )
+    where = (
+        f"within {stopped_at}"
+        if stopped_at
+        else "among the candidate meals, in whole or half "
+        "servings within the meal structure and variety rules"
+    )
+    return (
+        f"these foods can meet every target in free amounts, but no menu meeting them all was "
+        f"found {where}; the closest menu found has {misses}; a wider calorie range, fewer "
+        "exclusions"
+        + (", a higher work_limit or time_limit" if stopped_at else "")
+        + " or declared shortfalls may help"
+    )
+
+
+def _label(nutrient: str) -> str:
+    """A nutrient key in words: "vitamin D", "vitamin B12", "magnesium"."""
+    return (
+        nutrient.replace("_", " ")
+        .replace("vitamin b", "vitamin B")
+        .replace("vitamin d", "vitamin D")
     )
 
 
@@ -162,11 +210,7 @@ def _shortage(problem: PlanningProblem, short: Shortfall) -> Shortage:
     bounds, preferences = problem.bounds, problem.preferences
     weekly = bool(bounds.weekly[bounds.keys.index(short.nutrient)])
     helpful = helpful_foods(problem, short.nutrient)
-    label = (
-        short.nutrient.replace("_", " ")
-        .replace("vitamin b", "vitamin B")
-        .replace("vitamin d", "vitamin D")
-    )
+    label = _label(short.nutrient)
     per = "a day on weekly average" if weekly else "a day"
     advice = (
         "allow fortified foods or add a source"
