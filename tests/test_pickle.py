@@ -30,8 +30,18 @@ from mealplan import (
 )
 from mealplan import errors as error_module
 from mealplan.batch import PlanRequest
+from mealplan.domain.plan import PlanShortfall
 
 WOMAN = Profile(age=34, sex="female", pregnant=True, trimester=2)
+#: What a refused menu missed, as a diagnosis carries it.
+VITAMIN_D_SHORT = PlanShortfall(
+    nutrient="vitamin_d",
+    unit="µg",
+    amount=13.9,
+    minimum=15.0,
+    percent_of_target=92.7,
+    message="vitamin D short",
+)
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +104,12 @@ def test_violations_and_diagnoses_round_trip(catalog: FoodCatalog, week: mealpla
     assert violations and all(isinstance(v, Violation) for v in violations)
     for violation in violations[:3]:
         round_trips(violation)
-    diagnosis = Diagnosis(message="no plan", conflicts=["x"], relaxation={"magnesium": 300.0})
+    diagnosis = Diagnosis(
+        message="no plan",
+        conflicts=["x"],
+        relaxation={"magnesium": 300.0},
+        closest_menu=[VITAMIN_D_SHORT],
+    )
     round_trips(diagnosis)
 
 
@@ -119,7 +134,9 @@ def an_instance(cls: type[Exception]) -> Exception:
         "path": "/v1/food/1",
         "status": 301,
         "location": "https://elsewhere.invalid/",
-        "diagnosis": Diagnosis(message="no vitamin B12 without fortified foods"),
+        "diagnosis": Diagnosis(
+            message="no vitamin B12 without fortified foods", closest_menu=[VITAMIN_D_SHORT]
+        ),
         "unknown": {"preferences.locks": ["no-such-food"]},
         "reason": "read-only folder",
     }

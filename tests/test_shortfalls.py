@@ -19,7 +19,9 @@ from mealplan import (
     Targets,
     verify,
 )
+from mealplan.domain.plan import PlanShortfall
 from mealplan.domain.wording import SHORTFALL_OPTION_NOTE
+from mealplan.planning import build_problem, diagnose
 
 WOMAN_34 = Profile(age=34, sex="female")
 #: A vegan day without fortified foods has no reliable vitamin B12 at all.
@@ -138,7 +140,7 @@ def test_a_refused_day_says_how_close_its_closest_menu_came() -> None:
         assert short.percent_of_target < 100 and short.amount < short.minimum
         label = short.nutrient.replace("_", " ")
         assert f"{label} at {short.percent_of_target:g} %" in diagnosis.message.lower()
-    assert "can meet every target in free amounts" in diagnosis.message
+    assert "every target can be met by these foods in free amounts" in diagnosis.message
     assert SHORTFALL_OPTION_NOTE in diagnosis.notes
     assert "supplement" not in diagnosis.model_dump_json().lower()
 
@@ -147,6 +149,51 @@ def test_a_refused_day_says_how_close_its_closest_menu_came() -> None:
     assert [(s.nutrient, s.percent_of_target) for s in day.shortfalls] == [
         (s.nutrient, s.percent_of_target) for s in diagnosis.closest_menu
     ]
+
+
+def _missed(
+    nutrient: str, unit: str, minimum: float, percent: float, day: int | None
+) -> PlanShortfall:
+    amount = minimum * percent / 100
+    return PlanShortfall(
+        nutrient=nutrient,
+        unit=unit,
+        amount=amount,
+        minimum=minimum,
+        percent_of_target=percent,
+        day=day,
+        message=f"{nutrient} short",
+    )
+
+
+def test_the_closest_menu_of_a_week_is_said_per_nutrient(curated_catalog: FoodCatalog) -> None:
+    """A week's closest menu in words: a weekly minimum as its average, a daily one by its
+    days (the lowest named), the cap said when that menu was planned without it; and nothing
+    of it when the foods themselves cannot meet a target (that is the diagnosis then)."""
+    targets = Targets.cramp_support(WOMAN_34)
+    problem = build_problem(curated_catalog, targets, Preferences(), days=7, weekly=True)
+    closest = [
+        _missed("vitamin_d", "µg", 15.0, 92.5, None),
+        _missed("magnesium", "mg", 310.0, 97.0, 2),
+        _missed("magnesium", "mg", 310.0, 94.1, 5),
+    ]
+    diagnosis = diagnose(problem, stopped_at="the work limit", closest=closest, cap_lifted=True)
+    assert diagnosis.shortfalls == [] and diagnosis.closest_menu == closest
+    assert (
+        "the closest menu found (without the distinct-food cap and staple limits) had vitamin D "
+        "at 92.5 % of its 15.00 µg minimum a day on weekly average, magnesium short on 2 days, "
+        "lowest 94.1 % of its 310.00 mg minimum (day 5)"
+    ) in diagnosis.message
+    assert "within the work limit" in diagnosis.message and "work_limit" in diagnosis.message
+
+    plain = diagnose(problem, closest=closest[1:2])
+    assert "had magnesium at 97 % of its 310.00 mg minimum on day 2; widen" in plain.message
+    assert "without the distinct-food cap" not in plain.message
+
+    no_b12 = build_problem(curated_catalog, targets, Preferences(**NO_B12), days=7, weekly=True)
+    foods_fall_short = diagnose(no_b12, closest=closest)
+    assert "vitamin_b12" in {s.nutrient for s in foods_fall_short.shortfalls}
+    assert foods_fall_short.closest_menu == [] and "closest" not in foods_fall_short.message
 
 
 def test_a_week_of_foods_as_eaten_for_a_toddler_states_its_vitamin_d() -> None:

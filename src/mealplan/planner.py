@@ -266,7 +266,7 @@ class Planner:
         # girl's first day stopped at 96 % of her vitamin D, and a later pool's met it. Not a
         # swap or a re-plan: their kept meals, not the foods, may be what falls short.
         day = problem.days == 1 and keep is None and swap is None
-        first = self._attempts(
+        within = self._attempts(
             problem,
             keep,
             replan,
@@ -276,7 +276,8 @@ class Planner:
             enough=food_can_do_no_better if day else None,
             generate=generate,
         )
-        week, timed_out, closest = first.week, first.timed_out, first.closest
+        week, timed_out, closest = within.week, within.timed_out, within.closest
+        cap_lifted = False
         if capped and (week is None or not food_can_do_no_better(week)):
             # No capped pool had a menu that meets what food can meet: one more basket
             # before the cap goes, since a week within the cap beats a wider one.
@@ -303,12 +304,15 @@ class Planner:
                 logger.info("no week within the distinct-food cap met every target")
                 return mark_cap_lifted(problem, wider.week)
             timed_out = timed_out or wider.timed_out
-            closest = _closer(closest, wider.closest)
+            if not closest and wider.closest:
+                # Said as planned without the cap: the request's own limits had no menu.
+                closest, cap_lifted = wider.closest, True
         if week is None:
             limits = self._limits() if timed_out else None
             if limits:
                 logger.warning("no solution within %s", limits)
-            raise InfeasiblePlanError(diagnose(problem, stopped_at=limits, closest=closest))
+            diagnosis = diagnose(problem, stopped_at=limits, closest=closest, cap_lifted=cap_lifted)
+            raise InfeasiblePlanError(diagnosis)
         return week
 
     def _attempts(

@@ -30,9 +30,9 @@ class Diagnosis(BaseModel):
     conflicts: list[str] = Field(default_factory=list)
     #: The smallest relaxation that works: the minimum each short nutrient can reach.
     relaxation: dict[str, float] = Field(default_factory=dict)
-    #: What the closest menu the planner found, and refused, misses: a request that refuses
-    #: shortfalls gets no plan, but an app can show how near one came (declaring shortfalls
-    #: plans a menu like it and states them). Empty when no menu was found at all.
+    #: When the foods could meet every target but no menu the planner found did: what the
+    #: closest of those menus (refused, as the request refuses shortfalls) missed, so an app
+    #: can show how near a plan came; the message says it too. Empty otherwise.
     closest_menu: list[PlanShortfall] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     message: str

@@ -236,7 +236,8 @@ def below_minimum(amount: float, minimum: float) -> bool:
 
 class PlanShortfall(BaseModel):
     """A nutrient minimum the plan misses, stated because the request allowed it
-    (``Preferences(shortfalls="declare")``): no menu of the candidate meals met it."""
+    (``Preferences(shortfalls="declare")``): no menu of the candidate meals met it. In a
+    diagnosis (``Diagnosis.closest_menu``), a minimum the closest refused menu missed."""
 
     model_config = ConfigDict(frozen=True)
 

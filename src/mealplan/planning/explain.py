@@ -14,7 +14,7 @@ import numpy as np
 
 from mealplan.catalog import FoodCatalog
 from mealplan.domain.diagnosis import Diagnosis, Shortage
-from mealplan.domain.plan import PlanShortfall
+from mealplan.domain.plan import PlanShortfall, amount_decimals
 from mealplan.domain.wording import (
     B12_SHORT_NOTE,
     MEDICAL_NOTE,
@@ -97,12 +97,14 @@ def diagnose(
     empty_slots: list[str] | None = None,
     stopped_at: str | None = None,
     closest: Sequence[PlanShortfall] = (),
+    cap_lifted: bool = False,
 ) -> Diagnosis:
     """Which targets the allowed foods cannot reach (elastic LP), and which structural rules
     conflict; when neither explains the failure, say it is the servings and structure, or
     the solver's limits (``stopped_at``, in words) when a solve stopped there without a plan.
-    ``closest``: what the closest menu found (and refused) misses; when the foods could meet
-    those minimums, the diagnosis leads with how near that menu came."""
+    ``closest``: what the closest menu found (and refused) missed, said in that last case
+    and kept in ``closest_menu`` (``cap_lifted``: that menu was planned without the request's
+    distinct-food cap and staple limits)."""
     preferences = problem.preferences
     found, energy_conflict = _shortfalls(problem)
     shortages = [_shortage(problem, short) for short in found]
@@ -110,19 +112,29 @@ def diagnose(
         f"no food fits {meal} with {describe_diet(preferences)}" for meal in (empty_slots or [])
     ]
     reasons += _structural_conflicts(problem)
-    if not shortages and not reasons and closest:
-        reasons.append(_closest_menu(closest, stopped_at, several_days=problem.days > 1))
-    elif not shortages and not reasons:
+    said = list(closest) if not shortages and not reasons else []
+    if not shortages and not reasons:
+        nearest = ""
+        if said:
+            lifted = " (without the distinct-food cap and staple limits)" if cap_lifted else ""
+            misses = _misses_in_words(said, several_days=problem.days > 1)
+            nearest = f": the closest menu found{lifted} had {misses}"
         if stopped_at:
             reasons.append(
-                f"no plan was found within {stopped_at}; a higher work_limit or time_limit, "
-                "fewer locks or a wider calorie range may help"
+                (
+                    f"every target can be met by these foods in free amounts, but no plan was "
+                    f"found within {stopped_at}{nearest}"
+                    if said
+                    else f"no plan was found within {stopped_at}"
+                )
+                + "; a higher work_limit or time_limit, fewer locks or a wider calorie range "
+                "may help"
             )
         else:
             reasons.append(
                 "every target can be met by these foods in free amounts, but not in whole or "
-                "half servings within the meal structure and variety rules; widen the "
-                "calorie range, allow more items per meal or more repeats per week "
+                f"half servings within the meal structure and variety rules{nearest}; widen "
+                "the calorie range, allow more items per meal or more repeats per week "
                 f"(now {preferences.max_repeats_per_week})"
             )
     notes = []
@@ -138,41 +150,35 @@ def diagnose(
         shortfalls=shortages,
         conflicts=reasons,
         relaxation={s.nutrient: s.achievable for s in shortages},
-        closest_menu=list(closest),
+        closest_menu=said,
         notes=notes,
         message="; ".join(sentences) + ".",
     )
 
 
-def _closest_menu(
-    closest: Sequence[PlanShortfall], stopped_at: str | None, *, several_days: bool
-) -> str:
-    """The closest refused menu in words: what it misses and by how much, though the foods
-    in free amounts meet every minimum."""
-
-    def when(short: PlanShortfall) -> str:
-        if short.day is None:
-            return " a day on weekly average"
-        return f" on day {short.day}" if several_days else ""
-
-    misses = ", ".join(
-        f"{_label(s.nutrient)} at {s.percent_of_target:g} % of its "
-        f"{_amount(s.minimum)} {s.unit} minimum{when(s)}"
-        for s in closest
-    )
-    where = (
-        f"within {stopped_at}"
-        if stopped_at
-        else "among the candidate meals, in whole or half "
-        "servings within the meal structure and variety rules"
-    )
-    return (
-        f"these foods can meet every target in free amounts, but no menu meeting them all was "
-        f"found {where}; the closest menu found has {misses}; a wider calorie range, fewer "
-        "exclusions"
-        + (", a higher work_limit or time_limit" if stopped_at else "")
-        + " or declared shortfalls may help"
-    )
+def _misses_in_words(closest: Sequence[PlanShortfall], *, several_days: bool) -> str:
+    """What a refused menu missed, nutrient by nutrient: "vitamin D at 99.6 % of its 15.00 µg
+    minimum a day on weekly average", "magnesium on 3 days, lowest 94 % of its 320.00 mg
+    minimum (day 5)"; one day's plan names no day."""
+    by_nutrient: dict[str, list[PlanShortfall]] = {}
+    for short in closest:
+        by_nutrient.setdefault(short.nutrient, []).append(short)
+    parts = []
+    for nutrient, shorts in by_nutrient.items():
+        lowest = min(shorts, key=lambda s: (s.percent_of_target, s.day or 0))
+        minimum = f"{lowest.minimum:,.{amount_decimals(lowest.unit)}f} {lowest.unit}"
+        of = f"{lowest.percent_of_target:g} % of its {minimum} minimum"
+        if lowest.day is None:
+            parts.append(f"{_label(nutrient)} at {of} a day on weekly average")
+        elif not several_days:
+            parts.append(f"{_label(nutrient)} at {of}")
+        elif len(shorts) == 1:
+            parts.append(f"{_label(nutrient)} at {of} on day {lowest.day}")
+        else:
+            parts.append(
+                f"{_label(nutrient)} short on {len(shorts)} days, lowest {of} (day {lowest.day})"
+            )
+    return ", ".join(parts)
 
 
 def _label(nutrient: str) -> str:
