@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import DAY_CASES, RESULTS, Case
+from common import DAY_CASES, RESULTS, Case, median
 
 from mealplan import FoodCatalog, Planner, verify
 from mealplan.domain.patterns import pattern_book
@@ -76,7 +76,7 @@ def _week_figures(
         },
         "groups_outside": [k for k, g in week.food_groups.items() if g.status != "within"],
         "patterns": dict(sorted(patterns.items(), key=lambda kv: -kv[1])),
-        "shortfalls": [f"{x.nutrient} {x.percent_of_target:.0f} %" for x in week.shortfalls],
+        "shortfalls": [f"{x.nutrient} {x.percent_of_target:g} %" for x in week.shortfalls],
         "leftover_lunches": sum(1 for day in week.days for meal in day.meals if meal.leftover_from),
         "violations": [v.message for v in verify(week, catalog, targets, preferences)],
         "week": week,
@@ -122,11 +122,11 @@ def main() -> None:
             print("\n".join(week.notes))
             print(week.shopping_list().to_string())
     planned = [r for r in rows if r["planned"]]
-    seconds = sorted(r["seconds"] for r in planned)
+    seconds = [r["seconds"] for r in planned]
     summary = {
         "people": len(rows),
         "planned": len(planned),
-        "median_seconds": seconds[len(seconds) // 2] if seconds else None,
+        "median_seconds": round(median(seconds), 2) if seconds else None,
         "max_distinct_foods": max((r["distinct_foods"] for r in planned), default=None),
         "max_staple_kinds": max(
             (max(r["staple_kinds"].values(), default=0) for r in planned), default=None

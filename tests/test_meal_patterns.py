@@ -258,7 +258,11 @@ def test_food_groups_follow_the_dietary_guidelines_table(
         assert total.pattern_amount == level.amounts[key]
         assert total.ratio == pytest.approx(total.amount / total.pattern_amount, abs=1e-3)
         if total.status != "within":
-            assert any(total.label in note for note in week.notes)
+            # Reported with why, as far as the solve proved it: a week stopped at the work
+            # limit does not claim that no menu keeps the group inside.
+            note = next(n for n in week.notes if n.startswith(f"{total.label}: "))
+            proven = week.solver is not None and week.solver.status in ("optimal", "within_gap")
+            assert ("work or time limit" in note) is not proven, (week.solver, note)
     data = json.loads(week.model_dump_json())
     assert data["food_groups"]["dairy"]["unit"] == "cup eq"
     html = render_html(

@@ -260,8 +260,10 @@ def food_groups(problem: PlanningProblem, amounts: dict[str, float]) -> dict[str
     return result
 
 
-def _group_notes(groups: dict[str, FoodGroupTotal], several: bool) -> list[str]:
-    """A note for each group outside its band: reported, not hidden."""
+def _group_notes(groups: dict[str, FoodGroupTotal], several: bool, *, proven: bool) -> list[str]:
+    """A note for each group outside its band: reported, not hidden, with why as far as the
+    solve proved it (``proven``: the menu is optimal, or within the gap, among the candidate
+    meals; otherwise the solve stopped at its limit and a better menu may keep it inside)."""
     notes = []
     span = "on average per day" if several else "for the day"
     for total in groups.values():
@@ -273,11 +275,16 @@ def _group_notes(groups: dict[str, FoodGroupTotal], several: bool) -> list[str]:
             if total.high is not None
             else f"at least {total.low:g} {total.unit}, half the grains"
         )
+        why = (
+            "Among the planner's candidate meals, no menu that keeps it inside scores better "
+            "on the nutrient targets and meal rules, which come first."
+            if proven
+            else "This is the best menu found within the solver's work or time limit; one "
+            "that keeps it inside may exist, and a higher work_limit or time_limit may find it."
+        )
         notes.append(
             f"{total.label}: {total.amount:g} {total.unit} {span} ({total.ratio:.2f} × the "
-            f"pattern), {side} its band ({band}). The planner found no menu among its "
-            "candidate meals that keeps it inside while meeting every nutrient target and "
-            "meal rule."
+            f"pattern), {side} its band ({band}). {why}"
         )
     return notes
 
@@ -308,9 +315,8 @@ def week(problem: PlanningProblem, days: list[DayPlan], info: SolverInfo) -> Wee
                 "basis": "weekly" if key in weekly_keys and several else "daily",
             }
         )
-    shortfalls = _shortfalls(
-        problem, days, average, weekly_keys, proven=info.status in ("optimal", "within_gap")
-    )
+    proven = info.status in ("optimal", "within_gap")
+    shortfalls = _shortfalls(problem, days, average, weekly_keys, proven=proven)
     if several:
         days = [_mark_weekly(d, weekly_keys) for d in days]
     costs = [d.cost for d in days]
@@ -329,7 +335,7 @@ def week(problem: PlanningProblem, days: list[DayPlan], info: SolverInfo) -> Wee
         solver=info,
         notes=notes(problem)
         + [short.message for short in shortfalls]
-        + _group_notes(groups, several),
+        + _group_notes(groups, several, proven=proven),
         shortfalls=shortfalls,
         food_pattern=food_pattern_name(problem),
         food_groups=groups,

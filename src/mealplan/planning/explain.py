@@ -157,8 +157,8 @@ def diagnose(
 
 
 def _misses_in_words(closest: Sequence[PlanShortfall], *, several_days: bool) -> str:
-    """What a refused menu missed, nutrient by nutrient: "vitamin D at 99.6 % of its 15.00 µg
-    minimum a day on weekly average", "magnesium on 3 days, lowest 94 % of its 320.00 mg
+    """What a refused menu missed, nutrient by nutrient: "vitamin D at 92.5 % of its 15.00 µg
+    minimum a day on weekly average", "magnesium short on 3 days, lowest 94 % of its 320.00 mg
     minimum (day 5)"; one day's plan names no day."""
     by_nutrient: dict[str, list[PlanShortfall]] = {}
     for short in closest:
