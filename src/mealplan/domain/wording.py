@@ -34,6 +34,15 @@ SHORTFALL_AT_LIMIT = (
     "this is the best menu found within the solver's work or time limit; a higher work_limit "
     "or time_limit may find one that reaches it"
 )
+#: Why a food group stays outside its band, the same two ways.
+GROUP_BAND_PROVEN = (
+    "Among the planner's candidate meals, no menu that keeps it inside scores better on the "
+    "nutrient targets and meal rules, which come first."
+)
+GROUP_BAND_AT_LIMIT = (
+    "This is the best menu found within the solver's work or time limit; one that keeps it "
+    "inside may exist, and a higher work_limit or time_limit may find it."
+)
 
 #: How vitamin B12 is counted, in every plan that has a B12 target.
 B12_COUNTING_NOTE = (

@@ -45,6 +45,8 @@ from mealplan.domain.plan import (
 from mealplan.domain.vocabulary import FREE_FORM_MEAL, ROLE_ORDER, FoodId
 from mealplan.domain.wording import (
     B12_COUNTING_NOTE,
+    GROUP_BAND_AT_LIMIT,
+    GROUP_BAND_PROVEN,
     MEDICAL_NOTE,
     SHORTFALL_AT_LIMIT,
     SHORTFALL_NOTE,
@@ -275,13 +277,7 @@ def _group_notes(groups: dict[str, FoodGroupTotal], several: bool, *, proven: bo
             if total.high is not None
             else f"at least {total.low:g} {total.unit}, half the grains"
         )
-        why = (
-            "Among the planner's candidate meals, no menu that keeps it inside scores better "
-            "on the nutrient targets and meal rules, which come first."
-            if proven
-            else "This is the best menu found within the solver's work or time limit; one "
-            "that keeps it inside may exist, and a higher work_limit or time_limit may find it."
-        )
+        why = GROUP_BAND_PROVEN if proven else GROUP_BAND_AT_LIMIT
         notes.append(
             f"{total.label}: {total.amount:g} {total.unit} {span} ({total.ratio:.2f} × the "
             f"pattern), {side} its band ({band}). {why}"

@@ -112,8 +112,9 @@ def diagnose(
         f"no food fits {meal} with {describe_diet(preferences)}" for meal in (empty_slots or [])
     ]
     reasons += _structural_conflicts(problem)
-    said = list(closest) if not shortages and not reasons else []
+    said: list[PlanShortfall] = []
     if not shortages and not reasons:
+        said = list(closest)
         nearest = ""
         if said:
             lifted = " (without the distinct-food cap and staple limits)" if cap_lifted else ""
